@@ -1,0 +1,54 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a step of them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install system-deps migrate demo lint format check-migrations check-deploy collectstatic clean
+
+run: install migrate demo  ## Install, migrate, load the samples and demo users, serve on localhost
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install system-deps lint check-migrations  ## The whole test suite, browser tests included
+	$(BIN)/pytest
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# Debian's Chromium (and the Arabic fonts it renders with) for the browser tests.
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-core; \
+	fi
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: install
+	$(BIN)/python manage.py setup_demo
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check-migrations: install
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+check-deploy: install
+	DEBUG=0 SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(60))') \
+		ALLOWED_HOSTS=newsdesk.example $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,30 @@
+"""The tag kinds: slug, Arabic label, colour and keyboard key, in one table.
+
+Adding a fourth kind is one line here plus `makemigrations` (the database check
+constraint and the choices are derived from this table; so is the CSS).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class TagKind:
+    slug: str
+    label: str
+    colour: str  # highlight background; light enough for dark text on top
+    key: str  # the digit that picks this kind in the tagging toolbar
+
+
+KINDS: tuple[TagKind, ...] = (
+    TagKind("claim", _("ادعاء"), "#ffd59e", "1"),
+    TagKind("quote", _("اقتباس"), "#b8e0ff", "2"),
+    TagKind("background", _("خلفية"), "#c9f0c1", "3"),
+)
+
+KIND_CHOICES = [(kind.slug, kind.label) for kind in KINDS]
+KIND_SLUGS = [kind.slug for kind in KINDS]
+KINDS_BY_SLUG = {kind.slug: kind for kind in KINDS}

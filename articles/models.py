@@ -1,0 +1,159 @@
+"""Sources, articles and the tags editors put on passages of them."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from articles.kinds import KIND_CHOICES, KIND_SLUGS
+
+
+def body_sha256(body: str) -> str:
+    """Fingerprint of a normalised body; equal bodies are the same story."""
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+class Source(models.Model):
+    """A news outlet."""
+
+    name = models.CharField(_("الاسم"), max_length=200, unique=True)
+    site = models.CharField(_("الموقع"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("مصدر")
+        verbose_name_plural = _("المصادر")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def with_tag_counts(self) -> ArticleQuerySet:
+        """Annotate tag counts per kind (`n_claim`, `n_quote`, …) in the same query."""
+        counts = {f"n_{slug}": Count("tags", filter=Q(tags__kind=slug)) for slug in KIND_SLUGS}
+        return self.annotate(n_tags=Count("tags"), **counts)
+
+
+class Article(models.Model):
+    """One imported story. The body is never edited in place: tag offsets point into it."""
+
+    title = models.CharField(_("العنوان"), max_length=500)
+    body = models.TextField(_("النص"))
+    body_sha256 = models.CharField(max_length=64, unique=True, editable=False)
+    source = models.ForeignKey(
+        Source, verbose_name=_("المصدر"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    original_filename = models.CharField(_("اسم الملف"), max_length=255, blank=True)
+    published_on = models.DateField(_("تاريخ النشر"), null=True, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("استورده"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    imported_at = models.DateTimeField(_("وقت الاستيراد"), auto_now_add=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-imported_at", "-id"]
+        verbose_name = _("مقال")
+        verbose_name_plural = _("المقالات")
+        permissions = [("import_articles", _("يستورد ملفات المقالات"))]
+        indexes = [
+            models.Index(fields=["-imported_at", "-id"], name="article_recent_idx"),
+            models.Index(fields=["published_on"], name="article_published_idx"),
+            models.Index(fields=["source", "published_on"], name="article_source_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.pk is None:
+            self.body_sha256 = body_sha256(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("read_article", args=[self.pk])
+
+
+class Tag(models.Model):
+    """A passage of an article tagged as a claim, a quote or background.
+
+    `start` and `end` are Unicode code-point offsets into `article.body` (Python string
+    indexes, not the browser's UTF-16 units): `article.body[start:end] == exact`.
+    `prefix`/`suffix` hold up to 32 characters around it so the passage can be found
+    again (W3C TextQuoteSelector). Tags may overlap freely.
+    """
+
+    CONTEXT_CHARS = 32
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="tags")
+    kind = models.CharField(_("النوع"), max_length=20, choices=KIND_CHOICES)
+    start = models.PositiveIntegerField(_("البداية"))
+    end = models.PositiveIntegerField(_("النهاية"))
+    exact = models.TextField(_("النص الموسوم"))
+    prefix = models.CharField(max_length=64, blank=True)
+    suffix = models.CharField(max_length=64, blank=True)
+    note = models.TextField(_("ملاحظة"), blank=True)
+    speaker = models.CharField(_("المتحدث"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tags_created"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tags_updated"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)  # optimistic locking
+
+    class Meta:
+        ordering = ["start", "-end", "id"]
+        verbose_name = _("وسم")
+        verbose_name_plural = _("الوسوم")
+        permissions = [
+            ("review_tag", _("يراجع الوسوم")),
+            ("export_tags", _("يصدّر مجموعات الوسوم")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__gte=0) & Q(start__lt=models.F("end")),
+                name="tag_start_before_end",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=KIND_SLUGS), name="tag_kind_known"),
+        ]
+        indexes = [
+            models.Index(fields=["article", "start"], name="tag_article_idx"),
+            models.Index(fields=["kind", "created_at"], name="tag_kind_idx"),
+            models.Index(fields=["created_by", "created_at"], name="tag_author_idx"),
+            models.Index(fields=["created_at"], name="tag_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.exact[:40]}"
+
+    def clean(self) -> None:
+        body = self.article.body
+        if self.start is None or self.end is None:
+            return
+        if not 0 <= self.start < self.end <= len(body):
+            raise ValidationError(_("حدود المقطع خارج نص المقال."))
+        if self.exact and body[self.start : self.end] != self.exact:
+            raise ValidationError(_("النص الموسوم لا يطابق نص المقال عند هذه المواضع."))
+
+    def fill_from_body(self) -> None:
+        """Take the snapshot and context from the body (never trust the client for these)."""
+        body = self.article.body
+        self.exact = body[self.start : self.end]
+        self.prefix = body[max(0, self.start - self.CONTEXT_CHARS) : self.start]
+        self.suffix = body[self.end : self.end + self.CONTEXT_CHARS]

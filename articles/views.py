@@ -1,0 +1,84 @@
+"""Pages for reading articles."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from articles.kinds import KINDS
+from articles.models import Article
+from articles.rendering import kind_combo, render_paragraphs
+
+ARTICLES_PER_PAGE = 25
+
+
+def _get_article_for_user(request: HttpRequest, article_id: int) -> Article:
+    """Every role may read every article; the permission decorator checks the role."""
+    return get_object_or_404(Article.objects.select_related("source"), pk=article_id)
+
+
+@require_GET
+@permission_required("articles.view_article", raise_exception=True)
+def article_list(request: HttpRequest) -> HttpResponse:
+    articles = (
+        Article.objects.select_related("source").with_tag_counts().order_by("-imported_at", "-id")
+    )
+    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "articles/article_list.html", {"page": page, "kinds": KINDS})
+
+
+@require_GET
+@permission_required("articles.view_article", raise_exception=True)
+def read_article(request: HttpRequest, article_id: int) -> HttpResponse:
+    article = _get_article_for_user(request, article_id)
+    tags = list(article.tags.select_related("created_by").order_by("start", "-end", "id"))
+    counts = Counter(tag.kind for tag in tags)
+    context = {
+        "article": article,
+        "paragraphs": render_paragraphs(article.body, tags),
+        "tags": tags,
+        "legend": [(kind, counts[kind.slug]) for kind in KINDS],
+        "can_tag": request.user.has_perm("articles.add_tag"),
+    }
+    return render(request, "articles/read_article.html", context)
+
+
+@login_not_required
+@require_GET
+@cache_control(max_age=3600)
+def kinds_css(request: HttpRequest) -> HttpResponse:
+    """Highlight colours for every combination of kinds, from the one table in kinds.py."""
+    rules = []
+    for mask in range(1, 2 ** len(KINDS)):
+        combo = [kind for bit, kind in enumerate(KINDS) if mask & (1 << bit)]
+        cls = kind_combo(kind.slug for kind in combo)
+        rules.append((cls, _background(combo, 1.0), _background(combo, 0.82)))
+    return render(
+        request,
+        "articles/kinds.css",
+        {"rules": rules, "kinds": KINDS},
+        content_type="text/css; charset=utf-8",
+    )
+
+
+def _background(kinds: list, shade: float) -> str:
+    colours = [_shade(kind.colour, shade) for kind in kinds]
+    if len(colours) == 1:
+        return colours[0]
+    # Overlapping kinds: horizontal bands, one per kind, so each stays visible.
+    step = 100 / len(colours)
+    stops = ", ".join(
+        f"{colour} {i * step:.0f}% {(i + 1) * step:.0f}%" for i, colour in enumerate(colours)
+    )
+    return f"linear-gradient(to bottom, {stops})"
+
+
+def _shade(hex_colour: str, factor: float) -> str:
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return "#{:02x}{:02x}{:02x}".format(*(round(c * factor) for c in (r, g, b)))

@@ -1,0 +1,149 @@
+"""Shared test helpers: plain `make_*` functions and role fixtures, on real PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.apps import apps as django_apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from articles.models import Article, Source, Tag
+from articles.roles import ADMINS, EDITORS, REVIEWERS, sync_roles
+
+SAMPLES_DIR = Path(__file__).parent / "data" / "samples"
+SAMPLE_FILES = sorted(SAMPLES_DIR.glob("*.txt"))
+ARTIFACTS_DIR = Path(__file__).parent / "artifacts"
+PASSWORD = "correct-horse-battery-staple"
+
+
+def make_user(username: str, role: str | None = None, **fields):
+    # Transactional tests (live server) flush the groups the data migration made.
+    if role and not Group.objects.filter(name=role).exists():
+        sync_roles(django_apps)
+    user = get_user_model().objects.create_user(
+        username=username, password=PASSWORD, is_staff=(role == ADMINS), **fields
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def make_article(body: str = "نص المقال الأول.\nفقرة ثانية فيها كلمات.", **fields) -> Article:
+    fields.setdefault("title", body.split("\n")[0][:100] or "عنوان")
+    return Article.objects.create(body=body, **fields)
+
+
+def make_source(name: str = "صدى البلد", **fields) -> Source:
+    return Source.objects.create(name=name, **fields)
+
+
+def make_tag(article: Article, start: int, end: int, *, user, kind: str = "claim", **fields):
+    tag = Tag(article=article, kind=kind, start=start, end=end, created_by=user, updated_by=user)
+    tag.fill_from_body()
+    for name, value in fields.items():
+        setattr(tag, name, value)
+    tag.full_clean()
+    tag.save()
+    return tag
+
+
+def sample_text(index: int = 0) -> str:
+    return SAMPLE_FILES[index].read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def editor(db):
+    return make_user("editor1", EDITORS)
+
+
+@pytest.fixture
+def reviewer(db):
+    return make_user("reviewer1", REVIEWERS)
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user("admin1", ADMINS)
+
+
+@pytest.fixture
+def stranger(db):
+    """Logged in, but in no role at all."""
+    return make_user("stranger1")
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def reviewer_client(client, reviewer):
+    client.force_login(reviewer)
+    return client
+
+
+@pytest.fixture
+def admin_client_(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+# --- Browser tests: Playwright driving Debian's Chromium (no browser download). ---
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make system-deps`.")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests
+    # make between browser steps are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ar")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.js_errors = errors
+    yield page
+    context.close()
+
+
+def login(page, live_server, user) -> None:
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/articles/")
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS_DIR.mkdir(exist_ok=True)
+    path = ARTIFACTS_DIR / f"{name}.png"
+    page.screenshot(path=str(path), full_page=False)
+    return path

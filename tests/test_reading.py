@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import make_article, make_source, make_tag, sample_text
+
+
+@pytest.fixture
+def article(db):
+    return make_article(sample_text(2), title="عنوان تجريبي", source=make_source())
+
+
+def test_anonymous_is_sent_to_login(client, article):
+    for url in (reverse("article_list"), reverse("read_article", args=[article.pk])):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+
+
+def test_a_user_without_a_role_is_forbidden(client, stranger, article):
+    client.force_login(stranger)
+    assert client.get(reverse("article_list")).status_code == 403
+    assert client.get(reverse("read_article", args=[article.pk])).status_code == 403
+
+
+@pytest.mark.parametrize("role_client", ["editor_client", "reviewer_client", "admin_client_"])
+def test_every_role_reads(request, role_client, article):
+    client = request.getfixturevalue(role_client)
+    response = client.get(reverse("read_article", args=[article.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    assert 'class="article-body" id="article-body" lang="ar" dir="rtl"' in html
+
+
+def test_missing_article_is_404(editor_client):
+    assert editor_client.get(reverse("read_article", args=[999999])).status_code == 404
+
+
+def test_list_shows_titles_sources_and_counts(editor_client, editor, article):
+    make_tag(article, 0, 5, user=editor, kind="quote")
+    make_tag(article, 3, 9, user=editor, kind="quote")
+    response = editor_client.get(reverse("article_list"))
+    assert response.status_code == 200
+    assert "عنوان تجريبي" in response.content.decode()
+    row = response.context["page"].object_list[0]
+    assert (row.n_quote, row.n_claim) == (2, 0)
+
+
+def test_list_is_paginated_with_constant_queries(editor_client, django_assert_max_num_queries):
+    for i in range(30):
+        make_article(f"مقال رقم {i}", title=f"مقال {i}")
+    with django_assert_max_num_queries(8):
+        response = editor_client.get(reverse("article_list"))
+    assert len(response.context["page"].object_list) == 25
+    assert editor_client.get(reverse("article_list") + "?page=2").status_code == 200
+
+
+def test_reading_page_shows_tags_and_legend(editor_client, editor, article):
+    tag = make_tag(article, 10, 30, user=editor, kind="claim", note="ملاحظة <b>مهمة</b>")
+    html = editor_client.get(reverse("read_article", args=[article.pk])).content.decode()
+    assert f'id="tag-{tag.pk}"' in html
+    assert f'data-tags="{tag.pk}"' in html
+    assert "ملاحظة &lt;b&gt;مهمة&lt;/b&gt;" in html
+
+
+def test_article_text_is_escaped(editor_client, db):
+    article = make_article(
+        "عنوان\n<script>alert('x')</script> {{ 7|add:1 }} <img src=x onerror=alert(1)>",
+        title="<b>عنوان</b>",
+    )
+    html = editor_client.get(reverse("read_article", args=[article.pk])).content.decode()
+    assert "<script>alert" not in html and "<img src=x" not in html and "<b>عنوان" not in html
+    assert "{{ 7|add:1 }}" in html  # shown literally, never evaluated
+
+
+def test_query_count_does_not_grow_with_tags(
+    editor_client, editor, article, django_assert_max_num_queries
+):
+    url = reverse("read_article", args=[article.pk])
+    with django_assert_max_num_queries(10) as few:
+        editor_client.get(url)
+    length = len(article.body)
+    for i in range(200):
+        start = (i * 37) % (length - 40)
+        make_tag(article, start, start + 5 + i % 30, user=editor, kind=("claim", "quote")[i % 2])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = editor_client.get(url)
+    assert response.content.decode().count('class="tag-item"') == 200
+
+
+def test_kinds_css_has_a_rule_for_every_combination(client, db):
+    response = client.get(reverse("kinds_css"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/css")
+    css = response.content.decode()
+    for cls in ("kc-claim", "kc-quote-background", "kc-claim-quote-background"):
+        assert f".{cls} {{" in css
