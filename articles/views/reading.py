@@ -1,4 +1,4 @@
-"""Pages for reading articles."""
+"""Pages for reading articles: the list, the reading page, and the kinds stylesheet."""
 
 from __future__ import annotations
 

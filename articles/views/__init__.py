@@ -1,0 +1,1 @@
+"""Views, one module per area of the product; each view reads top to bottom."""
