@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install system-deps migrate demo lint format check-migrations check-deploy collectstatic clean
+.PHONY: run test install system-deps migrate demo lint format check-migrations check-deploy collectstatic serve-prod backup clean
 
 run: install migrate demo  ## Install, migrate, load the samples and demo users, serve on localhost
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
@@ -49,6 +49,17 @@ check-migrations: install
 check-deploy: install
 	DEBUG=0 SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(60))') \
 		ALLOWED_HOSTS=newsdesk.example $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+collectstatic: install
+	$(BIN)/python manage.py collectstatic --noinput
+
+# Production: needs DEBUG=0, SECRET_KEY, ALLOWED_HOSTS (and DATABASE_URL for a shared server).
+serve-prod: install collectstatic migrate
+	$(BIN)/gunicorn -c newsdesk/gunicorn.conf.py newsdesk.wsgi
+
+backup: install
+	mkdir -p backups
+	$(BIN)/python manage.py backup_database backups/newsdesk-$$(date +%Y%m%d-%H%M%S).dump
 
 clean:
 	rm -rf $(VENV) staticfiles

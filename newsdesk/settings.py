@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "newsdesk.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -80,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "newsdesk.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "newsdesk.urls"
@@ -188,5 +190,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"pgserver": {"level": "WARNING"}},  # it narrates every start at INFO
+    "loggers": {
+        "pgserver": {"level": "WARNING"},  # it narrates every start at INFO
+        # One JSON line per request; LOG_REQUESTS=0 silences it.
+        "newsdesk.requests": {"level": "INFO" if env_bool("LOG_REQUESTS", True) else "WARNING"},
+        "django.server": {"level": "WARNING"},  # runserver's own line would duplicate ours
+    },
 }

@@ -1,0 +1,60 @@
+"""Project-wide middleware: one log line per request, and a clear 503 when the database is away."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+
+from django.db import InterfaceError, OperationalError
+from django.shortcuts import render
+
+request_log = logging.getLogger("newsdesk.requests")
+
+
+class RequestLogMiddleware:
+    """Logs method, path, status, duration and user as one JSON object per request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        request_log.info(
+            json.dumps(
+                {
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "ms": round((time.perf_counter() - started) * 1000, 1),
+                    "user": user.pk if user is not None and user.is_authenticated else None,
+                    "htmx": bool(getattr(request, "htmx", False)),
+                },
+                ensure_ascii=False,
+            )
+        )
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Turns a lost database connection into a 503 page instead of a traceback.
+
+    Django reconnects by itself on the next request (CONN_HEALTH_CHECKS), so the app
+    recovers when PostgreSQL is back without a restart. The failed request's transaction
+    never committed, so nothing is half-written."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logging.getLogger("newsdesk").warning("database unavailable: %s", exception)
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = "10"
+        return response

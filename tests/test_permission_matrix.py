@@ -1,0 +1,139 @@
+"""Who may do what, for every URL of the project, checked against the live URLconf.
+
+The URLconf is walked (not a hand-kept list of URLs), so a new endpoint without an entry in
+MATRIX fails `test_every_url_has_a_matrix_entry`. Each entry says which roles may GET and POST;
+everyone else must be sent to login (anonymous) or refused with 403, and a method the view
+does not take must be refused with 405.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from articles.roles import ADMINS, EDITORS, REVIEWERS
+from tests.conftest import make_article, make_tag, make_user
+
+ANONYMOUS, NO_ROLE = "anonymous", "no role"
+ROLES = (ANONYMOUS, NO_ROLE, EDITORS, REVIEWERS, ADMINS)
+PUBLIC = frozenset(ROLES)
+SIGNED_IN = frozenset({NO_ROLE, EDITORS, REVIEWERS, ADMINS})
+READERS = frozenset({EDITORS, REVIEWERS, ADMINS})
+WRITERS = frozenset({EDITORS, ADMINS})
+CHECKERS = frozenset({REVIEWERS, ADMINS})
+ONLY_ADMINS = frozenset({ADMINS})
+NOBODY = frozenset()
+
+
+@dataclass(frozen=True)
+class Rule:
+    get: frozenset | None  # roles allowed; None: the view does not take this method
+    post: frozenset | None
+
+
+MATRIX: dict[str, Rule] = {
+    "home": Rule(get=SIGNED_IN, post=SIGNED_IN),  # a redirect to the list, for any method
+    "login": Rule(get=PUBLIC, post=PUBLIC),
+    "logout": Rule(get=None, post=PUBLIC),
+    "healthz": Rule(get=PUBLIC, post=None),
+    "kinds_css": Rule(get=PUBLIC, post=None),
+    "article_list": Rule(get=READERS, post=None),
+    "read_article": Rule(get=READERS, post=None),
+}
+
+
+def _walk(patterns, prefix=""):
+    """(name, pattern) for every named URL outside the Django admin."""
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            if entry.app_name == "admin":
+                continue  # the admin checks is_staff itself; see test_the_admin_is_staff_only
+            namespace = f"{entry.namespace}:" if entry.namespace else ""
+            yield from _walk(entry.url_patterns, prefix + namespace)
+        elif isinstance(entry, URLPattern):
+            yield (prefix + entry.name if entry.name else None), entry
+
+
+def test_every_url_has_a_matrix_entry():
+    walked = [name for name, _ in _walk(get_resolver().url_patterns)]
+    assert None not in walked, "every URL pattern needs a name to be checked"
+    missing = sorted(set(walked) - set(MATRIX))
+    assert not missing, f"URLs without a permission-matrix entry: {missing}"
+    stale = sorted(set(MATRIX) - set(walked))
+    assert not stale, f"matrix entries for URLs that no longer exist: {stale}"
+
+
+@pytest.fixture
+def objects(db):
+    """One existing object for each kind of URL parameter."""
+    editor = make_user("matrix-owner", EDITORS)
+    article = make_article("نص المقال لاختبار الصلاحيات.")
+    tag = make_tag(article, 0, 2, user=editor)
+    return {"article_id": article.pk, "tag_id": tag.pk}
+
+
+@pytest.fixture
+def clients(client, db):
+    from django.test import Client
+
+    made = {ANONYMOUS: client}
+    for role in (NO_ROLE, EDITORS, REVIEWERS, ADMINS):
+        other = Client()
+        other.force_login(make_user(f"matrix-{role}", None if role == NO_ROLE else role))
+        made[role] = other
+    return made
+
+
+def _url(name: str, pattern: URLPattern, objects: dict) -> str:
+    params = list(pattern.pattern.converters)
+    unknown = [p for p in params if p not in objects]
+    assert not unknown, f"{name}: add an object for URL parameter(s) {unknown} to `objects`"
+    return reverse(name, kwargs={p: objects[p] for p in params})
+
+
+def _verdict(response) -> str:
+    if response.status_code == 405:
+        return "method not allowed"
+    if response.status_code == 403:
+        return "forbidden"
+    if response.status_code == 302 and response.url.startswith(reverse("login")):
+        return "to login"
+    return "allowed"
+
+
+def _expected(allowed: frozenset | None, role: str) -> set[str]:
+    if allowed is None:  # anonymous users meet the login wall before the method check
+        return {"method not allowed", "to login"} if role == ANONYMOUS else {"method not allowed"}
+    if role in allowed:
+        return {"allowed"}
+    return {"to login"} if role == ANONYMOUS else {"forbidden"}
+
+
+def test_every_role_gets_what_the_matrix_says(clients, objects):
+    failures = []
+    for name, pattern in _walk(get_resolver().url_patterns):
+        rule = MATRIX[name]
+        url = _url(name, pattern, objects)
+        for role in ROLES:
+            for method, allowed in (("GET", rule.get), ("POST", rule.post)):
+                if name == "logout" and method == "POST":
+                    continue  # logging out would end the shared session mid-walk
+                call = clients[role].get if method == "GET" else clients[role].post
+                verdict = _verdict(call(url))
+                if verdict not in _expected(allowed, role):
+                    failures.append(f"{method} {url} as {role}: {verdict}")
+    assert not failures, "\n".join(failures)
+
+
+def test_the_admin_is_staff_only(clients):
+    for role in (ANONYMOUS, NO_ROLE, EDITORS, REVIEWERS):
+        response = clients[role].get("/admin/")
+        assert response.status_code == 302 and "/admin/login/" in response.url, role
+    assert clients[ADMINS].get("/admin/").status_code == 200
+
+
+def test_logout_takes_post_only(clients):
+    assert clients[EDITORS].get(reverse("logout")).status_code == 405
+    assert clients[EDITORS].post(reverse("logout")).status_code == 302
