@@ -388,7 +388,7 @@ def _attribution_after(para: str, end: int, quotes: list) -> tuple[str, str] | N
     if not m or not _VERB_RE.fullmatch(m.group("verb")):
         return None
     words = []
-    for w in m.group_listed("speaker"):
+    for w in m.group("speaker").split():
         if _core(w) in _SPEAKER_STOPS or len(words) >= _MAX_SPEAKER_WORDS:
             break
         words.append(w)
