@@ -8,11 +8,12 @@ See docs/quote-suggestions.md for the rules, the gold set and the measured preci
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["Suggestion", "suggest_quotes", "fold_speaker", "speakers_match"]
+__all__ = ["Suggestion", "suggest_quotes", "fold_arabic", "fold_speaker", "speakers_match"]
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,12 @@ _STRIP_RE = re.compile(f"[{_DIACRITICS}\u200b-\u200f\u202a-\u202e\u2066-\u2069\u
 _FOLD_TABLE = str.maketrans("أإآٱىةؤئ", "اااايهوي")
 
 
-def _fold(text: str) -> str:
+def fold_arabic(text: str) -> str:
+    """NFKC; drop harakat, tatweel and invisible marks; unify أإآٱ→ا ى→ي ة→ه ؤ→و ئ→ي."""
     return _STRIP_RE.sub("", unicodedata.normalize("NFKC", text)).translate(_FOLD_TABLE)
+
+
+_fold = fold_arabic
 
 
 def _listed(text: str) -> list[str]:
@@ -150,6 +155,7 @@ class _Cue:
     describe: bool  # وصف … بأنه: only a following quotation counts
 
 
+@functools.lru_cache(maxsize=4096)
 def _core(word: str) -> str:
     return _fold(word.strip(_EDGE_PUNCT))
 
@@ -420,6 +426,9 @@ def _fold_token(token: str) -> str:
     return token
 
 
+_FOLDED_TITLES = frozenset(_fold_token(t) for t in TITLES)
+
+
 def fold_speaker(name: str) -> str:
     """A key that groups spellings of one speaker (كيم جونغ أون / كيم جونج أون).
 
@@ -429,7 +438,7 @@ def fold_speaker(name: str) -> str:
     """
     tokens = []
     for raw in _fold(name).replace("-", " ").split():
-        if raw in TITLES or _fold_token(raw) in {_fold_token(t) for t in TITLES}:
+        if raw in TITLES or _fold_token(raw) in _FOLDED_TITLES:
             continue
         token = _fold_token(raw)
         if token:
