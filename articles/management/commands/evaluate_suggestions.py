@@ -1,0 +1,37 @@
+"""Precision, recall and speaker accuracy of the quote suggester on the gold set."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from articles.quote_evaluation import evaluate
+
+DATA = Path(settings.BASE_DIR) / "tests" / "data"
+
+
+class Command(BaseCommand):
+    help = "Score the quote suggester against tests/data/gold_quotes.json."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--verbose", "-V", action="store_true", help="list every error")
+
+    def handle(self, *args, verbose=False, **options):
+        per_sample, total = evaluate(DATA / "samples", DATA / "gold_quotes.json")
+        header = f"{'sample':28} {'gold':>4} {'sugg':>4} {'hit':>4} {'P':>5} {'R':>5} {'spkr':>5}"
+        self.stdout.write(header)
+        for s in [*per_sample, total]:
+            self.stdout.write(
+                f"{s.name:28} {s.gold:4} {s.suggested:4} {s.found:4} "
+                f"{s.precision:5.2f} {s.recall:5.2f} {s.speaker_accuracy:5.2f}"
+            )
+            if verbose and s is not total:
+                for label, rows in (
+                    ("missed", s.misses),
+                    ("false alarm", s.false_alarms),
+                    ("wrong speaker", s.wrong_speakers),
+                ):
+                    for row in rows:
+                        self.stdout.write(f"    {label}: {row}")
