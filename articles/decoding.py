@@ -130,7 +130,7 @@ def _decode_utf16_without_bom(data: bytes) -> Decoded:
             # Arabic code points (U+06xx) have 0x06 in the high byte, Latin 0x00: so for
             # mixed text expect many, not all, NULs on one side and none on the other.
             other = even_nuls if codec == "utf-16-le" else odd_nuls
-            if nuls >= half * 0.2 and other == 0:
+            if nuls >= half * 0.05 and other == 0:
                 try:
                     text = data.decode(codec)
                 except UnicodeDecodeError:
@@ -141,8 +141,9 @@ def _decode_utf16_without_bom(data: bytes) -> Decoded:
 
 
 def _mostly_text(text: str) -> bool:
-    letters = sum(1 for ch in text if ch.isalpha() or ch.isspace() or ch in ".,،؛؟!:\"'-")
-    return letters >= len(text) * 0.8
+    printable = sum(1 for ch in text if ch.isprintable() or ch in "\t\n\r")
+    letters = sum(1 for ch in text if ch.isalpha())
+    return printable >= len(text) * 0.98 and letters >= len(text) * 0.5
 
 
 def _detect(data: bytes) -> Decoded:
