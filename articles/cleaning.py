@@ -232,6 +232,7 @@ def _key(text: str) -> str:
 
 _TRAILER_KEYS = {_key(m) for m in TRAILER_MARKERS}
 _READ_ALSO_KEYS = {_key(m) for m in READ_ALSO_MARKERS}
+_TRAILER_PREFIX_KEYS = tuple(_key(p) for p in TRAILER_PREFIXES)
 
 
 def _words(text: str) -> int:
@@ -250,10 +251,10 @@ def _is_paragraph(text: str) -> bool:
 
 
 def _is_trailer(text: str) -> bool:
+    if len(text) > 200:  # markers are short; long lines are story
+        return False
     key = _key(text)
-    return key in _TRAILER_KEYS or (
-        _words(text) <= 20 and key.startswith(tuple(_key(p) for p in TRAILER_PREFIXES))
-    )
+    return key in _TRAILER_KEYS or (_words(text) <= 20 and key.startswith(_TRAILER_PREFIX_KEYS))
 
 
 def _mark_trailers(texts: list[str], rules: list[str | None]) -> None:
@@ -265,7 +266,7 @@ def _mark_trailers(texts: list[str], rules: list[str | None]) -> None:
             for j in range(i, len(texts)):
                 rules[j] = rules[j] or "trailer"
             return
-        if _key(text) in _READ_ALSO_KEYS:
+        if len(text) < 40 and _key(text) in _READ_ALSO_KEYS:
             rest = [t for t in texts[i + 1 :] if t]
             if seen_story and (not rest or not any(_is_paragraph(t) for t in rest)):
                 for j in range(i, len(texts)):

@@ -46,6 +46,18 @@ class ImportResult:
         return self.article.near_duplicate_of if self.article else None
 
 
+@dataclass
+class _Ready:
+    """A decoded, cleaned file waiting for the duplicate check and the insert."""
+
+    name: str
+    raw: str
+    encoding: str
+    cleaned: cleaning.Cleaned
+    digest: str
+    sketch: list[int]
+
+
 def normalise_text(text: str) -> str:
     """NFC and LF line endings, once, before anything is stored (offsets count after it)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -97,6 +109,7 @@ class Importer:
         self.max_bytes = max_bytes or settings.IMPORT_MAX_FILE_BYTES
         self._sources: dict[str, Source] = {}
         self._index: similarity.SketchIndex | None = None
+        self._unsaved: dict[int, Article] = {}  # negative index keys until bulk_create
 
     @property
     def index(self) -> similarity.SketchIndex:
@@ -106,7 +119,64 @@ class Importer:
         return self._index
 
     def import_bytes(self, name: str, data: bytes, *, encoding: str | None = None) -> ImportResult:
-        name = display_name(name)
+        return self.import_many([(name, data)], encoding=encoding)[0]
+
+    def import_path(self, path: Path) -> ImportResult:
+        return self.import_many([(path.name, path)])[0]
+
+    def import_many(
+        self, files: list[tuple[str, bytes | Path]], *, encoding: str | None = None
+    ) -> list[ImportResult]:
+        """Import several files with a fixed number of queries: one duplicate lookup and
+        one bulk insert for all of them (plus Sources not seen before). Call it inside a
+        transaction to commit them together."""
+        results: list[ImportResult | None] = []
+        ready: list[tuple[int, _Ready]] = []
+        for i, (name, data) in enumerate(files):
+            prepared = self._prepare(display_name(name), data, encoding)
+            if isinstance(prepared, ImportResult):
+                results.append(prepared)
+            else:
+                results.append(None)
+                ready.append((i, prepared))
+        if not ready:
+            return results
+        digests = [r.digest for _i, r in ready]
+        existing = {a.body_sha256: a for a in Article.objects.filter(body_sha256__in=digests)}
+        new: list[Article] = []
+        pending_near: list[tuple[Article, Article]] = []  # near-duplicates within this call
+        for i, r in ready:
+            found = existing.get(r.digest)
+            if found is not None:
+                results[i] = self._duplicate(r, found)
+                continue
+            article = self._article(r)
+            near = self.index.most_similar(r.sketch)
+            if near:
+                key, article.near_duplicate_score = near
+                if key > 0:
+                    article.near_duplicate_of_id = key
+                else:
+                    pending_near.append((article, self._unsaved[key]))
+            existing[r.digest] = article
+            self._unsaved[-len(self._unsaved) - 1] = article
+            self.index.add(-len(self._unsaved), r.sketch)
+            new.append(article)
+            results[i] = ImportResult(r.name, IMPORTED, article=article, encoding=r.encoding)
+        self._save(new, results, ready)
+        for article, other in pending_near:
+            article.near_duplicate_of = other
+        if pending_near:
+            Article.objects.bulk_update([a for a, _o in pending_near], ["near_duplicate_of"])
+        return results
+
+    def _prepare(
+        self, name: str, data: bytes | Path, encoding: str | None
+    ) -> _Ready | ImportResult:
+        if isinstance(data, Path):
+            if data.stat().st_size > self.max_bytes:  # checked before the file is read
+                return ImportResult(name, REJECTED, reason=too_big_reason(self.max_bytes))
+            data = data.read_bytes()
         if len(data) > self.max_bytes:
             return ImportResult(name, REJECTED, reason=too_big_reason(self.max_bytes))
         if not data:
@@ -117,78 +187,86 @@ class Importer:
             return ImportResult(name, REJECTED, reason=decode_reason(error))
         raw = normalise_text(decoded.text)
         if not cleaning.strip_invisible(raw).strip():
-            return ImportResult(
-                name,
-                REJECTED,
-                reason=_("الملف لا يحتوي إلا على مسافات فارغة."),
-                encoding=decoded.encoding,
-            )
+            reason = _("الملف لا يحتوي إلا على مسافات فارغة.")
+            return ImportResult(name, REJECTED, reason=reason, encoding=decoded.encoding)
         if self.arabic_only and not cleaning.has_arabic(raw):
-            return ImportResult(
-                name,
-                REJECTED,
-                reason=_("الملف لا يحتوي على أي نص عربي."),
-                encoding=decoded.encoding,
-            )
+            reason = _("الملف لا يحتوي على أي نص عربي.")
+            return ImportResult(name, REJECTED, reason=reason, encoding=decoded.encoding)
         if self.hold_unsure and not decoded.confident:
             return ImportResult(
                 name, UNSURE, encoding=decoded.encoding, preview=raw[:PREVIEW_CHARS],
                 reason=_("الترميز غير مؤكد: راجع المعاينة واختر الترميز الصحيح."),
             )  # fmt: skip
-        return self._store(name, raw, decoded.encoding)
-
-    def import_path(self, path: Path) -> ImportResult:
-        # The size is checked before the file is read.
-        if path.stat().st_size > self.max_bytes:
-            return ImportResult(
-                display_name(path.name), REJECTED, reason=too_big_reason(self.max_bytes)
-            )
-        return self.import_bytes(path.name, path.read_bytes())
-
-    def _store(self, name: str, raw: str, encoding: str) -> ImportResult:
         cleaned = cleaning.clean(raw)
         if not cleaned.body:
             return ImportResult(name, REJECTED, reason=_("لم يبقَ نص بعد حذف عناصر الموقع."))
-        digest = body_sha256(cleaned.body)
-        existing = Article.objects.filter(body_sha256=digest).first()
-        if existing is not None:
-            return ImportResult(
-                name, DUPLICATE, article=existing, encoding=encoding,
-                reason=_("مكرر للمقال رقم %(id)s.") % {"id": existing.pk},
-            )  # fmt: skip
-        sketch = similarity.sketch(cleaned.body)
-        near = self.index.most_similar(sketch)
-        article = Article(
-            title=" ".join(cleaned.title.split())[:500],
-            body=cleaned.body,
-            raw_text=raw,
-            removed_lines=cleaned.removed_json,
-            detected_encoding=encoding,
-            published_on=cleaned.published_on,
-            original_filename=name,
-            imported_by=self.user,
-            shingle_sketch=sketch,
+        return _Ready(
+            name=name,
+            raw=raw,
+            encoding=decoded.encoding,
+            cleaned=cleaned,
+            digest=body_sha256(cleaned.body),
+            sketch=similarity.sketch(cleaned.body),
         )
-        if near:
-            article.near_duplicate_of_id, article.near_duplicate_score = near
+
+    def _article(self, r: _Ready) -> Article:
+        article = Article(
+            title=" ".join(r.cleaned.title.split())[:500],
+            body=r.cleaned.body,
+            body_sha256=r.digest,
+            raw_text=r.raw,
+            removed_lines=r.cleaned.removed_json,
+            detected_encoding=r.encoding,
+            published_on=r.cleaned.published_on,
+            original_filename=r.name,
+            imported_by=self.user,
+            shingle_sketch=r.sketch,
+        )
+        article._loaded_body = article.body
+        return article
+
+    def _duplicate(self, r: _Ready, found: Article) -> ImportResult:
+        if found.pk:
+            reason = _("مكرر للمقال رقم %(id)s.") % {"id": found.pk}
+        else:
+            reason = _("مكرر لملف سابق في الدفعة نفسها.")
+        return ImportResult(r.name, DUPLICATE, article=found, encoding=r.encoding, reason=reason)
+
+    def _save(self, new: list[Article], results: list, ready: list[tuple[int, _Ready]]) -> None:
+        if not new:
+            return
+        outlets = {r.cleaned.outlet for _i, r in ready if r.cleaned.outlet}
+        self._load_sources(outlets)
+        by_digest = {r.digest: r for _i, r in ready}
+        for article in new:
+            outlet = by_digest[article.body_sha256].cleaned.outlet
+            article.source = self._sources.get(outlet) if outlet else None
         try:
             with transaction.atomic():
-                if cleaned.outlet:
-                    article.source = self._source(cleaned.outlet)
-                article.save()
-        except IntegrityError:  # the same story was stored by someone else meanwhile
-            self._sources.clear()
-            existing = Article.objects.get(body_sha256=digest)
-            return ImportResult(name, DUPLICATE, article=existing, encoding=encoding)
-        self.index.add(article.pk, sketch)
-        return ImportResult(name, IMPORTED, article=article, encoding=encoding)
+                Article.objects.bulk_create(new)
+        except IntegrityError:
+            # Someone imported one of these meanwhile: fall back to one file at a time.
+            for article in new:
+                try:
+                    with transaction.atomic():
+                        article.save()
+                except IntegrityError:
+                    found = Article.objects.get(body_sha256=article.body_sha256)
+                    for i, result in enumerate(results):
+                        if result.article is article:
+                            results[i] = ImportResult(result.name, DUPLICATE, article=found)
+        for key, article in list(self._unsaved.items()):
+            if article.pk:
+                self.index.replace(key, article.pk)
+        self._unsaved.clear()
 
-    def _source(self, name: str) -> Source:
-        source = self._sources.get(name)
-        if source is None:
-            source, _created = Source.objects.get_or_create(name=name)
-            self._sources[name] = source
-        return source
+    def _load_sources(self, names: set[str]) -> None:
+        missing = names - self._sources.keys()
+        if not missing:
+            return
+        Source.objects.bulk_create([Source(name=n[:200]) for n in missing], ignore_conflicts=True)
+        for source in Source.objects.filter(name__in=[n[:200] for n in missing]):
+            self._sources[source.name] = source
 
 
 def import_bytes(name: str, data: bytes, *, user=None, encoding: str | None = None) -> ImportResult:
@@ -244,26 +322,21 @@ def hold_files(batch: ImportBatch, files: Iterable[tuple[str, bytes]]) -> None:
 
 
 def process_pending(batch: ImportBatch, *, limit: int, user=None) -> int:
-    """Import up to `limit` pending files of `batch`; returns how many were processed.
+    """Import up to `limit` pending files of `batch` in one commit; returns how many.
 
     Rows are locked with SKIP LOCKED, so two browser tabs polling the same batch never
     import a file twice."""
     importer = Importer(user=user, hold_unsure=True)
-    done = 0
-    for _i in range(limit):
-        with transaction.atomic():
-            item = (
-                batch.items.filter(status=ImportItem.Status.PENDING)
-                .select_for_update(skip_locked=True)
-                .order_by("position")
-                .first()
-            )
-            if item is None:
-                break
-            result = importer.import_bytes(item.filename, bytes(item.held_data))
+    with transaction.atomic():
+        items = list(
+            batch.items.filter(status=ImportItem.Status.PENDING)
+            .select_for_update(skip_locked=True)
+            .order_by("position")[:limit]
+        )
+        results = importer.import_many([(item.filename, bytes(item.held_data)) for item in items])
+        for item, result in zip(items, results, strict=True):
             _apply(item, result)
-        done += 1
-    return done
+    return len(items)
 
 
 def retry_with_encoding(item: ImportItem, encoding: str, *, user=None) -> ImportResult:

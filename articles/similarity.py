@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections import Counter
+from itertools import chain
 
 SHINGLE_WORDS = 3
 SKETCH_SIZE = 64
@@ -72,9 +73,17 @@ class SketchIndex:
         for h in values:
             self.by_hash.setdefault(h, []).append(key)
 
+    def replace(self, old: int, new: int) -> None:
+        """Re-key a sketch (a temporary key becomes the saved article's id)."""
+        values = self.sketches.pop(old)
+        for h in values:
+            keys = self.by_hash[h]
+            keys[keys.index(old)] = new
+        self.sketches[new] = values
+
     def most_similar(self, values: list[int]) -> tuple[int, float] | None:
         """(key, score) of the most similar sketch at or above the threshold, or None."""
-        shared = Counter(key for h in values for key in self.by_hash.get(h, ()))
+        shared = Counter(chain.from_iterable(self.by_hash.get(h, ()) for h in values))
         best = None
         for key, count in shared.most_common(10):
             if count < MIN_SHARED:
