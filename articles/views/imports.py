@@ -21,6 +21,19 @@ PERMISSION = "articles.import_articles"
 INLINE_FILES = 20  # batches up to this size are imported in the upload request
 FILES_PER_POLL = 25  # larger ones, this many per htmx poll (the page shows progress)
 BATCHES_PER_PAGE = 20
+RULE_LABELS = {
+    "header": _("ترويسة الموقع"),
+    "repeated": _("سطر مكرر"),
+    "dateline": _("سطر التاريخ"),
+    "byline": _("سطر المصدر"),
+    "trailer": _("ذيل الصفحة"),
+    "read_also": _("اقرأ أيضاً"),
+    "link_list": _("قائمة روابط"),
+    "credit": _("سطر المصدر"),
+    "stray": _("رمز منفرد"),
+    "hashtag": _("وسم #"),
+    "invisible": _("محارف خفية حُذفت"),
+}
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -165,7 +178,8 @@ def raw_article(request: HttpRequest, article_id: int) -> HttpResponse:
             "number": number,
             "text": _visible(text),
             "rule": removed.get(number, ""),
-            "edits": edited.get(number, []),
+            "rule_label": RULE_LABELS.get(removed.get(number, ""), ""),
+            "edits": [RULE_LABELS.get(rule, rule) for rule in edited.get(number, [])],
         }
         for number, text in enumerate(article.raw_text.split("\n"), start=1)
     ]
