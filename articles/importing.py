@@ -55,7 +55,7 @@ class _Ready:
     encoding: str
     cleaned: cleaning.Cleaned
     digest: str
-    sketch: list[int]
+    sketch: list[int] = field(default_factory=list)  # computed only for new stories
 
 
 def normalise_text(text: str) -> str:
@@ -150,6 +150,7 @@ class Importer:
             if found is not None:
                 results[i] = self._duplicate(r, found)
                 continue
+            r.sketch = similarity.sketch(r.cleaned.body)
             article = self._article(r)
             near = self.index.most_similar(r.sketch)
             if near:
@@ -206,7 +207,6 @@ class Importer:
             encoding=decoded.encoding,
             cleaned=cleaned,
             digest=body_sha256(cleaned.body),
-            sketch=similarity.sketch(cleaned.body),
         )
 
     def _article(self, r: _Ready) -> Article:
