@@ -1,23 +1,34 @@
 """Bringing text files in as articles: one pipeline for the command line and the web.
 
-Each file gives exactly one `ImportResult`: imported, duplicate or rejected (with a
-reason a person understands). A rejected file writes nothing.
+decode → normalise → clean → dedupe → store. Each file gives exactly one
+`ImportResult`: imported (maybe flagged as a near-duplicate), duplicate (of which
+article), rejected (with a reason in Arabic), or, only when the caller asks to hold them,
+unsure (the encoding guess needs a person). A rejected file writes nothing, and each
+file is stored in its own transaction, so one bad file never spoils a batch.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from articles.models import Article, body_sha256
+from articles import cleaning, near_duplicates
+from articles.decoding import DecodeError, decode
+from articles.models import Article, ImportBatch, ImportItem, Source, body_sha256
 
 IMPORTED = "imported"
 DUPLICATE = "duplicate"
 REJECTED = "rejected"
+UNSURE = "unsure"
+
+RECENT_ARTICLES = 5000  # how far back near-duplicates are looked for
+PREVIEW_CHARS = 600
 
 
 @dataclass
@@ -26,6 +37,25 @@ class ImportResult:
     status: str
     article: Article | None = None
     reason: str = ""
+    encoding: str = ""
+    preview: str = ""  # the decoded start of an unsure file
+    removed: list[dict] = field(default_factory=list)
+
+    @property
+    def near_duplicate_of(self) -> Article | None:
+        return self.article.near_duplicate_of if self.article else None
+
+
+@dataclass
+class _Ready:
+    """A decoded, cleaned file waiting for the duplicate check and the insert."""
+
+    name: str
+    raw: str
+    encoding: str
+    cleaned: cleaning.Cleaned
+    digest: str
+    sketch: list[int] = field(default_factory=list)  # computed only for new stories
 
 
 def normalise_text(text: str) -> str:
@@ -34,46 +64,310 @@ def normalise_text(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 (a BOM is dropped). Raises UnicodeDecodeError otherwise."""
-    return data.decode("utf-8-sig")
+def display_name(name: str) -> str:
+    """A client-supplied file name as shown, never used as a path: last part, no bidi."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = cleaning.strip_invisible(name).replace("\x00", "").strip()
+    return name[:255] or "—"
 
 
-def import_bytes(name: str, data: bytes, *, user=None) -> ImportResult:
+def size_limit_text(limit: int) -> str:
+    if limit >= 1024 * 1024:
+        return _("%(n)s ميغابايت") % {"n": f"{limit / 1024 / 1024:g}"}
+    return _("%(n)s كيلوبايت") % {"n": f"{limit / 1024:g}"}
+
+
+def too_big_reason(limit: int | None = None) -> str:
+    limit = limit or settings.IMPORT_MAX_FILE_BYTES
+    return _("الملف أكبر من الحد المسموح به (%(limit)s).") % {"limit": size_limit_text(limit)}
+
+
+def decode_reason(error: DecodeError) -> str:
+    if error.code == "binary":
+        return _("هذا ليس ملفاً نصياً (يبدو أنه ملف %(kind)s).") % {"kind": error.detail}
+    if error.code == "nul":
+        return _("الملف فيه بايتات صفرية (NUL): هذا ملف ثنائي وليس نصاً.")
+    if error.code == "unknown_encoding":
+        return _("ترميز غير معروف.")
+    return _("تعذّرت قراءة الملف بأي ترميز معروف (UTF-8 أو UTF-16 أو Windows-1256 أو ISO-8859-6).")
+
+
+class Importer:
+    """Imports files one by one, remembering what it has seen (sources, sketches)."""
+
+    def __init__(
+        self,
+        *,
+        user=None,
+        arabic_only: bool = True,
+        hold_unsure: bool = False,
+        max_bytes: int | None = None,
+    ):
+        self.user = user
+        self.arabic_only = arabic_only
+        self.hold_unsure = hold_unsure
+        self.max_bytes = max_bytes or settings.IMPORT_MAX_FILE_BYTES
+        self._sources: dict[str, Source] = {}
+        self._index: near_duplicates.SketchIndex | None = None
+        self._unsaved: dict[int, Article] = {}  # negative index keys until bulk_create
+
+    @property
+    def index(self) -> near_duplicates.SketchIndex:
+        if self._index is None:  # one query per run, only once a file gets this far
+            recent = Article.objects.order_by("-id").values_list("id", "shingle_sketch")
+            self._index = near_duplicates.SketchIndex(list(recent[:RECENT_ARTICLES]))
+        return self._index
+
+    def import_bytes(self, name: str, data: bytes, *, encoding: str | None = None) -> ImportResult:
+        return self.import_many([(name, data)], encoding=encoding)[0]
+
+    def import_path(self, path: Path) -> ImportResult:
+        return self.import_many([(path.name, path)])[0]
+
+    def import_many(
+        self, files: list[tuple[str, bytes | Path]], *, encoding: str | None = None
+    ) -> list[ImportResult]:
+        """Import several files with a fixed number of queries: one duplicate lookup and
+        one bulk insert for all of them (plus Sources not seen before). Call it inside a
+        transaction to commit them together."""
+        results: list[ImportResult | None] = []
+        ready: list[tuple[int, _Ready]] = []
+        for i, (name, data) in enumerate(files):
+            prepared = self._prepare(display_name(name), data, encoding)
+            if isinstance(prepared, ImportResult):
+                results.append(prepared)
+            else:
+                results.append(None)
+                ready.append((i, prepared))
+        if not ready:
+            return results
+        digests = [r.digest for _i, r in ready]
+        existing = {a.body_sha256: a for a in Article.objects.filter(body_sha256__in=digests)}
+        new: list[Article] = []
+        pending_near: list[tuple[Article, Article]] = []  # near-duplicates within this call
+        for i, r in ready:
+            found = existing.get(r.digest)
+            if found is not None:
+                results[i] = self._duplicate(r, found)
+                continue
+            r.sketch = near_duplicates.sketch(r.cleaned.body)
+            article = self._article(r)
+            near = self.index.most_similar(r.sketch)
+            if near:
+                key, article.near_duplicate_score = near
+                if key > 0:
+                    article.near_duplicate_of_id = key
+                else:
+                    pending_near.append((article, self._unsaved[key]))
+            existing[r.digest] = article
+            self._unsaved[-len(self._unsaved) - 1] = article
+            self.index.add(-len(self._unsaved), r.sketch)
+            new.append(article)
+            results[i] = ImportResult(r.name, IMPORTED, article=article, encoding=r.encoding)
+        self._save(new, results, ready)
+        for article, other in pending_near:
+            article.near_duplicate_of = other
+        if pending_near:
+            Article.objects.bulk_update([a for a, _o in pending_near], ["near_duplicate_of"])
+        return results
+
+    def _prepare(
+        self, name: str, data: bytes | Path, encoding: str | None
+    ) -> _Ready | ImportResult:
+        if isinstance(data, Path):
+            if data.stat().st_size > self.max_bytes:  # checked before the file is read
+                return ImportResult(name, REJECTED, reason=too_big_reason(self.max_bytes))
+            data = data.read_bytes()
+        if len(data) > self.max_bytes:
+            return ImportResult(name, REJECTED, reason=too_big_reason(self.max_bytes))
+        if not data:
+            return ImportResult(name, REJECTED, reason=_("الملف فارغ."))
+        try:
+            decoded = decode(data, encoding)
+        except DecodeError as error:
+            return ImportResult(name, REJECTED, reason=decode_reason(error))
+        raw = normalise_text(decoded.text)
+        if not cleaning.strip_invisible(raw).strip():
+            reason = _("الملف لا يحتوي إلا على مسافات فارغة.")
+            return ImportResult(name, REJECTED, reason=reason, encoding=decoded.encoding)
+        if self.arabic_only and not cleaning.has_arabic(raw):
+            reason = _("الملف لا يحتوي على أي نص عربي.")
+            return ImportResult(name, REJECTED, reason=reason, encoding=decoded.encoding)
+        if self.hold_unsure and not decoded.confident:
+            return ImportResult(
+                name, UNSURE, encoding=decoded.encoding, preview=raw[:PREVIEW_CHARS],
+                reason=_("الترميز غير مؤكد: راجع المعاينة واختر الترميز الصحيح."),
+            )  # fmt: skip
+        cleaned = cleaning.clean(raw)
+        if not cleaned.body:
+            return ImportResult(name, REJECTED, reason=_("لم يبقَ نص بعد حذف عناصر الموقع."))
+        return _Ready(
+            name=name,
+            raw=raw,
+            encoding=decoded.encoding,
+            cleaned=cleaned,
+            digest=body_sha256(cleaned.body),
+        )
+
+    def _article(self, r: _Ready) -> Article:
+        article = Article(
+            title=" ".join(r.cleaned.title.split())[:500],
+            body=r.cleaned.body,
+            body_sha256=r.digest,
+            raw_text=r.raw,
+            removed_lines=r.cleaned.removed_json,
+            detected_encoding=r.encoding,
+            published_on=r.cleaned.published_on,
+            original_filename=r.name,
+            imported_by=self.user,
+            shingle_sketch=r.sketch,
+        )
+        article._loaded_body = article.body
+        return article
+
+    def _duplicate(self, r: _Ready, found: Article) -> ImportResult:
+        if found.pk:
+            reason = _("مكرر للمقال رقم %(id)s.") % {"id": found.pk}
+        else:
+            reason = _("مكرر لملف سابق في الدفعة نفسها.")
+        return ImportResult(r.name, DUPLICATE, article=found, encoding=r.encoding, reason=reason)
+
+    def _save(self, new: list[Article], results: list, ready: list[tuple[int, _Ready]]) -> None:
+        if not new:
+            return
+        outlets = {r.cleaned.outlet for _i, r in ready if r.cleaned.outlet}
+        self._load_sources(outlets)
+        by_digest = {r.digest: r for _i, r in ready}
+        for article in new:
+            outlet = by_digest[article.body_sha256].cleaned.outlet
+            article.source = self._sources.get(outlet) if outlet else None
+        try:
+            with transaction.atomic():
+                Article.objects.bulk_create(new)
+        except IntegrityError:
+            # Someone imported one of these meanwhile: fall back to one file at a time.
+            for article in new:
+                try:
+                    with transaction.atomic():
+                        article.save()
+                except IntegrityError:
+                    found = Article.objects.get(body_sha256=article.body_sha256)
+                    for i, result in enumerate(results):
+                        if result.article is article:
+                            results[i] = ImportResult(result.name, DUPLICATE, article=found)
+        for key, article in list(self._unsaved.items()):
+            if article.pk:
+                self.index.replace(key, article.pk)
+        self._unsaved.clear()
+
+    def _load_sources(self, names: set[str]) -> None:
+        missing = names - self._sources.keys()
+        if not missing:
+            return
+        Source.objects.bulk_create([Source(name=n[:200]) for n in missing], ignore_conflicts=True)
+        for source in Source.objects.filter(name__in=[n[:200] for n in missing]):
+            self._sources[source.name] = source
+
+
+def import_bytes(name: str, data: bytes, *, user=None, encoding: str | None = None) -> ImportResult:
     """Import one file's content under its original `name`."""
-    try:
-        text = normalise_text(decode(data))
-    except UnicodeDecodeError:
-        return ImportResult(name, REJECTED, reason=_("الملف ليس نصاً بترميز UTF-8."))
-    body = text.strip()
-    if not body:
-        return ImportResult(name, REJECTED, reason=_("الملف فارغ."))
-
-    existing = Article.objects.filter(body_sha256=body_sha256(body)).first()
-    if existing is not None:
-        return ImportResult(name, DUPLICATE, article=existing)
-
-    title = next(line.strip() for line in body.split("\n") if line.strip())
-    article = Article(title=title[:500], body=body, original_filename=name, imported_by=user)
-    try:
-        with transaction.atomic():
-            article.save()
-    except IntegrityError:  # imported by someone else in the meantime
-        existing = Article.objects.get(body_sha256=body_sha256(body))
-        return ImportResult(name, DUPLICATE, article=existing)
-    return ImportResult(name, IMPORTED, article=article)
+    return Importer(user=user).import_bytes(name, data, encoding=encoding)
 
 
 def import_path(path: Path, *, user=None) -> ImportResult:
-    return import_bytes(path.name, path.read_bytes(), user=user)
+    return Importer(user=user).import_path(path)
 
 
-def text_files(paths: list[Path]) -> list[Path]:
+def text_files(paths: Iterable[Path]) -> list[Path]:
     """The files named, with folders expanded recursively to their .txt files, sorted."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*.txt") if p.is_file()))
+            found.extend(
+                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".txt")
+            )
         else:
             found.append(path)
     return found
+
+
+# --- Batches: the record of who imported what ----------------------------------------
+
+
+def record(batch: ImportBatch, position: int, result: ImportResult) -> ImportItem:
+    """An ImportItem row for a finished result."""
+    return ImportItem(
+        batch=batch,
+        position=position,
+        filename=result.name,
+        status=result.status,
+        reason=result.reason,
+        article=result.article,
+        encoding=result.encoding,
+    )
+
+
+def hold_files(batch: ImportBatch, files: Iterable[tuple[str, bytes]]) -> None:
+    """Queue files on a batch (bytes kept until processed), in one query."""
+    ImportItem.objects.bulk_create(
+        ImportItem(
+            batch=batch,
+            position=position,
+            filename=display_name(name),
+            status=ImportItem.Status.PENDING,
+            held_data=data,
+        )
+        for position, (name, data) in enumerate(files)
+    )
+
+
+def process_pending(batch: ImportBatch, *, limit: int, user=None) -> int:
+    """Import up to `limit` pending files of `batch` in one commit; returns how many.
+
+    Rows are locked with SKIP LOCKED, so two browser tabs polling the same batch never
+    import a file twice."""
+    importer = Importer(user=user, hold_unsure=True)
+    with transaction.atomic():
+        items = list(
+            batch.items.filter(status=ImportItem.Status.PENDING)
+            .select_for_update(skip_locked=True)
+            .order_by("position")[:limit]
+        )
+        results = importer.import_many([(item.filename, bytes(item.held_data)) for item in items])
+        for item, result in zip(items, results, strict=True):
+            _apply(item, result)
+    return len(items)
+
+
+def retry_with_encoding(item: ImportItem, encoding: str, *, user=None) -> ImportResult:
+    """Import a held (unsure) file again with the encoding an admin picked."""
+    with transaction.atomic():
+        result = Importer(user=user).import_bytes(
+            item.filename, bytes(item.held_data), encoding=encoding
+        )
+        _apply(item, result)
+    return result
+
+
+def preview(item: ImportItem, encoding: str) -> str:
+    """The start of a held file decoded as `encoding`, or the reason it cannot be."""
+    try:
+        text = decode(bytes(item.held_data or b""), encoding).text
+    except DecodeError as error:
+        return decode_reason(error)
+    return normalise_text(text)[:PREVIEW_CHARS]
+
+
+def _apply(item: ImportItem, result: ImportResult) -> None:
+    item.status = result.status
+    item.reason = result.reason
+    item.article = result.article
+    item.encoding = result.encoding
+    if result.status != UNSURE:
+        item.held_data = None  # the bytes live on as the article's raw text, or not at all
+    item.save(update_fields=["status", "reason", "article", "encoding", "held_data"])
+
+
+def iter_results(importer: Importer, paths: list[Path]) -> Iterator[tuple[Path, ImportResult]]:
+    for path in paths:
+        yield path, importer.import_path(path)

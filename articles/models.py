@@ -62,6 +62,22 @@ class Article(models.Model):
     )
     imported_at = models.DateTimeField(_("وقت الاستيراد"), auto_now_add=True)
 
+    # --- Import provenance (issue 3): what the file said, and what the clean-up did. ---
+    raw_text = models.TextField(_("النص الخام للملف"), blank=True)
+    removed_lines = models.JSONField(_("الأسطر المحذوفة"), default=list, blank=True)
+    detected_encoding = models.CharField(_("الترميز"), max_length=20, blank=True)
+    near_duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("شبيه بـ"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="near_duplicates",
+    )
+    near_duplicate_score = models.FloatField(null=True, blank=True)
+    # Bottom-k MinHash sketch of the body's word shingles (see articles/near_duplicates.py).
+    shingle_sketch = models.JSONField(default=list, blank=True, editable=False)
+
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
@@ -81,10 +97,20 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is None:
             self.body_sha256 = body_sha256(self.body)
+        elif getattr(self, "_loaded_body", self.body) != self.body:
+            # Tag offsets point into the body: it never changes after import.
+            raise ValueError("Article.body is immutable after import.")
         super().save(*args, **kwargs)
+        self._loaded_body = self.body
 
     def get_absolute_url(self) -> str:
         return reverse("read_article", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        article._loaded_body = article.__dict__.get("body")
+        return article
 
 
 class Tag(models.Model):
@@ -157,3 +183,65 @@ class Tag(models.Model):
         self.exact = body[self.start : self.end]
         self.prefix = body[max(0, self.start - self.CONTEXT_CHARS) : self.start]
         self.suffix = body[self.end : self.end + self.CONTEXT_CHARS]
+
+
+# --- Import batches (issue 3): who imported what, when, and what became of each file. ---
+
+
+class ImportBatch(models.Model):
+    """One upload (or one command-line run): several files, one row each."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("المستورد"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("الوقت"), auto_now_add=True)
+    via = models.CharField(max_length=10, default="web")  # "web" or "cli"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("دفعة استيراد")
+        verbose_name_plural = _("دفعات الاستيراد")
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("import_batch", args=[self.pk])
+
+
+class ImportItem(models.Model):
+    """One file of a batch and what happened to it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("في الانتظار")
+        IMPORTED = "imported", _("استُورد")
+        DUPLICATE = "duplicate", _("مكرر")
+        REJECTED = "rejected", _("مرفوض")
+        UNSURE = "unsure", _("الترميز غير مؤكد")
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField()
+    filename = models.CharField(_("اسم الملف"), max_length=255)
+    status = models.CharField(_("النتيجة"), max_length=10, choices=Status.choices)
+    reason = models.TextField(_("السبب"), blank=True)
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_items"
+    )
+    encoding = models.CharField(_("الترميز"), max_length=20, blank=True)
+    # The file's bytes, kept only while it waits (pending, or an unsure encoding to pick).
+    held_data = models.BinaryField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["batch", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "position"], name="importitem_position")
+        ]
+        indexes = [models.Index(fields=["batch", "status"], name="importitem_status_idx")]
+
+    def __str__(self) -> str:
+        return self.filename

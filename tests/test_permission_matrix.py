@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from articles.models import ImportBatch, ImportItem
 from articles.roles import ADMINS, EDITORS, REVIEWERS
 from tests.conftest import make_article, make_tag, make_user
 
@@ -41,6 +42,12 @@ MATRIX: dict[str, Rule] = {
     "kinds_css": Rule(get=PUBLIC, post=None),
     "article_list": Rule(get=READERS, post=None),
     "read_article": Rule(get=READERS, post=None),
+    # Import (issue 3): Admins only.
+    "import_files": Rule(get=ONLY_ADMINS, post=ONLY_ADMINS),
+    "import_batch": Rule(get=ONLY_ADMINS, post=None),
+    "process_batch": Rule(get=None, post=ONLY_ADMINS),
+    "pick_encoding": Rule(get=ONLY_ADMINS, post=ONLY_ADMINS),
+    "raw_article": Rule(get=ONLY_ADMINS, post=None),
 }
 
 
@@ -71,7 +78,16 @@ def objects(db):
     editor = make_user("matrix-owner", EDITORS)
     article = make_article("نص المقال لاختبار الصلاحيات.")
     tag = make_tag(article, 0, 2, user=editor)
-    return {"article_id": article.pk, "tag_id": tag.pk}
+    batch = ImportBatch.objects.create(created_by=editor)
+    unsure = ImportItem.objects.create(
+        batch=batch,
+        position=0,
+        filename="x.txt",
+        status=ImportItem.Status.UNSURE,
+        encoding="cp1256",
+        held_data="نص قصير".encode("cp1256"),
+    )
+    return {"article_id": article.pk, "tag_id": tag.pk, "batch_id": batch.pk, "item_id": unsure.pk}
 
 
 @pytest.fixture
@@ -94,6 +110,8 @@ def _url(name: str, pattern: URLPattern, objects: dict) -> str:
 
 
 def _verdict(response) -> str:
+    if response.status_code == 404:
+        return "not found"  # the fixture objects exist: a 404 means a wrong lookup
     if response.status_code == 405:
         return "method not allowed"
     if response.status_code == 403:

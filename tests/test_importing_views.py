@@ -1,0 +1,179 @@
+"""The import pages: Admins only, one row per file, zips bounded, raw text escaped."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from articles.importing import Importer
+from articles.models import Article, ImportBatch, ImportItem
+from articles.uploads import MAX_ZIP_ENTRIES
+from tests.conftest import SAMPLE_FILES, sample_text
+
+pytestmark = pytest.mark.django_db
+URL = "/imports/"
+
+
+def _upload(name: str, data: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type="text/plain")
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_anonymous_is_sent_to_login(client):
+    assert client.get(URL).status_code == 302
+
+
+@pytest.mark.parametrize("who", ["editor_client", "reviewer_client"])
+def test_other_roles_get_403_on_the_page_and_every_endpoint(request, who):
+    client = request.getfixturevalue(who)
+    batch = ImportBatch.objects.create()
+    article = Article.objects.create(title="t", body="نص")
+    assert client.get(URL).status_code == 403
+    assert client.post(URL, {"files": [_upload("a.txt", b"x")]}).status_code == 403
+    assert client.get(f"/imports/{batch.pk}/").status_code == 403
+    assert client.post(f"/imports/{batch.pk}/process/").status_code == 403
+    assert client.get(f"/articles/{article.pk}/raw/").status_code == 403
+    assert Article.objects.count() == 1
+
+
+def test_a_stranger_gets_403(client, stranger):
+    client.force_login(stranger)
+    assert client.get(URL).status_code == 403
+
+
+def test_admin_uploads_two_samples_and_a_bad_file_and_sees_three_rows(admin_client_):
+    files = [
+        _upload("one.txt", SAMPLE_FILES[0].read_bytes()),
+        _upload("two.txt", sample_text(1).encode("cp1256")),
+        _upload("bad.txt", b"\x89PNG\r\n\x1a\n" + bytes(64)),
+    ]
+    response = admin_client_.post(URL, {"files": files}, follow=True)
+    assert response.status_code == 200
+    batch = ImportBatch.objects.get()
+    assert batch.created_by.username == "admin1"
+    assert list(batch.items.values_list("status", flat=True)) == [
+        "imported",
+        "imported",
+        "rejected",
+    ]
+    content = response.content.decode()
+    assert content.count('class="result-row') == 3
+    assert "PNG" in content
+    assert Article.objects.count() == 2
+
+
+def test_the_batch_page_takes_a_constant_number_of_queries(
+    admin_client_, django_assert_max_num_queries
+):
+    admin_client_.post(URL, {"files": [_upload(p.name, p.read_bytes()) for p in SAMPLE_FILES]})
+    batch = ImportBatch.objects.get()
+    with django_assert_max_num_queries(8):
+        assert admin_client_.get(f"/imports/{batch.pk}/").status_code == 200
+    with django_assert_max_num_queries(10):
+        assert admin_client_.get(URL).status_code == 200
+
+
+def test_an_oversize_upload_is_refused_without_reading_it(admin_client_, settings):
+    settings.IMPORT_MAX_FILE_BYTES = 1024
+    admin_client_.post(URL, {"files": [_upload("big.txt", sample_text(0).encode())]})
+    item = ImportItem.objects.get()
+    assert item.status == "rejected"
+    assert "1 كيلوبايت" in item.reason
+    assert Article.objects.count() == 0
+
+
+def test_a_zip_of_samples_imports_each_entry_and_never_uses_names_as_paths(admin_client_):
+    data = _zip(
+        {
+            "../../etc/evil.txt": sample_text(2).encode(),
+            "folder/ok.txt": sample_text(3).encode(),
+            "image.png": b"\x89PNG",
+        }
+    )
+    admin_client_.post(URL, {"files": [_upload("batch.zip", data)]})
+    items = list(ImportItem.objects.order_by("position"))
+    assert [(i.filename, i.status) for i in items] == [
+        ("evil.txt", "imported"),
+        ("ok.txt", "imported"),
+        ("image.png", "rejected"),
+    ]
+
+
+def test_a_zip_with_too_many_entries_is_refused(admin_client_):
+    data = _zip({f"f{i}.txt": b"x" for i in range(MAX_ZIP_ENTRIES + 1)})
+    admin_client_.post(URL, {"files": [_upload("many.zip", data)]})
+    item = ImportItem.objects.get()
+    assert item.status == "rejected" and str(MAX_ZIP_ENTRIES) in item.reason
+
+
+def test_a_zip_bomb_is_refused_quickly(admin_client_, monkeypatch):
+    monkeypatch.setattr("articles.uploads.MAX_ZIP_TOTAL_BYTES", 3 * 1024 * 1024)
+    bomb = _zip({f"z{i}.txt": bytes(2 * 1024 * 1024) for i in range(5)})  # tiny compressed
+    assert len(bomb) < 100_000
+    admin_client_.post(URL, {"files": [_upload("bomb.zip", bomb)]})
+    item = ImportItem.objects.get()
+    assert item.status == "rejected" and "ميغابايت" in item.reason
+
+
+def test_a_large_batch_is_processed_by_polling(admin_client_, monkeypatch):
+    monkeypatch.setattr("articles.views.imports.INLINE_FILES", 1)
+    monkeypatch.setattr("articles.views.imports.FILES_PER_POLL", 2)
+    files = [_upload(p.name, p.read_bytes()) for p in SAMPLE_FILES]
+    response = admin_client_.post(URL, {"files": files}, follow=True)
+    assert "hx-post" in response.content.decode()  # the page polls while files wait
+    batch = ImportBatch.objects.get()
+    process = f"/imports/{batch.pk}/process/"
+    first = admin_client_.post(process, headers={"HX-Request": "true"})
+    assert first.status_code == 200
+    assert batch.items.filter(status="pending").count() == 3
+    admin_client_.post(process, headers={"HX-Request": "true"})
+    last = admin_client_.post(process, headers={"HX-Request": "true"})
+    assert batch.items.filter(status="pending").count() == 0
+    assert "hx-post" not in last.content.decode()  # done: polling stops
+    assert admin_client_.post(process).status_code == 302  # without htmx, a redirect
+
+
+def test_an_unsure_file_is_held_then_imported_with_the_picked_encoding(admin_client_):
+    data = "قال الرئيس إن الاتفاق مهم".encode("cp1256")
+    admin_client_.post(URL, {"files": [_upload("short.txt", data)]})
+    item = ImportItem.objects.get()
+    assert item.status == "unsure" and item.held_data
+    assert Article.objects.count() == 0
+    url = reverse("pick_encoding", args=[item.pk])
+    page = admin_client_.get(url, {"encoding": "iso8859-6"}, headers={"HX-Request": "true"})
+    assert 'id="preview"' in page.content.decode()
+    assert admin_client_.get(url, {"encoding": "koi8-r"}).status_code == 200  # not allowed: ignored
+    admin_client_.post(url, {"encoding": "cp1256"})
+    item.refresh_from_db()
+    assert item.status == "imported" and item.held_data is None
+    assert item.article.body == "قال الرئيس إن الاتفاق مهم"
+
+
+def test_the_raw_text_is_shown_escaped_with_removed_lines_marked(admin_client_):
+    raw = sample_text(4).replace("عربي ودولي", "<script>alert(1)</script>\u202e")
+    article = Importer().import_bytes("x.txt", raw.encode()).article
+    response = admin_client_.get(f"/articles/{article.pk}/raw/")
+    content = response.content.decode()
+    assert response["Content-Type"].startswith("text/html")
+    assert "<script>alert(1)" not in content
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
+    assert "\u202e" not in content and "U+202E" in content
+    assert 'data-rule="trailer"' in content
+    assert 'data-rule="dateline"' in content
+
+
+def test_the_batch_history_lists_command_line_and_web_batches(admin_client_):
+    ImportBatch.objects.create(via="cli")
+    response = admin_client_.get(URL)
+    assert "سطر الأوامر" in response.content.decode()
