@@ -5,6 +5,13 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def grant_new_permissions(apps, schema_editor):
+    # Admins hold every articles permission: give them the new TagSet ones too.
+    from articles.roles import sync_roles
+
+    sync_roles(apps)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0002_roles"),
@@ -108,4 +115,5 @@ class Migration(migrations.Migration):
                 fields=("owner", "name"), name="tagset_name_unique_per_owner"
             ),
         ),
+        migrations.RunPython(grant_new_permissions, migrations.RunPython.noop),
     ]

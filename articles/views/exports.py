@@ -238,7 +238,7 @@ def freeze_set(request: HttpRequest, set_id: int) -> HttpResponse:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {through._meta.db_table} (tagset_id, tag_id) "  # noqa: S608
-                f"SELECT %s, ids.id FROM ({sql}) AS ids",
+                f"SELECT %s, ids.tag_id FROM ({sql}) AS ids (tag_id)",
                 [tagset.pk, *params],
             )
             TagSet.objects.filter(pk=tagset.pk).update(frozen=True, frozen_at=timezone.now())

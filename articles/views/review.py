@@ -86,5 +86,10 @@ def review_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
             status, stale = 409, True
     if not request.htmx:
         return redirect("review_queue") if status == 200 else HttpResponse(status=status)
-    context = {"tag": tag, "form_errors": form.errors if status == 400 else None, "stale": stale}
+    context = {
+        "tag": tag,
+        "form_errors": form.errors if status == 400 else None,
+        "stale": stale,
+        "decided": status == 200,
+    }
     return render(request, "review/review_queue.html#row", context, status=status)

@@ -56,14 +56,13 @@ document.addEventListener("htmx:beforeSwap", (event) => {
   }
 });
 
-// After a decision the row is replaced: keep the place and move on to the next tag.
-document.addEventListener("htmx:afterSwap", (event) => {
-  const row = event.detail.elt.closest?.(".review-row") || document.getElementById(event.detail.target.id);
-  if (!row || !row.classList.contains("review-row")) return;
-  const fresh = document.getElementById(row.id) || row;
-  const decided = !fresh.classList.contains("state-pending") && event.detail.xhr.status === 200;
-  select(fresh);
-  if (decided) move(1);
+// After a decision the row is replaced (htmx:load fires on the new row): keep the
+// place, and once decided move on to the next tag.
+document.addEventListener("htmx:load", (event) => {
+  const row = event.detail.elt;
+  if (!row.classList?.contains("review-row")) return;
+  select(row);
+  if (row.dataset.decided) move(1);
 });
 
 document.addEventListener("DOMContentLoaded", () => select(rows()[0]));
