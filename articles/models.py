@@ -113,6 +113,12 @@ class Article(models.Model):
         return article
 
 
+class ReviewState(models.TextChoices):
+    PENDING = "pending", _("بانتظار المراجعة")
+    ACCEPTED = "accepted", _("مقبول")
+    REJECTED = "rejected", _("مرفوض")
+
+
 class Tag(models.Model):
     """A passage of an article tagged as a claim, a quote or background.
 
@@ -143,6 +149,24 @@ class Tag(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)  # optimistic locking
 
+    # --- Review (issue 5): see articles/reviewing.py for the transitions. ---
+    review_state = models.CharField(
+        _("حالة المراجعة"),
+        max_length=10,
+        choices=ReviewState.choices,
+        default=ReviewState.PENDING,
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("المراجع"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tags_reviewed",
+    )
+    reviewed_at = models.DateTimeField(_("وقت المراجعة"), null=True, blank=True)
+    review_comment = models.TextField(_("تعليق المراجع"), blank=True)
+
     class Meta:
         ordering = ["start", "-end", "id"]
         verbose_name = _("وسم")
@@ -157,12 +181,16 @@ class Tag(models.Model):
                 name="tag_start_before_end",
             ),
             models.CheckConstraint(condition=Q(kind__in=KIND_SLUGS), name="tag_kind_known"),
+            models.CheckConstraint(
+                condition=Q(review_state__in=ReviewState.values), name="tag_review_state_known"
+            ),
         ]
         indexes = [
             models.Index(fields=["article", "start"], name="tag_article_idx"),
             models.Index(fields=["kind", "created_at"], name="tag_kind_idx"),
             models.Index(fields=["created_by", "created_at"], name="tag_author_idx"),
             models.Index(fields=["created_at"], name="tag_created_idx"),
+            models.Index(fields=["review_state", "created_at"], name="tag_review_idx"),
         ]
 
     def __str__(self) -> str:
@@ -245,3 +273,40 @@ class ImportItem(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+# --- Tagged sets (issue 5): a saved filter, optionally frozen into a fixed list. ---
+
+
+class TagSet(models.Model):
+    """A named selection of tags for export.
+
+    A live set keeps only its filter (`filters`, the allow-listed form data of
+    articles/filters.py) and gives the current rows at every export; a frozen set keeps
+    the exact list of tags it held when it was frozen, for a published dataset.
+    """
+
+    name = models.CharField(_("الاسم"), max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("المالك"),
+        on_delete=models.PROTECT,
+        related_name="tag_sets",
+    )
+    filters = models.JSONField(_("المرشّح"), default=dict, blank=True)
+    frozen = models.BooleanField(_("مجمّدة"), default=False)
+    frozen_at = models.DateTimeField(_("وقت التجميد"), null=True, blank=True)
+    tags = models.ManyToManyField(Tag, related_name="+", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_exported_at = models.DateTimeField(_("آخر تصدير"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("مجموعة وسوم")
+        verbose_name_plural = _("مجموعات الوسوم")
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="tagset_name_unique_per_owner"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

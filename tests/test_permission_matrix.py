@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from articles.models import ImportBatch, ImportItem
+from articles.models import ImportBatch, ImportItem, TagSet
 from articles.roles import ADMINS, EDITORS, REVIEWERS
 from tests.conftest import make_article, make_tag, make_user
 
@@ -48,6 +48,16 @@ MATRIX: dict[str, Rule] = {
     "process_batch": Rule(get=None, post=ONLY_ADMINS),
     "pick_encoding": Rule(get=ONLY_ADMINS, post=ONLY_ADMINS),
     "raw_article": Rule(get=ONLY_ADMINS, post=None),
+    # Review and export (issue 5): Reviewers and Admins.
+    "review_queue": Rule(get=CHECKERS, post=None),
+    "review_tag": Rule(get=None, post=CHECKERS),
+    "export_page": Rule(get=CHECKERS, post=None),
+    "export_format_doc": Rule(get=CHECKERS, post=None),
+    "download_tags": Rule(get=CHECKERS, post=None),
+    "save_tag_set": Rule(get=None, post=CHECKERS),
+    "download_set": Rule(get=CHECKERS, post=None),
+    # The set belongs to someone else: only an Admin may freeze it.
+    "freeze_set": Rule(get=None, post=ONLY_ADMINS),
 }
 
 
@@ -87,7 +97,14 @@ def objects(db):
         encoding="cp1256",
         held_data="نص قصير".encode("cp1256"),
     )
-    return {"article_id": article.pk, "tag_id": tag.pk, "batch_id": batch.pk, "item_id": unsure.pk}
+    tag_set = TagSet.objects.create(name="مجموعة", owner=make_user("set-owner", REVIEWERS))
+    return {
+        "article_id": article.pk,
+        "tag_id": tag.pk,
+        "batch_id": batch.pk,
+        "item_id": unsure.pk,
+        "set_id": tag_set.pk,
+    }
 
 
 @pytest.fixture

@@ -1,0 +1,382 @@
+"""Exports of tag sets: CSV (streamed by PostgreSQL COPY), XLSX, JSON Lines, Web Annotations.
+
+Every export streams: the CSV straight from `COPY (SELECT …) TO STDOUT` in one query,
+the other formats from a server-side cursor read in chunks (`.iterator(chunk_size)`), so
+neither memory nor the number of queries grows with the number of rows.
+The columns and the spreadsheet-formula neutralisation are documented in
+docs/export-format.md; tests/test_export_csv.py pins them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tempfile
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime
+
+import xlsxwriter
+from django.db import connection
+from django.db.models import F, Func, QuerySet, TextField, Value
+from django.db.models.functions import Cast, Concat
+
+from articles.models import Tag
+
+COLUMNS = (
+    "tag_id",
+    "kind",
+    "passage",
+    "start",
+    "end",
+    "context_before",
+    "context_after",
+    "speaker",
+    "note",
+    "article_id",
+    "title",
+    "source",
+    "published_on",
+    "article_url",
+    "editor",
+    "created_at",
+    "updated_at",
+    "review_state",
+    "reviewer",
+    "reviewed_at",
+    "review_comment",
+)
+# Which columns carry free text (and so get neutralised in CSV).
+TEXT_COLUMNS = frozenset(
+    {
+        "passage",
+        "context_before",
+        "context_after",
+        "speaker",
+        "note",
+        "title",
+        "source",
+        "editor",
+        "reviewer",
+        "review_comment",
+    }
+)
+
+# A cell starting with one of these is run as a formula by some spreadsheet (OWASP:
+# = + - @ tab CR LF; plus their full-width forms). A leading apostrophe is escaped too,
+# so that undoing the neutralisation ("drop one leading apostrophe") is exact.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+NEUTRALISER = "'"
+
+BOM = "\ufeff".encode()
+CHUNK_BYTES = 256 * 1024
+ROWS_PER_FETCH = 5000
+XLSX_MAX_ROWS = 1_048_575  # the sheet's limit, after the header row
+
+
+def neutralise(value: str) -> str:
+    """The CSV cell for a text value: an apostrophe in front of a formula trigger (or of
+    an apostrophe). Mirrors `_neutralise_sql`."""
+    if value[:1] in FORMULA_TRIGGERS or value[:1] == NEUTRALISER:
+        return NEUTRALISER + value
+    return value
+
+
+def recover(cell: str) -> str:
+    """Undo `neutralise`: the exact text of a CSV text cell."""
+    return cell[1:] if cell[:1] == NEUTRALISER else cell
+
+
+def _sql_chars(chars: Iterable[str]) -> str:
+    # chr() for control characters keeps the SQL free of escapes and of "%".
+    return ", ".join(
+        f"chr({ord(char)})" if ord(char) < 32 else "'" + char.replace("'", "''") + "'"
+        for char in chars
+    )
+
+
+_TRIGGERS_SQL = _sql_chars((*FORMULA_TRIGGERS, NEUTRALISER))
+
+
+def _neutralise_sql(expression) -> Func:
+    """SQL twin of `neutralise`, NULL becoming ''. Takes an expression without params
+    (the template repeats it)."""
+    return Func(
+        expression,
+        template=(
+            "CASE WHEN left(%(expressions)s, 1) IN ("
+            + _TRIGGERS_SQL
+            + ") THEN '''' || %(expressions)s ELSE COALESCE(%(expressions)s, '') END"
+        ),
+        output_field=TextField(),
+    )
+
+
+def _iso_sql(expression) -> Func:
+    """ISO 8601 in UTC with explicit offset, as Python's `isoformat` writes it."""
+    return Func(
+        expression,
+        template=(
+            "COALESCE(to_char(%(expressions)s AT TIME ZONE 'UTC', "
+            "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"'), '')"
+        ),
+        output_field=TextField(),
+    )
+
+
+def _text(expression) -> Func:
+    return Func(
+        expression, template="COALESCE(%(expressions)s::text, '')", output_field=TextField()
+    )
+
+
+def _copy_queryset(queryset: QuerySet[Tag], article_url_base: str) -> QuerySet:
+    """The CSV rows as text columns, in COLUMNS order, for `COPY … TO STDOUT`."""
+    columns = {
+        "tag_id": _text(F("id")),
+        "kind": F("kind"),
+        "passage": _neutralise_sql(F("exact")),
+        "start": _text(F("start")),
+        "end": _text(F("end")),
+        "context_before": _neutralise_sql(F("prefix")),
+        "context_after": _neutralise_sql(F("suffix")),
+        "speaker": _neutralise_sql(F("speaker")),
+        "note": _neutralise_sql(F("note")),
+        "article_id": _text(F("article_id")),
+        "title": _neutralise_sql(F("article__title")),
+        "source": _neutralise_sql(F("article__source__name")),
+        "published_on": _text(F("article__published_on")),
+        "article_url": Concat(
+            Value(article_url_base, output_field=TextField()),
+            Cast("article_id", TextField()),
+            Value("/", output_field=TextField()),
+            output_field=TextField(),
+        ),
+        "editor": _neutralise_sql(F("created_by__username")),
+        "created_at": _iso_sql(F("created_at")),
+        "updated_at": _iso_sql(F("updated_at")),
+        "review_state": F("review_state"),
+        "reviewer": _neutralise_sql(F("reviewed_by__username")),
+        "reviewed_at": _iso_sql(F("reviewed_at")),
+        "review_comment": _neutralise_sql(F("review_comment")),
+    }
+    aliases = {f"x_{name}": expression for name, expression in columns.items()}
+    return queryset.order_by("id").annotate(**aliases).values_list(*aliases)
+
+
+def _buffered(pieces: Iterable[bytes], size: int = CHUNK_BYTES) -> Iterator[bytes]:
+    """Join small pieces (COPY sends one message per row) into chunks of about `size`."""
+    buffer = bytearray()
+    for piece in pieces:
+        buffer += piece
+        if len(buffer) >= size:
+            yield bytes(buffer)
+            buffer.clear()
+    if buffer:
+        yield bytes(buffer)
+
+
+def csv_header() -> bytes:
+    out = io.StringIO()
+    csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\n").writerow(COLUMNS)
+    return out.getvalue().encode()
+
+
+def csv_chunks(queryset: QuerySet[Tag], *, article_url_base: str, bom: bool = True):
+    """The CSV file as byte chunks: optional BOM, header, then PostgreSQL's CSV output
+    with every field quoted. One query, whatever the number of rows."""
+    sql, params = _copy_queryset(queryset, article_url_base).query.sql_with_params()
+    statement = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, FORCE_QUOTE *)"
+
+    def generate() -> Iterator[bytes]:
+        yield (BOM if bom else b"") + csv_header()
+        with connection.cursor() as cursor, cursor.cursor.copy(statement, params) as copy:
+            yield from _buffered(bytes(block) for block in copy)
+
+    return generate()
+
+
+# --- The same rows as Python values, for the other formats. ---
+
+_VALUE_FIELDS = (
+    "id",
+    "kind",
+    "exact",
+    "start",
+    "end",
+    "prefix",
+    "suffix",
+    "speaker",
+    "note",
+    "article_id",
+    "article__title",
+    "article__source__name",
+    "article__published_on",
+    "created_by__username",
+    "created_at",
+    "updated_at",
+    "review_state",
+    "reviewed_by__username",
+    "reviewed_at",
+    "review_comment",
+)
+
+
+def _iso(value: datetime | date | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+    return value.isoformat()
+
+
+def rows(queryset: QuerySet[Tag], *, article_url_base: str) -> Iterator[dict]:
+    """One dict per tag, keys in COLUMNS order, exact text (no neutralisation)."""
+    values = queryset.order_by("id").values_list(*_VALUE_FIELDS)
+    for (
+        tag_id,
+        kind,
+        exact,
+        start,
+        end,
+        prefix,
+        suffix,
+        speaker,
+        note,
+        article_id,
+        title,
+        source,
+        published_on,
+        editor,
+        created_at,
+        updated_at,
+        review_state,
+        reviewer,
+        reviewed_at,
+        review_comment,
+    ) in values.iterator(chunk_size=ROWS_PER_FETCH):
+        yield {
+            "tag_id": tag_id,
+            "kind": kind,
+            "passage": exact,
+            "start": start,
+            "end": end,
+            "context_before": prefix,
+            "context_after": suffix,
+            "speaker": speaker,
+            "note": note,
+            "article_id": article_id,
+            "title": title,
+            "source": source or "",
+            "published_on": _iso(published_on),
+            "article_url": f"{article_url_base}{article_id}/",
+            "editor": editor,
+            "created_at": _iso(created_at),
+            "updated_at": _iso(updated_at),
+            "review_state": review_state,
+            "reviewer": reviewer or "",
+            "reviewed_at": _iso(reviewed_at),
+            "review_comment": review_comment,
+        }
+
+
+def jsonl_chunks(queryset: QuerySet[Tag], *, article_url_base: str) -> Iterator[bytes]:
+    """JSON Lines: one object per tag, the exact text, nothing neutralised."""
+    lines = (
+        (json.dumps(row, ensure_ascii=False) + "\n").encode()
+        for row in rows(queryset, article_url_base=article_url_base)
+    )
+    return _buffered(lines)
+
+
+ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+
+
+def annotation(row: dict) -> dict:
+    """A W3C Web Annotation for one tag. Positions count Unicode code points, which is
+    what TextPositionSelector specifies and what `start`/`end` hold."""
+    bodies = [{"type": "TextualBody", "purpose": "classifying", "value": row["kind"]}]
+    if row["speaker"]:
+        bodies.append({"type": "TextualBody", "purpose": "identifying", "value": row["speaker"]})
+    if row["note"]:
+        bodies.append({"type": "TextualBody", "purpose": "commenting", "value": row["note"]})
+    assessment = {"type": "TextualBody", "purpose": "assessing", "value": row["review_state"]}
+    if row["review_comment"]:
+        assessment["value"] = f"{row['review_state']}: {row['review_comment']}"
+    bodies.append(assessment)
+    return {
+        "id": f"{row['article_url']}#tag-{row['tag_id']}",
+        "type": "Annotation",
+        "motivation": "classifying",
+        "created": row["created_at"],
+        "modified": row["updated_at"],
+        "creator": {"type": "Person", "nickname": row["editor"]},
+        "body": bodies,
+        "target": {
+            "source": row["article_url"],
+            "selector": [
+                {"type": "TextPositionSelector", "start": row["start"], "end": row["end"]},
+                {
+                    "type": "TextQuoteSelector",
+                    "exact": row["passage"],
+                    "prefix": row["context_before"],
+                    "suffix": row["context_after"],
+                },
+            ],
+        },
+    }
+
+
+def jsonld_chunks(
+    queryset: QuerySet[Tag], *, article_url_base: str, label: str, collection_id: str
+) -> Iterator[bytes]:
+    """An AnnotationCollection whose first page holds every annotation, written piece by
+    piece so the array is never built in memory."""
+    head = {
+        "@context": ANNOTATION_CONTEXT,
+        "id": collection_id,
+        "type": "AnnotationCollection",
+        "label": label,
+    }
+
+    def pieces() -> Iterator[bytes]:
+        opening = json.dumps(head, ensure_ascii=False)[:-1]
+        yield (
+            opening + ', "first": {"type": "AnnotationPage", "startIndex": 0, "items": [\n'
+        ).encode()
+        separator = ""
+        for row in rows(queryset, article_url_base=article_url_base):
+            yield (separator + json.dumps(annotation(row), ensure_ascii=False)).encode()
+            separator = ",\n"
+        yield b"\n]}}\n"
+
+    return _buffered(pieces())
+
+
+def xlsx_file(queryset: QuerySet[Tag], *, article_url_base: str):
+    """An .xlsx in a temporary file (a zip cannot be streamed while written): sheet read
+    right to left, every cell written with `write_string`, so nothing becomes a formula,
+    a number or a link. XlsxWriter's constant-memory mode keeps memory flat."""
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+    workbook = xlsxwriter.Workbook(
+        handle,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
+    sheet = workbook.add_worksheet("tags")
+    sheet.right_to_left()
+    header = workbook.add_format({"bold": True})
+    for col, name in enumerate(COLUMNS):
+        sheet.write_string(0, col, name, header)
+    for number, row in enumerate(rows(queryset, article_url_base=article_url_base), start=1):
+        if number > XLSX_MAX_ROWS:
+            break
+        for col, name in enumerate(COLUMNS):
+            sheet.write_string(number, col, str(row[name]))
+    workbook.close()
+    handle.seek(0)
+    return handle

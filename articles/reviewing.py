@@ -1,0 +1,87 @@
+"""Review transitions of a tag: accept, reject, back to pending (and after an edit)."""
+
+from __future__ import annotations
+
+from django.db.models import F
+from django.utils import timezone
+
+from articles.models import ReviewState, Tag
+
+
+class StaleTag(Exception):
+    """The tag changed (or vanished) since the reviewer loaded it: nothing was saved."""
+
+
+def review(*, tag_id: int, version: int, state: str, reviewer, comment: str = "") -> Tag:
+    """Set the review state of the tag the reviewer saw.
+
+    The update is conditional on `version`, so a reviewer never accepts a passage an
+    editor changed in the meantime (the edit sends it back to pending; the reviewer gets
+    the fresh text instead). Reviewing does not bump `version`: it is not an edit, and
+    an editor's open edit form stays valid.
+    """
+    if state not in ReviewState.values:
+        raise ValueError(f"unknown review state {state!r}")
+    pending = state == ReviewState.PENDING
+    updated = Tag.objects.filter(pk=tag_id, version=version).update(
+        review_state=state,
+        reviewed_by=None if pending else reviewer,
+        reviewed_at=None if pending else timezone.now(),
+        review_comment=comment,
+    )
+    if not updated:
+        raise StaleTag(tag_id)
+    return Tag.objects.select_related("article__source", "created_by", "reviewed_by").get(pk=tag_id)
+
+
+def accept(*, tag_id: int, version: int, reviewer, comment: str = "") -> Tag:
+    return review(
+        tag_id=tag_id,
+        version=version,
+        state=ReviewState.ACCEPTED,
+        reviewer=reviewer,
+        comment=comment,
+    )
+
+
+def reject(*, tag_id: int, version: int, reviewer, comment: str = "") -> Tag:
+    return review(
+        tag_id=tag_id,
+        version=version,
+        state=ReviewState.REJECTED,
+        reviewer=reviewer,
+        comment=comment,
+    )
+
+
+def back_to_pending(*, tag_id: int, version: int, reviewer, comment: str = "") -> Tag:
+    return review(
+        tag_id=tag_id,
+        version=version,
+        state=ReviewState.PENDING,
+        reviewer=reviewer,
+        comment=comment,
+    )
+
+
+def pending_again() -> dict:
+    """Field values for an edit of a tag's passage, kind, speaker or note: the edit
+    sends the tag back to the review queue. Use in the tagging code's conditional update:
+    `Tag.objects.filter(pk=…, version=v).update(…, version=F("version") + 1, **pending_again())`.
+    The reviewer's comment stays, so the editor can still read why it was rejected.
+    """
+    return {"review_state": ReviewState.PENDING, "reviewed_by": None, "reviewed_at": None}
+
+
+def edit_tag(*, tag_id: int, version: int, editor, **changes) -> bool:
+    """A minimal edit (used by tests and until the tagging module lands): applies
+    `changes`, bumps the version and sends the tag back to pending. False on conflict."""
+    return bool(
+        Tag.objects.filter(pk=tag_id, version=version).update(
+            **changes,
+            updated_by=editor,
+            updated_at=timezone.now(),
+            version=F("version") + 1,
+            **pending_again(),
+        )
+    )

@@ -1,0 +1,246 @@
+"""The export page: filter tags, preview them, save and freeze sets, download files."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from articles import exporting
+from articles.filters import (
+    TagFilterForm,
+    as_querydict,
+    filter_tags,
+    stored_filter_q,
+    stored_filters,
+)
+from articles.models import Tag, TagSet
+
+PREVIEW_ROWS = 10
+FORMATS = {
+    # name: (label, file extension, content type)
+    "csv": (gettext_lazy("CSV لإكسل (UTF-8 مع BOM)"), "csv", "text/csv; charset=utf-8"),
+    "csv-plain": (gettext_lazy("CSV بترميز UTF-8 دون BOM"), "csv", "text/csv; charset=utf-8"),
+    "xlsx": (
+        gettext_lazy("جدول XLSX"),
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    "jsonl": (gettext_lazy("JSON Lines"), "jsonl", "application/x-ndjson; charset=utf-8"),
+    "jsonld": (
+        gettext_lazy("تعليقات W3C ‏(JSON-LD)"),
+        "jsonld",
+        'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
+    ),
+}
+
+
+class FormatForm(forms.Form):
+    format = forms.ChoiceField(
+        choices=[(name, label) for name, (label, _ext, _type) in FORMATS.items()],
+        required=False,
+    )
+
+
+class SaveSetForm(forms.Form):
+    name = forms.CharField(
+        label=gettext_lazy("اسم المجموعة"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"dir": "auto"}),
+    )
+
+
+def _get_tagset_for_user(request: HttpRequest, set_id: int, *, write: bool = False) -> TagSet:
+    """Every exporter sees and downloads every set (they are the team's datasets); only
+    the owner or an Admin (change_tagset) changes one."""
+    tagset = get_object_or_404(TagSet.objects.select_related("owner"), pk=set_id)
+    if (
+        write
+        and tagset.owner_id != request.user.pk
+        and not request.user.has_perm("articles.change_tagset")
+    ):
+        raise PermissionDenied
+    return tagset
+
+
+def _set_tags(tagset: TagSet):
+    if tagset.frozen:
+        frozen_ids = TagSet.tags.through.objects.filter(tagset=tagset).values("tag_id")
+        return Tag.objects.filter(pk__in=frozen_ids)
+    return Tag.objects.filter(stored_filter_q(tagset.filters))
+
+
+def _sets_with_sizes() -> list[TagSet]:
+    """All sets with their current size, in two queries whatever their number: frozen
+    sets count their list, live sets are counted together in one conditional aggregate."""
+    tagsets = list(
+        TagSet.objects.select_related("owner")
+        .annotate(n_frozen=Count("tags"))
+        .order_by("-created_at", "-id")
+    )
+    live = [tagset for tagset in tagsets if not tagset.frozen]
+    sizes = (
+        Tag.objects.aggregate(
+            **{f"set_{s.pk}": Count("pk", filter=stored_filter_q(s.filters)) for s in live}
+        )
+        if live
+        else {}
+    )
+    for tagset in tagsets:
+        tagset.size = tagset.n_frozen if tagset.frozen else sizes[f"set_{tagset.pk}"]
+    return tagsets
+
+
+@require_GET
+@permission_required("articles.export_tags", raise_exception=True)
+def export_page(request: HttpRequest) -> HttpResponse:
+    form = TagFilterForm(request.GET)
+    context = {"form": form, "formats": FORMATS, "save_form": SaveSetForm()}
+    status = 200
+    if form.is_valid():
+        tags = filter_tags(Tag.objects.all(), form.cleaned_data)
+        context["count"] = tags.count()
+        context["preview"] = tags.select_related(
+            "article__source", "created_by", "reviewed_by"
+        ).order_by("id")[:PREVIEW_ROWS]
+        context["filters"] = stored_filters(request.GET)
+        context["querystring"] = as_querydict(context["filters"]).urlencode()
+    else:
+        status = 400
+    if request.htmx and request.htmx.target == "preview":
+        return render(request, "exports/export_page.html#preview", context, status=status)
+    context["tagsets"] = _sets_with_sizes()
+    return render(request, "exports/export_page.html", context, status=status)
+
+
+def _download(request: HttpRequest, tags, *, name: str, label: str) -> HttpResponse:
+    form = FormatForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("صيغة غير معروفة."))
+    fmt = form.cleaned_data["format"] or "csv"
+    _label, extension, content_type = FORMATS[fmt]
+    base = request.build_absolute_uri(reverse("article_list"))
+    filename = f"{name}-{timezone.localdate().isoformat()}.{extension}"
+    if fmt == "xlsx":
+        response = FileResponse(
+            exporting.xlsx_file(tags, article_url_base=base), content_type=content_type
+        )
+    else:
+        if fmt in ("csv", "csv-plain"):
+            chunks = exporting.csv_chunks(tags, article_url_base=base, bom=fmt == "csv")
+        elif fmt == "jsonl":
+            chunks = exporting.jsonl_chunks(tags, article_url_base=base)
+        else:
+            chunks = exporting.jsonld_chunks(
+                tags,
+                article_url_base=base,
+                label=label,
+                collection_id=request.build_absolute_uri(),
+            )
+        response = StreamingHttpResponse(chunks, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, _safe_filename(filename))
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _safe_filename(name: str) -> str:
+    """A file name from a set name: no path separators, control or bidi characters."""
+    cleaned = "".join(
+        "-"
+        if char in '/\\:*?"<>|'
+        or ord(char) < 32
+        or char in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+        else char
+        for char in name
+    )
+    return cleaned.strip(" .") or "tags"
+
+
+@require_GET
+@permission_required("articles.export_tags", raise_exception=True)
+def download_tags(request: HttpRequest) -> HttpResponse:
+    """The current filter, without saving a set."""
+    form = TagFilterForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("مرشّح غير صالح."))
+    tags = filter_tags(Tag.objects.all(), form.cleaned_data)
+    return _download(request, tags, name=_("وسوم"), label=_("وسوم"))
+
+
+@require_GET
+@permission_required("articles.export_tags", raise_exception=True)
+def download_set(request: HttpRequest, set_id: int) -> HttpResponse:
+    tagset = _get_tagset_for_user(request, set_id)
+    response = _download(request, _set_tags(tagset), name=tagset.name, label=tagset.name)
+    if response.status_code == 200:
+        TagSet.objects.filter(pk=tagset.pk).update(last_exported_at=timezone.now())
+    return response
+
+
+@require_GET
+@permission_required("articles.export_tags", raise_exception=True)
+def export_format_doc(request: HttpRequest) -> HttpResponse:
+    """docs/export-format.md, as plain text, linked from the export page."""
+    text = (settings.BASE_DIR / "docs" / "export-format.md").read_text(encoding="utf-8")
+    return HttpResponse(text, content_type="text/plain; charset=utf-8")
+
+
+@require_POST
+@permission_required("articles.export_tags", raise_exception=True)
+def save_set(request: HttpRequest) -> HttpResponse:
+    save_form = SaveSetForm(request.POST)
+    filter_form = TagFilterForm(request.POST)
+    if not (save_form.is_valid() and filter_form.is_valid()):
+        messages.error(request, _("تعذّر حفظ المجموعة: تحقّق من الاسم والمرشّح."))
+        return redirect(reverse("export_page") + "?" + request.POST.urlencode())
+    try:
+        with transaction.atomic():
+            TagSet.objects.create(
+                name=save_form.cleaned_data["name"],
+                owner=request.user,
+                filters=stored_filters(request.POST),
+            )
+    except IntegrityError:
+        messages.error(request, _("لديك مجموعة بهذا الاسم."))
+    else:
+        messages.success(request, _("حُفظت المجموعة."))
+    return redirect("export_page")
+
+
+@require_POST
+@permission_required("articles.export_tags", raise_exception=True)
+def freeze_set(request: HttpRequest, set_id: int) -> HttpResponse:
+    """Fix the set's current tags as its list, in one INSERT … SELECT."""
+    tagset = _get_tagset_for_user(request, set_id, write=True)
+    if not tagset.frozen:
+        through = TagSet.tags.through
+        sql, params = (
+            Tag.objects.filter(stored_filter_q(tagset.filters)).values("pk").query.sql_with_params()
+        )
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {through._meta.db_table} (tagset_id, tag_id) "  # noqa: S608
+                f"SELECT %s, ids.tag_id FROM ({sql}) AS ids (tag_id)",
+                [tagset.pk, *params],
+            )
+            TagSet.objects.filter(pk=tagset.pk).update(frozen=True, frozen_at=timezone.now())
+        messages.success(request, _("جُمّدت المجموعة: قائمتها ثابتة الآن."))
+    return redirect("export_page")

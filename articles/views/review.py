@@ -1,0 +1,95 @@
+"""The review queue: pending tags in context, accepted or rejected inline."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+
+from articles import reviewing
+from articles.filters import TagFilterForm, filter_tags
+from articles.kinds import KINDS
+from articles.models import ReviewState, Tag
+
+TAGS_PER_PAGE = 50
+
+
+class ReviewForm(forms.Form):
+    state = forms.ChoiceField(choices=ReviewState.choices)
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    comment = forms.CharField(
+        label=_("تعليق"),
+        required=False,
+        max_length=2000,
+        widget=forms.TextInput(attrs={"dir": "auto", "placeholder": _("تعليق (اختياري)")}),
+    )
+
+
+def _tags():
+    return Tag.objects.select_related("article__source", "created_by", "reviewed_by")
+
+
+def _get_tag_for_reviewer(request: HttpRequest, tag_id: int) -> Tag:
+    """Reviewers and Admins review every tag; the decorator checks the permission."""
+    return get_object_or_404(_tags(), pk=tag_id)
+
+
+@require_GET
+@permission_required("articles.review_tag", raise_exception=True)
+def review_queue(request: HttpRequest) -> HttpResponse:
+    data = request.GET.copy()
+    if "state" not in data:
+        data.setlist("state", [ReviewState.PENDING])  # the queue: pending unless asked
+    form = TagFilterForm(data)
+    status = 200
+    if form.is_valid():
+        tags = filter_tags(_tags(), form.cleaned_data).order_by("created_at", "id")
+    else:
+        tags, status = Tag.objects.none(), 400
+    page = Paginator(tags, TAGS_PER_PAGE).get_page(request.GET.get("page"))
+    querystring = data.copy()
+    querystring.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "kinds": KINDS,
+        "querystring": querystring.urlencode(),
+    }
+    template = "review/review_queue.html"
+    if request.htmx and request.htmx.target == "queue":
+        template += "#queue"
+    return render(request, template, context, status=status)
+
+
+@require_POST
+@permission_required("articles.review_tag", raise_exception=True)
+def review_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
+    tag = _get_tag_for_reviewer(request, tag_id)
+    form = ReviewForm(request.POST)
+    status, stale = 200, False
+    if not form.is_valid():
+        status = 400
+    else:
+        try:
+            tag = reviewing.review(
+                tag_id=tag.pk,
+                version=form.cleaned_data["version"],
+                state=form.cleaned_data["state"],
+                reviewer=request.user,
+                comment=form.cleaned_data["comment"],
+            )
+        except reviewing.StaleTag:
+            status, stale = 409, True
+    if not request.htmx:
+        return redirect("review_queue") if status == 200 else HttpResponse(status=status)
+    context = {
+        "tag": tag,
+        "form_errors": form.errors if status == 400 else None,
+        "stale": stale,
+        "decided": status == 200,
+    }
+    return render(request, "review/review_queue.html#row", context, status=status)

@@ -1,0 +1,65 @@
+"""In a browser, as a reviewer: review with the keyboard, build a set, download it."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from articles import exporting
+from articles.importing import import_path
+from articles.models import Tag
+from articles.roles import EDITORS, REVIEWERS
+from tests.conftest import SAMPLE_FILES, login, make_tag, make_user, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_reviewer_reviews_with_the_keyboard_and_downloads_accepted_quotes(live_server, page):
+    editor = make_user("browser-editor", EDITORS)
+    reviewer = make_user("browser-reviewer", REVIEWERS)
+    article = import_path(SAMPLE_FILES[0]).article
+    first = make_tag(article, 40, 90, user=editor, kind="quote", speaker="متحدث")
+    second = make_tag(article, 120, 170, user=editor, kind="quote")
+    make_tag(article, 200, 260, user=editor, kind="claim")
+
+    login(page, live_server, reviewer)
+    page.goto(f"{live_server.url}/review/")
+    row = page.locator(f"#review-{first.pk}")
+    row.wait_for()
+    page.wait_for_function("document.querySelector('.review-row.is-current') !== null")
+    assert "is-current" in row.get_attribute("class")
+    page.keyboard.press("a")
+    page.locator(f"#review-{first.pk}.state-accepted").wait_for()
+    # The current row moved on; reject it with the R key of an Arabic layout ("ق").
+    page.locator(f"#review-{second.pk}.is-current").wait_for()
+    page.evaluate(
+        "document.activeElement.dispatchEvent(new KeyboardEvent('keydown',"
+        " {key: 'ق', code: 'KeyR', bubbles: true}))"
+    )
+    page.locator(f"#review-{second.pk}.state-rejected").wait_for()
+    screenshot(page, "review-queue")
+    assert Tag.objects.get(pk=first.pk).review_state == "accepted"
+    assert Tag.objects.get(pk=second.pk).review_state == "rejected"
+
+    page.goto(f"{live_server.url}/export/")
+    page.check("input[name=kind][value=quote]")
+    page.check("input[name=state][value=accepted]")
+    page.wait_for_function("document.getElementById('match-count')?.textContent === '1'")
+    page.fill("#id_name", "accepted quotes")
+    page.click(".save-set button[type=submit]")
+    set_row = page.locator("#sets tr", has_text="accepted quotes")
+    set_row.wait_for()
+    screenshot(page, "export-page")
+    with page.expect_download() as download_info:
+        set_row.locator("a[data-format=csv]").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("accepted quotes-")
+    assert download.suggested_filename.endswith(".csv")
+    text = download.path().read_text(encoding="utf-8-sig")
+    records = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert [int(r["tag_id"]) for r in records] == [first.pk]
+    assert exporting.recover(records[0]["passage"]) == article.body[40:90]
+    assert records[0]["review_state"] == "accepted"
+    assert page.js_errors == []
