@@ -150,8 +150,9 @@
 
   document.addEventListener("keydown", (event) => {
     const bar = toolbar();
+    const target = event.target instanceof Element ? event.target : document.body;
     if (event.altKey || event.ctrlKey || event.metaKey) return;
-    if (bar && !bar.hidden && !typing(event.target)) {
+    if (bar && !bar.hidden && !typing(target)) {
       const digit = digitOf(event.code);
       const button = digit && bar.querySelector(`button[data-key="${digit}"]`);
       if (button) {
@@ -164,14 +165,14 @@
         return;
       }
     }
-    const form = event.target.closest("form.tag-edit");
+    const form = target.closest("form.tag-edit");
     if (form && event.key === "Escape") {
       event.preventDefault();
       cancelEdit();
-    } else if (form && event.key === "Enter" && event.target.matches("textarea") && !event.shiftKey) {
+    } else if (form && event.key === "Enter" && target.matches("textarea") && !event.shiftKey) {
       event.preventDefault(); // Enter saves; Shift+Enter is a new line in the note.
       form.requestSubmit(form.querySelector("button.save"));
-    } else if (event.target.matches(".tag-item[tabindex]")) {
+    } else if (target.matches(".tag-item[tabindex]")) {
       navigate(event);
     }
   });
