@@ -379,3 +379,35 @@ def test_create_query_count_does_not_grow_with_tags(
             editor_client.post(reverse("update_tag", args=[tag.pk]), data, **HTMX).status_code
             == 200
         )
+
+
+def test_a_write_sends_only_the_touched_paragraphs_and_the_one_entry(
+    editor_client, editor, article
+):
+    import re
+
+    words = list(re.finditer(r"\S+", article.body))
+    early = tagging.create_tag(
+        article=article, user=editor, kind="claim", start=words[3].start(), end=words[4].end()
+    )
+    late = tagging.create_tag(
+        article=article, user=editor, kind="claim", start=words[90].start(), end=words[91].end()
+    )
+    start, end = words[40].start(), words[41].end()
+    data = {"kind": "quote", "start": start, "end": end, "exact": article.body[start:end]}
+    response = editor_client.post(reverse("tag_passage", args=[article.pk]), data, **HTMX)
+    html = response.content.decode()
+    new = Tag.objects.latest("id")
+    # The new entry goes just before the next tag in reading order.
+    assert f'<ol hx-swap-oob="beforebegin:#tag-{late.pk}">' in html
+    assert f'id="tag-{new.pk}"' in html and f'id="tag-{early.pk}"' not in html
+    # Only the paragraph holding the new tag is re-rendered, out of band.
+    assert html.count('hx-swap-oob="true">') >= 3  # paragraph(s), legend, status
+    assert 'id="article-body"' not in html
+    assert f'data-tags="{new.pk}"' in html
+    assert 'data-kind="quote">1<' in html and 'data-kind="claim">2<' in html
+
+    response = editor_client.post(reverse("delete_tag", args=[new.pk]), {"version": 1}, **HTMX)
+    html = response.content.decode()
+    assert f'<li id="tag-{new.pk}" hx-swap-oob="delete"></li>' in html
+    assert f'data-tags="{new.pk}"' not in html

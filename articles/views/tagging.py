@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -20,8 +20,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles import tagging
 from articles.forms import TagCreateForm, TagEditForm, TagVersionForm
-from articles.kinds import KINDS_BY_SLUG
+from articles.kinds import KINDS, KINDS_BY_SLUG
 from articles.models import Article, Tag, TagEvent
+from articles.rendering import paragraph_spans, render_paragraphs
 from articles.views.reading import _get_article_for_user, reading_context
 
 PAGE = "articles/read_article.html"
@@ -56,6 +57,79 @@ def _respond(
     return render(request, template, context, status=status)
 
 
+def _respond_write(
+    request: HttpRequest,
+    article: Article,
+    *,
+    spans: list[tuple[int, int]],
+    notice: dict,
+    item: Tag | None = None,
+    removed: int | None = None,
+    anchor: str = "",
+    **extra,
+) -> HttpResponse:
+    """After a successful write, send htmx only what changed: the paragraphs that the
+    changed spans touch (re-rendered with every tag over them), the counts, the notice,
+    and the one list entry. This keeps a write fast on an article with hundreds of tags."""
+    if not request.htmx:
+        messages.success(request, notice["message"])
+        return redirect(article.get_absolute_url() + anchor)
+    body = article.body
+    touched = [
+        (p_start, p_end)
+        for p_start, p_end in paragraph_spans(body)
+        if any(start <= p_end and end >= p_start for start, end in spans)
+    ]
+    tags = article.tags.all()
+    if touched:
+        low, high = touched[0][0], touched[-1][1]
+        # Plain rows, not model instances: this is on every write's hot path.
+        tags = tags.filter(start__lt=high, end__gt=low).values_list(
+            "id", "kind", "start", "end", named=True
+        )
+        wanted = {p_start for p_start, _p_end in touched}
+        paragraphs = [p for p in render_paragraphs(body, list(tags)) if p.start in wanted]
+    else:
+        paragraphs = []
+    counts = dict(article.tags.values_list("kind").annotate(n=Count("id")).order_by())
+    inserting = item is not None and removed is None and not _is_replacement(request)
+    if inserting and sum(counts.values()) == 1:
+        # The first tag: the panel has no list to insert into yet, so send it whole.
+        return _respond(request, article, anchor=anchor, notice=notice)
+    context = {
+        "article": article,
+        "paragraphs": paragraphs,
+        "legend": [(kind, counts.get(kind.slug, 0)) for kind in KINDS],
+        "notice": notice,
+        "removed": removed,
+        "can_tag": request.user.has_perm("articles.add_tag"),
+        "can_edit": request.user.has_perm("articles.change_tag"),
+        "can_delete": request.user.has_perm("articles.delete_tag"),
+        **extra,
+    }
+    if item is not None:
+        context["item"] = item
+        if inserting:
+            following = (
+                article.tags.filter(
+                    Q(start__gt=item.start)
+                    | Q(start=item.start, end__lt=item.end)
+                    | Q(start=item.start, end=item.end, id__gt=item.pk)
+                )
+                .order_by("start", "-end", "id")
+                .values_list("id", flat=True)
+                .first()
+            )
+            context["item_before"] = (
+                f"beforebegin:#tag-{following}" if following else "beforeend:#tag-list"
+            )
+    return render(request, f"{PAGE}#tag-write", context)
+
+
+def _is_replacement(request: HttpRequest) -> bool:
+    return request.resolver_match.url_name == "update_tag"
+
+
 @require_POST
 @permission_required("articles.add_tag", raise_exception=True)
 def tag_passage(request: HttpRequest, article_id: int) -> HttpResponse:
@@ -76,7 +150,14 @@ def tag_passage(request: HttpRequest, article_id: int) -> HttpResponse:
     except ValidationError as error:
         return _respond(request, article, status=422, notice=_error(" ".join(error.messages)))
     notice = {"message": _("أُضيف الوسم."), "level": "ok", "focus": tag.pk}
-    return _respond(request, article, anchor=f"#tag-{tag.pk}", notice=notice)
+    return _respond_write(
+        request,
+        article,
+        spans=[(tag.start, tag.end)],
+        notice=notice,
+        item=tag,
+        anchor=f"#tag-{tag.pk}",
+    )
 
 
 @require_GET
@@ -107,7 +188,7 @@ def update_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
     if data["adjust"]:
         start, end = tagging.adjust_span(tag.article.body, start, end, data["adjust"])
     try:
-        tagging.update_tag(
+        saved = tagging.update_tag(
             tag=tag,
             version=data["version"],
             user=request.user,
@@ -124,12 +205,26 @@ def update_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
         return _respond(request, tag.article, status=422, editing={tag.pk: form})
     if data["adjust"]:
         # Keep the form open: boundaries are usually nudged more than once.
-        fresh = Tag.objects.get(pk=tag.pk)
-        return _respond(
-            request, tag.article, anchor=f"#tag-{tag.pk}", editing={tag.pk: TagEditForm(tag=fresh)}
+        saved.edit_form = TagEditForm(tag=saved)
+        notice = {"message": _("عُدّلت حدود المقطع."), "level": "ok"}
+        return _respond_write(
+            request,
+            tag.article,
+            spans=[(tag.start, tag.end), (saved.start, saved.end)],
+            notice=notice,
+            item=saved,
+            anchor=f"#tag-{tag.pk}",
+            speakers=_speakers(),
         )
     notice = {"message": _("حُفظ الوسم."), "level": "ok", "focus": tag.pk}
-    return _respond(request, tag.article, anchor=f"#tag-{tag.pk}", notice=notice)
+    return _respond_write(
+        request,
+        tag.article,
+        spans=[(tag.start, tag.end), (saved.start, saved.end)],
+        notice=notice,
+        item=saved,
+        anchor=f"#tag-{tag.pk}",
+    )
 
 
 @require_POST
@@ -146,7 +241,9 @@ def delete_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
     except tagging.StaleTag as stale:
         return _conflict(request, tag, stale.current, None)
     notice = {"message": _("حُذف الوسم."), "level": "ok", "undo": tag.pk}
-    return _respond(request, tag.article, notice=notice)
+    return _respond_write(
+        request, tag.article, spans=[(tag.start, tag.end)], notice=notice, removed=tag.pk
+    )
 
 
 @require_POST
@@ -161,7 +258,14 @@ def restore_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
         notice = _error(_("هذا الوسم موجود أصلاً؛ لا شيء لاستعادته."))
         return _respond(request, event.article, status=409, notice=notice)
     notice = {"message": _("استُعيد الوسم."), "level": "ok", "focus": tag.pk}
-    return _respond(request, event.article, anchor=f"#tag-{tag.pk}", notice=notice)
+    return _respond_write(
+        request,
+        event.article,
+        spans=[(tag.start, tag.end)],
+        notice=notice,
+        item=tag,
+        anchor=f"#tag-{tag.pk}",
+    )
 
 
 @require_GET
