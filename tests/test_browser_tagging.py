@@ -250,3 +250,7 @@ def test_arabic_layout_digit_key_and_arrow_navigation(live_server, page):
     assert page.evaluate("document.activeElement.id") == f"tag-{first.pk}"
     page.keyboard.press("Enter")
     page.wait_for_selector(f"#tag-{first.pk}.editing")
+    # The side list's own "edit" link opens its form too (a real mouse click).
+    page.locator(f"#tag-{second.pk} a.edit").click()
+    page.wait_for_selector(f"#tag-{second.pk}.editing")
+    assert page.js_errors == []

@@ -193,17 +193,18 @@
     event.preventDefault();
     const items = [...document.querySelectorAll(".tag-item[tabindex]")];
     const next = items[items.indexOf(item) + step];
-    if (next) next.focus();
+    if (!next) return;
+    next.focus();
+    // Bring its highlight into view too (keyboard only; see the focusin note).
+    document
+      .querySelector(`mark.hl[data-tags~="${next.dataset.tag}"]`)
+      ?.scrollIntoView({ block: "nearest" });
   }
 
-  // Focusing a tag in the list shows its highlight in the text.
+  // Focusing a tag in the list (not a link inside it) marks its highlight in the text.
+  // No scrolling here: a scroll between mousedown and mouseup would swallow the click.
   document.addEventListener("focusin", (event) => {
-    const item = event.target.closest?.(".tag-item[data-tag]");
-    if (!item || !item.matches("[tabindex]")) return;
-    markCurrent(item.dataset.tag);
-    document
-      .querySelector(`mark.hl[data-tags~="${item.dataset.tag}"]`)
-      ?.scrollIntoView({ block: "nearest" });
+    if (event.target.matches?.(".tag-item[tabindex]")) markCurrent(event.target.dataset.tag);
   });
 
   function markCurrent(id) {
