@@ -310,3 +310,42 @@ class TagSet(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- Tagging history (issue 4) ---------------------------------------------------------
+
+
+class TagEvent(models.Model):
+    """One create / edit / delete / restore of a tag, with snapshots before and after.
+
+    `tag_id` is a plain integer, not a foreign key: the history outlives a deleted tag,
+    and a restore brings the tag back under the same id from the last `before` snapshot.
+    """
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("أُنشئ")
+        EDITED = "edited", _("عُدّل")
+        DELETED = "deleted", _("حُذف")
+        RESTORED = "restored", _("استُعيد")
+
+    tag_id = models.PositiveIntegerField()
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="tag_events")
+    action = models.CharField(_("الإجراء"), max_length=10, choices=Action.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tag_events"
+    )
+    at = models.DateTimeField(_("الوقت"), auto_now_add=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("حدث وسم")
+        verbose_name_plural = _("سجل الوسوم")
+        indexes = [
+            models.Index(fields=["tag_id", "-at"], name="tagevent_tag_idx"),
+            models.Index(fields=["article", "action", "-at"], name="tagevent_article_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.tag_id} {self.action}"

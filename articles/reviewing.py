@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import F
 from django.utils import timezone
 
 from articles.models import ReviewState, Tag
@@ -71,17 +70,3 @@ def pending_again() -> dict:
     The reviewer's comment stays, so the editor can still read why it was rejected.
     """
     return {"review_state": ReviewState.PENDING, "reviewed_by": None, "reviewed_at": None}
-
-
-def edit_tag(*, tag_id: int, version: int, editor, **changes) -> bool:
-    """A minimal edit (used by tests and until the tagging module lands): applies
-    `changes`, bumps the version and sends the tag back to pending. False on conflict."""
-    return bool(
-        Tag.objects.filter(pk=tag_id, version=version).update(
-            **changes,
-            updated_by=editor,
-            updated_at=timezone.now(),
-            version=F("version") + 1,
-            **pending_again(),
-        )
-    )

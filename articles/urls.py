@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles.views import exports, imports, reading, review
+from articles.views import exports, imports, reading, review, tagging
 
 urlpatterns = [
     path("articles/", reading.article_list, name="article_list"),
@@ -19,4 +19,12 @@ urlpatterns = [
     path("export/sets/", exports.save_set, name="save_tag_set"),
     path("export/sets/<int:set_id>/download/", exports.download_set, name="download_set"),
     path("export/sets/<int:set_id>/freeze/", exports.freeze_set, name="freeze_set"),
+    # Tagging (issue 4)
+    path("articles/<int:article_id>/tags/", tagging.tag_passage, name="tag_passage"),
+    path("articles/<int:article_id>/tags/panel/", tagging.tag_panel, name="tag_panel"),
+    path("tags/<int:tag_id>/", tagging.update_tag, name="update_tag"),
+    path("tags/<int:tag_id>/edit/", tagging.edit_tag, name="edit_tag"),
+    path("tags/<int:tag_id>/delete/", tagging.delete_tag, name="delete_tag"),
+    path("tags/<int:tag_id>/restore/", tagging.restore_tag, name="restore_tag"),
+    path("tags/<int:tag_id>/history/", tagging.tag_history, name="tag_history"),
 ]

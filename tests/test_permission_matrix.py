@@ -13,9 +13,10 @@ from dataclasses import dataclass
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from articles import tagging
 from articles.models import ImportBatch, ImportItem, TagSet
 from articles.roles import ADMINS, EDITORS, REVIEWERS
-from tests.conftest import make_article, make_tag, make_user
+from tests.conftest import make_article, make_user
 
 ANONYMOUS, NO_ROLE = "anonymous", "no role"
 ROLES = (ANONYMOUS, NO_ROLE, EDITORS, REVIEWERS, ADMINS)
@@ -48,6 +49,14 @@ MATRIX: dict[str, Rule] = {
     "process_batch": Rule(get=None, post=ONLY_ADMINS),
     "pick_encoding": Rule(get=ONLY_ADMINS, post=ONLY_ADMINS),
     "raw_article": Rule(get=ONLY_ADMINS, post=None),
+    # Tagging (issue 4): Editors and Admins write; every reader sees the panel and history.
+    "tag_passage": Rule(get=None, post=WRITERS),
+    "tag_panel": Rule(get=READERS, post=None),
+    "edit_tag": Rule(get=WRITERS, post=None),
+    "update_tag": Rule(get=None, post=WRITERS),
+    "delete_tag": Rule(get=None, post=WRITERS),
+    "restore_tag": Rule(get=None, post=WRITERS),
+    "tag_history": Rule(get=READERS, post=None),
     # Review and export (issue 5): Reviewers and Admins.
     "review_queue": Rule(get=CHECKERS, post=None),
     "review_tag": Rule(get=None, post=CHECKERS),
@@ -87,7 +96,9 @@ def objects(db):
     """One existing object for each kind of URL parameter."""
     editor = make_user("matrix-owner", EDITORS)
     article = make_article("نص المقال لاختبار الصلاحيات.")
-    tag = make_tag(article, 0, 2, user=editor)
+    tag = tagging.create_tag(article=article, user=editor, kind="claim", start=0, end=2)
+    gone = tagging.create_tag(article=article, user=editor, kind="quote", start=3, end=8)
+    tagging.delete_tag(tag=gone, version=gone.version, user=editor)
     batch = ImportBatch.objects.create(created_by=editor)
     unsure = ImportItem.objects.create(
         batch=batch,
@@ -101,6 +112,7 @@ def objects(db):
     return {
         "article_id": article.pk,
         "tag_id": tag.pk,
+        "deleted_tag_id": gone.pk,
         "batch_id": batch.pk,
         "item_id": unsure.pk,
         "set_id": tag_set.pk,
@@ -119,11 +131,15 @@ def clients(client, db):
     return made
 
 
+# Where a URL needs a particular object rather than the usual one for its parameter.
+SPECIAL_OBJECTS = {("restore_tag", "tag_id"): "deleted_tag_id"}
+
+
 def _url(name: str, pattern: URLPattern, objects: dict) -> str:
-    params = list(pattern.pattern.converters)
-    unknown = [p for p in params if p not in objects]
+    keys = {p: SPECIAL_OBJECTS.get((name, p), p) for p in pattern.pattern.converters}
+    unknown = [key for key in keys.values() if key not in objects]
     assert not unknown, f"{name}: add an object for URL parameter(s) {unknown} to `objects`"
-    return reverse(name, kwargs={p: objects[p] for p in params})
+    return reverse(name, kwargs={p: objects[key] for p, key in keys.items()})
 
 
 def _verdict(response) -> str:

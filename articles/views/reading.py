@@ -37,16 +37,36 @@ def article_list(request: HttpRequest) -> HttpResponse:
 @permission_required("articles.view_article", raise_exception=True)
 def read_article(request: HttpRequest, article_id: int) -> HttpResponse:
     article = _get_article_for_user(request, article_id)
-    tags = list(article.tags.select_related("created_by").order_by("start", "-end", "id"))
+    return render(request, "articles/read_article.html", reading_context(request, article))
+
+
+def reading_context(request: HttpRequest, article: Article, **extra) -> dict:
+    """What the reading page and its fragments (article body, tag panel) are drawn from.
+
+    `extra["editing"]` maps a tag id to the inline form to show in its place."""
+    tags = list(
+        article.tags.select_related("created_by", "updated_by").order_by("start", "-end", "id")
+    )
+    editing = extra.pop("editing", {})
+    for tag in tags:
+        tag.edit_form = editing.get(tag.pk)
     counts = Counter(tag.kind for tag in tags)
-    context = {
+    present = {tag.pk for tag in tags}
+    deleted = {}
+    for event in article.tag_events.filter(action="deleted").select_related("user")[:20]:
+        if event.tag_id not in present:
+            deleted.setdefault(event.tag_id, event)
+    return {
         "article": article,
         "paragraphs": render_paragraphs(article.body, tags),
         "tags": tags,
+        "deleted": list(deleted.values())[:10],
         "legend": [(kind, counts[kind.slug]) for kind in KINDS],
         "can_tag": request.user.has_perm("articles.add_tag"),
+        "can_edit": request.user.has_perm("articles.change_tag"),
+        "can_delete": request.user.has_perm("articles.delete_tag"),
+        **extra,
     }
-    return render(request, "articles/read_article.html", context)
 
 
 @login_not_required

@@ -1,0 +1,249 @@
+"""Creating, editing, deleting and restoring tags, each with its history in one transaction.
+
+Edits and deletes use optimistic locking: the caller passes the `version` it started from
+and the write is a conditional `UPDATE … WHERE version = v`; if another editor saved
+first, nothing is written and `StaleTag` carries the current state (or None if deleted).
+`update_tag` is the one place a tag is ever edited.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from articles.models import Article, Tag, TagEvent
+from articles.reviewing import pending_again
+
+# What a snapshot keeps: enough to show a diff and to bring a deleted tag back.
+SNAPSHOT_FIELDS = ("kind", "start", "end", "exact", "note", "speaker", "version")
+
+# Extend/shrink a tag's boundary by one word; the word is a run of non-space characters,
+# so harakat and attached punctuation stay with their word.
+ADJUSTMENTS = ("extend_start", "shrink_start", "extend_end", "shrink_end")
+_WORD = re.compile(r"\S+")
+
+# Validate fields and `Tag.clean` (offsets, snapshot) in Python; the foreign keys are
+# objects we just loaded, and the check constraints are enforced by PostgreSQL anyway,
+# so skip the extra round trips `full_clean` would make for them.
+CLEAN = {
+    "exclude": ["article", "created_by", "updated_by"],
+    "validate_unique": False,
+    "validate_constraints": False,
+}
+
+
+class StaleTag(Exception):
+    """Someone else changed or deleted the tag since this editor loaded it."""
+
+    def __init__(self, current: Tag | None):
+        super().__init__("stale tag")
+        self.current = current
+
+
+class TagGone(Exception):
+    """Restore asked for a tag that was never deleted, or that exists again."""
+
+
+def snapshot(tag: Tag) -> dict:
+    data = {name: getattr(tag, name) for name in SNAPSHOT_FIELDS}
+    data["created_by"] = tag.created_by_id
+    data["created_at"] = tag.created_at.isoformat() if tag.created_at else None
+    return data
+
+
+def same_text(stored: str, submitted: str) -> bool:
+    """The submitted selection equals the body slice. Whitespace runs compare equal to
+    each other because the page does not carry the blank lines between paragraphs."""
+    return re.sub(r"\s+", " ", stored) == re.sub(r"\s+", " ", submitted)
+
+
+def adjust_span(body: str, start: int, end: int, adjustment: str) -> tuple[int, int]:
+    """Move one boundary by a word; a span never shrinks below one word."""
+    words = [(m.start(), m.end()) for m in _WORD.finditer(body)]
+    inside = [(s, e) for s, e in words if s < end and e > start]
+    if adjustment == "extend_start":
+        before = [s for s, e in words if e <= start]
+        # Also take the rest of a word the span starts inside.
+        cut = [s for s, e in inside if s < start]
+        start = cut[0] if cut else (before[-1] if before else start)
+    elif adjustment == "shrink_start" and len(inside) > 1:
+        start = inside[1][0]
+    elif adjustment == "extend_end":
+        after = [e for s, e in words if s >= end]
+        cut = [e for s, e in inside if e > end]
+        end = cut[-1] if cut else (after[0] if after else end)
+    elif adjustment == "shrink_end" and len(inside) > 1:
+        end = inside[-2][1]
+    return start, end
+
+
+def _check_span(article: Article, start: int, end: int) -> None:
+    if not 0 <= start < end <= len(article.body):
+        raise ValidationError(_("حدود المقطع خارج نص المقال."))
+    if not article.body[start:end].strip():
+        raise ValidationError(_("المقطع المحدد فارغ."))
+
+
+def create_tag(
+    *,
+    article: Article,
+    user,
+    kind: str,
+    start: int,
+    end: int,
+    note: str = "",
+    speaker: str = "",
+) -> Tag:
+    _check_span(article, start, end)
+    tag = Tag(
+        article=article,
+        kind=kind,
+        start=start,
+        end=end,
+        note=note,
+        speaker=speaker,
+        created_by=user,
+        updated_by=user,
+    )
+    tag.fill_from_body()
+    tag.full_clean(**CLEAN)
+    with transaction.atomic():
+        tag.save()
+        TagEvent.objects.create(
+            tag_id=tag.pk,
+            article=article,
+            action=TagEvent.Action.CREATED,
+            user=user,
+            after=snapshot(tag),
+        )
+    return tag
+
+
+def update_tag(
+    *,
+    tag: Tag,
+    version: int,
+    user,
+    kind: str,
+    note: str,
+    speaker: str,
+    start: int | None = None,
+    end: int | None = None,
+) -> Tag:
+    """Save an edit made from `version`; raise `StaleTag` if that is no longer current.
+
+    `tag` is the row as this request read it; the write itself is conditional, so a
+    concurrent save between that read and this update is still caught."""
+    start = tag.start if start is None else start
+    end = tag.end if end is None else end
+    article = tag.article
+    _check_span(article, start, end)
+    edited = Tag(
+        pk=tag.pk,
+        article=article,
+        kind=kind,
+        start=start,
+        end=end,
+        note=note,
+        speaker=speaker,
+        created_by_id=tag.created_by_id,
+        updated_by=user,
+        version=version + 1,
+    )
+    edited.fill_from_body()
+    edited.full_clean(**CLEAN)
+    values = {name: getattr(edited, name) for name in ("kind", "start", "end", "exact")}
+    values.update(prefix=edited.prefix, suffix=edited.suffix, note=note, speaker=speaker)
+    with transaction.atomic():
+        if tag.version != version:
+            raise StaleTag(Tag.objects.filter(pk=tag.pk).first())
+        updated = Tag.objects.filter(pk=tag.pk, version=version).update(
+            **values,
+            updated_by=user,
+            updated_at=timezone.now(),
+            version=F("version") + 1,
+            **pending_again(),  # an edited tag goes back to the review queue
+        )
+        if not updated:
+            raise StaleTag(Tag.objects.filter(pk=tag.pk).first())
+        # The update matched `version`, so `tag` as read is exactly the state it replaced.
+        after = Tag.objects.select_related("article").get(pk=tag.pk)
+        TagEvent.objects.create(
+            tag_id=tag.pk,
+            article=article,
+            action=TagEvent.Action.EDITED,
+            user=user,
+            before=snapshot(tag),
+            after=snapshot(after),
+        )
+    return after
+
+
+def delete_tag(*, tag: Tag, version: int, user) -> TagEvent:
+    with transaction.atomic():
+        if tag.version != version:
+            raise StaleTag(Tag.objects.filter(pk=tag.pk).first())
+        # Lock the row at this version first: Django deletes a tag that other rows point to
+        # (tag sets) by id after collecting it, so the version filter alone would not stop
+        # an edit committed in between from being deleted.
+        locked = Tag.objects.select_for_update().filter(pk=tag.pk, version=version).first()
+        if locked is None:
+            raise StaleTag(Tag.objects.filter(pk=tag.pk).first())
+        locked.delete()
+        return TagEvent.objects.create(
+            tag_id=tag.pk,
+            article=tag.article,
+            action=TagEvent.Action.DELETED,
+            user=user,
+            before=snapshot(tag),
+        )
+
+
+def last_deletion(tag_id: int) -> TagEvent | None:
+    return (
+        TagEvent.objects.filter(tag_id=tag_id, action=TagEvent.Action.DELETED)
+        .select_related("article")
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
+def restore_tag(*, tag_id: int, user) -> Tag:
+    """Bring a deleted tag back under its old id, as it was just before the deletion."""
+    with transaction.atomic():
+        event = last_deletion(tag_id)
+        if event is None or Tag.objects.filter(pk=tag_id).exists():
+            raise TagGone(tag_id)
+        old = event.before
+        tag = Tag(
+            pk=tag_id,
+            article=event.article,
+            kind=old["kind"],
+            start=old["start"],
+            end=old["end"],
+            note=old["note"],
+            speaker=old["speaker"],
+            created_by_id=old["created_by"],
+            updated_by=user,
+            version=old["version"] + 1,
+        )
+        tag.fill_from_body()
+        tag.full_clean(**CLEAN)
+        tag.save(force_insert=True)
+        if old.get("created_at"):
+            # auto_now_add stamped "now"; the tag keeps its original creation time.
+            Tag.objects.filter(pk=tag_id).update(created_at=old["created_at"])
+        TagEvent.objects.create(
+            tag_id=tag_id,
+            article=event.article,
+            action=TagEvent.Action.RESTORED,
+            user=user,
+            before=None,
+            after=snapshot(tag),
+        )
+    return tag

@@ -1,0 +1,301 @@
+// Tagging on the reading page: selection -> offsets -> toolbar, inline editing, keyboard.
+// No inline scripts and no eval (the CSP forbids both); htmx does the requests and swaps.
+"use strict";
+
+(() => {
+  const words = new Intl.Segmenter("ar", { granularity: "word" });
+  const isSpace = (ch) => /\s/u.test(ch);
+  let pending = null; // the span the toolbar would tag: {start, end, exact}
+
+  // --- Selection to offsets --------------------------------------------------------------
+  // Each <p data-start=N> holds exactly body[N : N + length] as its DOM text (marks only
+  // wrap text), so an offset inside a paragraph is N + the code points before the point.
+  // The DOM counts UTF-16 units; the server counts code points: they differ for emoji.
+
+  // UTF-16 units from the start of `p` to a boundary point (container, offset).
+  function unitsBefore(p, container, offset) {
+    const range = document.createRange();
+    range.setStart(p, 0);
+    range.setEnd(container, offset);
+    return range.toString().length;
+  }
+
+  // Code points in the first `units` UTF-16 units of `text` (spreading a string iterates
+  // by code point).
+  const codePoints = (text, units) => [...text.slice(0, units)].length;
+
+  // Never split a surrogate pair (an emoji) at either end.
+  const isLow = (text, i) => i > 0 && i < text.length && /[\uDC00-\uDFFF]/.test(text[i]);
+
+  // A start inside a word moves back to the word's start; an end inside a word moves on
+  // to its end. Arabic words are found by Intl.Segmenter (harakat stay with their letter).
+  function snapStart(text, i) {
+    const seg = i < text.length ? words.segment(text).containing(i) : undefined;
+    if (seg && seg.isWordLike && seg.index < i) return seg.index;
+    return isLow(text, i) ? i - 1 : i;
+  }
+  function snapEnd(text, i) {
+    const seg = i > 0 ? words.segment(text).containing(i - 1) : undefined;
+    if (seg && seg.isWordLike && seg.index + seg.segment.length > i) {
+      return seg.index + seg.segment.length;
+    }
+    return isLow(text, i) ? i + 1 : i;
+  }
+
+  // The current selection as {start, end, exact} in code points, or null if it does not
+  // cover any article text. Works for selections made backwards, across paragraphs, or
+  // starting/ending inside existing highlights (we use the Range, not anchor/focus).
+  function selectedSpan() {
+    const selection = document.getSelection();
+    const body = document.getElementById("article-body");
+    if (!selection || selection.isCollapsed || !selection.rangeCount || !body) return null;
+    const range = selection.getRangeAt(0);
+    const paragraphs = [...body.querySelectorAll("p[data-start]")].filter((p) =>
+      range.intersectsNode(p),
+    );
+    // One piece per paragraph the range touches, in UTF-16 units within that paragraph.
+    let pieces = paragraphs.map((p) => {
+      const text = p.textContent;
+      const from = p.contains(range.startContainer)
+        ? unitsBefore(p, range.startContainer, range.startOffset)
+        : 0;
+      const to = p.contains(range.endContainer)
+        ? unitsBefore(p, range.endContainer, range.endOffset)
+        : text.length;
+      return { p, text, from, to };
+    });
+    // Trim whitespace at both ends (dropping pieces that are only whitespace), then snap.
+    pieces = pieces.filter((piece) => piece.text.slice(piece.from, piece.to).trim() !== "");
+    if (!pieces.length) return null;
+    const first = pieces[0];
+    const last = pieces[pieces.length - 1];
+    while (first.from < first.to && isSpace(first.text[first.from])) first.from++;
+    while (last.to > last.from && isSpace(last.text[last.to - 1])) last.to--;
+    first.from = snapStart(first.text, first.from);
+    last.to = snapEnd(last.text, last.to);
+    const start = Number(first.p.dataset.start) + codePoints(first.text, first.from);
+    const end = Number(last.p.dataset.start) + codePoints(last.text, last.to);
+    // The blank lines between paragraphs are not in the DOM; the server compares
+    // whitespace runs loosely, so one newline stands for the gap.
+    const exact = pieces.map((piece) => piece.text.slice(piece.from, piece.to)).join("\n");
+    return start < end ? { start, end, exact } : null;
+  }
+
+  // --- The toolbar ---------------------------------------------------------------------
+  const toolbar = () => document.getElementById("tag-toolbar");
+
+  function showToolbar(span) {
+    const bar = toolbar();
+    const range = document.getSelection().getRangeAt(0);
+    const rects = range.getClientRects();
+    const rect = rects.length ? rects[rects.length - 1] : range.getBoundingClientRect();
+    pending = span;
+    bar.hidden = false;
+    const width = bar.offsetWidth;
+    const left = Math.min(
+      Math.max(8, rect.left + rect.width / 2 - width / 2),
+      document.documentElement.clientWidth - width - 8,
+    );
+    bar.style.top = `${rect.bottom + window.scrollY + 8}px`;
+    bar.style.left = `${left + window.scrollX}px`;
+  }
+
+  function hideToolbar() {
+    const bar = toolbar();
+    if (bar) bar.hidden = true;
+    pending = null;
+  }
+
+  function tagAs(kind) {
+    const bar = toolbar();
+    if (!pending || !bar) return;
+    for (const name of ["start", "end", "exact"]) bar.elements[name].value = pending[name];
+    bar.elements.kind.value = kind;
+    bar.requestSubmit();
+  }
+
+  let selectionTimer = 0;
+  document.addEventListener("selectionchange", () => {
+    if (!toolbar()) return;
+    clearTimeout(selectionTimer);
+    selectionTimer = setTimeout(() => {
+      const span = selectedSpan();
+      if (span) showToolbar(span);
+      else hideToolbar();
+    }, 120);
+  });
+
+  // Keep the selection when a toolbar button is pressed.
+  document.addEventListener("mousedown", (event) => {
+    if (event.target.closest("#tag-toolbar")) event.preventDefault();
+  });
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("#tag-toolbar button[data-kind]");
+    if (button) tagAs(button.dataset.kind);
+  });
+
+  document.body.addEventListener("htmx:afterRequest", (event) => {
+    if (event.detail.elt.id === "tag-toolbar" && event.detail.successful) {
+      document.getSelection().removeAllRanges();
+      hideToolbar();
+    }
+  });
+
+  // --- Keyboard --------------------------------------------------------------------------
+  // Physical keys (KeyboardEvent.code), so 1/2/3 work on an Arabic layout (which types
+  // ١/٢/٣ or other characters on those keys) and on the numeric keypad.
+  const digitOf = (code) => (/^(Digit|Numpad)([0-9])$/.exec(code) || [])[2];
+  const typing = (el) => el.closest("input, textarea, select, [contenteditable]");
+
+  document.addEventListener("keydown", (event) => {
+    const bar = toolbar();
+    const target = event.target instanceof Element ? event.target : document.body;
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    if (bar && !bar.hidden && !typing(target)) {
+      const digit = digitOf(event.code);
+      const button = digit && bar.querySelector(`button[data-key="${digit}"]`);
+      if (button) {
+        event.preventDefault();
+        tagAs(button.dataset.kind);
+        return;
+      }
+      if (event.key === "Escape") {
+        hideToolbar();
+        return;
+      }
+    }
+    const form = target.closest("form.tag-edit");
+    if (form && event.key === "Escape") {
+      event.preventDefault();
+      cancelEdit();
+    } else if (form && event.key === "Enter" && target.matches("textarea") && !event.shiftKey) {
+      event.preventDefault(); // Enter saves; Shift+Enter is a new line in the note.
+      form.requestSubmit(form.querySelector("button.save"));
+    } else if (target.matches(".tag-item[tabindex]")) {
+      navigate(event);
+    }
+  });
+
+  // Arrow keys move between tags in reading order: in right-to-left text the next tag
+  // is to the left, so ArrowLeft goes forward there (ArrowDown always does).
+  function navigate(event) {
+    const item = event.target;
+    if (event.key === "Enter") {
+      event.preventDefault();
+      item.querySelector("a.edit")?.click();
+      return;
+    }
+    const rtl = getComputedStyle(item).direction === "rtl";
+    const forward = { ArrowDown: 1, ArrowUp: -1, ArrowLeft: rtl ? 1 : -1, ArrowRight: rtl ? -1 : 1 };
+    const step = forward[event.key];
+    if (!step) return;
+    event.preventDefault();
+    const items = [...document.querySelectorAll(".tag-item[tabindex]")];
+    const next = items[items.indexOf(item) + step];
+    if (!next) return;
+    next.focus();
+    // Bring its highlight into view too (keyboard only; see the focusin note).
+    document
+      .querySelector(`mark.hl[data-tags~="${next.dataset.tag}"]`)
+      ?.scrollIntoView({ block: "nearest" });
+  }
+
+  // Focusing a tag in the list (not a link inside it) marks its highlight in the text.
+  // No scrolling here: a scroll between mousedown and mouseup would swallow the click.
+  document.addEventListener("focusin", (event) => {
+    if (event.target.matches?.(".tag-item[tabindex]")) markCurrent(event.target.dataset.tag);
+  });
+
+  function markCurrent(id) {
+    document.querySelectorAll(".is-current").forEach((el) => el.classList.remove("is-current"));
+    document.getElementById(`tag-${id}`)?.classList.add("is-current");
+    document
+      .querySelectorAll(`mark.hl[data-tags~="${id}"]`)
+      .forEach((el) => el.classList.add("is-current"));
+  }
+
+  function cancelEdit() {
+    const panel = document.getElementById("tag-panel");
+    htmx.ajax("GET", panel.dataset.panelUrl, { source: panel, swap: "none" });
+  }
+
+  // --- Opening the inline form -----------------------------------------------------------
+  // Clicking a highlight edits the innermost tag under it (the shortest one), clicking an
+  // entry of the side list edits that tag.
+  document.addEventListener("click", (event) => {
+    if (!document.querySelector(".reader.can-edit")) return;
+    const mark = event.target.closest("#article-body mark.hl");
+    if (mark) {
+      if (!document.getSelection().isCollapsed) return; // the end of a drag, not a click
+      const ids = mark.dataset.tags.split(" ");
+      const length = (id) => {
+        const item = document.getElementById(`tag-${id}`);
+        return item ? Number(item.dataset.end) - Number(item.dataset.start) : Infinity;
+      };
+      ids.sort((a, b) => length(a) - length(b));
+      openEditor(ids[0]);
+      return;
+    }
+    const item = event.target.closest(".tag-item:not(.editing)");
+    if (item && !event.target.closest("a, button, form")) openEditor(item.dataset.tag);
+  });
+
+  function openEditor(id) {
+    const item = document.getElementById(`tag-${id}`);
+    if (!item) return;
+    item.scrollIntoView({ block: "nearest" });
+    if (item.classList.contains("editing")) item.querySelector("input, textarea")?.focus();
+    else item.querySelector("a.edit")?.click();
+  }
+
+  // --- After htmx swaps ------------------------------------------------------------------
+  document.body.addEventListener("htmx:load", (event) => {
+    const root = event.detail.elt;
+    const editing = root.matches?.(".tag-item.editing") ? root : root.querySelector?.(".tag-item.editing");
+    if (editing) {
+      const checked = editing.querySelector("input[type=radio]:checked");
+      (checked || editing.querySelector("textarea"))?.focus();
+    }
+    const notice = root.querySelector?.(".notice[data-focus]");
+    if (notice) {
+      const item = document.getElementById(`tag-${notice.dataset.focus}`);
+      item?.scrollIntoView({ block: "nearest" });
+      markCurrent(notice.dataset.focus);
+    }
+    // Undo is offered for a few seconds after a delete.
+    const undo = root.querySelector?.("form.undo");
+    if (undo) setTimeout(() => undo.remove(), 8000);
+  });
+
+  // Closing the history box.
+  document.addEventListener("click", (event) => {
+    const close = event.target.closest("[data-close-history]");
+    if (close && close.closest(".tag-panel")) {
+      event.preventDefault();
+      close.closest("#tag-history").replaceChildren();
+    }
+  });
+
+  // 403 (expired session/CSRF, or no permission) and network errors are not swapped by
+  // htmx: say so where the editor is looking.
+  function say(message) {
+    const status = document.getElementById("tag-status");
+    if (!status) return;
+    const p = document.createElement("p");
+    p.className = "notice notice-error";
+    p.textContent = message;
+    status.replaceChildren(p);
+    status.scrollIntoView({ block: "nearest" });
+  }
+  document.body.addEventListener("htmx:responseError", (event) => {
+    const reader = document.querySelector(".reader");
+    if (!reader) return;
+    const status = event.detail.xhr.status;
+    say(status === 403 ? reader.dataset.msgForbidden : `${reader.dataset.msgFailed} (${status})`);
+  });
+  document.body.addEventListener("htmx:sendError", () => {
+    const reader = document.querySelector(".reader");
+    if (reader) say(reader.dataset.msgOffline);
+  });
+})();
