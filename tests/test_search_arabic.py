@@ -138,7 +138,9 @@ def test_search_columns_follow_every_write_path(editor):
     Article.objects.filter(pk=article.pk).update(title="الاتِّفاقيَّة")
     assert "الاتفاقيه" in str(Article.objects.values_list("search_exact", flat=True).get())
     Article.objects.bulk_create([Article(title="آليـــات", body="٢٠٢٤", body_sha256="x" * 64)])
-    vector = str(Article.objects.filter(title="آليـــات").values_list("search_exact", flat=True).get())
+    vector = str(
+        Article.objects.filter(title="آليـــات").values_list("search_exact", flat=True).get()
+    )
     assert "'اليات'" in vector and "'2024'" in vector
     tag = make_tag(article, 0, 3, user=editor, speaker="بُوتين", note="ملاحظة")
     tag.speaker = "بوتين"

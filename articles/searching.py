@@ -1,0 +1,168 @@
+"""Search in Arabic: parse the query, match it against the generated search columns,
+rank title matches first, and cut out the matching passage with the hits marked.
+
+Each plain word matches if the stemmed `arabic` vector (over lightly folded text) OR the
+exact-word `simple` vector (over fully folded text) has it; all words must match. A
+"quoted phrase" matches only those words, in that order, in the exact-word vector.
+The folds are computed here in Python; they agree with the SQL ones by test.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+
+from articles.arabic import (
+    WORD_RE,
+    fold_full,
+    fold_light,
+    folded_with_offsets,
+    strip_proclitic,
+    word_key,
+)
+
+MAX_TERMS = 8  # longer queries are cut: each term is one more index scan
+_QUOTED_RE = re.compile(r'"([^"]*)"|“([^”“]*)[”“]|«([^»]*)»')
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    words: tuple[str, ...] = ()
+    phrases: tuple[tuple[str, ...], ...] = ()  # each phrase as its fully folded words
+
+    def __bool__(self) -> bool:
+        return bool(self.words or self.phrases)
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Plain words and "quoted phrases" (straight, curly or «guillemet» quotes)."""
+    phrases = []
+    for match in _QUOTED_RE.finditer(text):
+        words = tuple(WORD_RE.findall(fold_full(next(g for g in match.groups() if g is not None))))
+        if words:
+            phrases.append(words)
+    rest = _QUOTED_RE.sub(" ", text)
+    # A stray quote left over (an unclosed phrase) is just punctuation.
+    words = tuple(w for w in rest.split() if WORD_RE.search(fold_full(w)))
+    return ParsedQuery(words=words[:MAX_TERMS], phrases=tuple(phrases[: MAX_TERMS - len(words)]))
+
+
+def _word_queries(word: str) -> tuple[SearchQuery, SearchQuery]:
+    return (
+        SearchQuery(fold_light(word), config="arabic", search_type="plain"),
+        SearchQuery(fold_full(word), config="simple", search_type="plain"),
+    )
+
+
+def _phrase_query(phrase: tuple[str, ...]) -> SearchQuery:
+    return SearchQuery(" ".join(phrase), config="simple", search_type="phrase")
+
+
+def matches(parsed: ParsedQuery) -> Q:
+    """The WHERE clause over `search_stem` / `search_exact` (Article and Tag alike)."""
+    condition = Q()
+    for word in parsed.words:
+        stem, exact = _word_queries(word)
+        condition &= Q(search_stem=stem) | Q(search_exact=exact)
+    for phrase in parsed.phrases:
+        condition &= Q(search_exact=_phrase_query(phrase))
+    return condition
+
+
+def _title_matches(parsed: ParsedQuery) -> Q:
+    condition = Q()
+    for word in parsed.words:
+        stem, exact = _word_queries(word)
+        condition &= Q(search_title=stem | exact)
+    for phrase in parsed.phrases:
+        condition &= Q(search_title=_phrase_query(phrase))
+    return condition
+
+
+def search_articles(queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
+    """Articles matching every term, those whose title matches first, then newest first."""
+    if not parsed:
+        return queryset
+    title_hit = ExpressionWrapper(_title_matches(parsed), output_field=BooleanField())
+    return (
+        queryset.filter(matches(parsed))
+        .annotate(title_hit=title_hit)
+        .order_by("-title_hit", "-imported_at", "-id")
+    )
+
+
+def search_tags(queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
+    """Tags whose passage, note or speaker match every term (order is left to the caller)."""
+    if not parsed:
+        return queryset
+    return queryset.filter(matches(parsed))
+
+
+# --- Highlighting ---------------------------------------------------------------------
+# Works on the original text and returns plain (text, is_hit) pieces: the template
+# escapes every piece and wraps hits in <mark>, so article text never becomes markup.
+
+
+def _hit_spans(text: str, parsed: ParsedQuery) -> list[tuple[int, int]]:
+    folded, offsets = folded_with_offsets(text)
+    keys = {word_key(word) for word in parsed.words}
+    keys.discard("")
+    spans = []
+    for token in WORD_RE.finditer(folded):
+        word = token.group()
+        bare = strip_proclitic(word)
+        if any(word.startswith(key) or bare.startswith(key) for key in keys):
+            spans.append((token.start(), token.end()))
+    for phrase in parsed.phrases:
+        pattern = r"(?<!\w)" + r"\W+".join(map(re.escape, phrase)) + r"(?!\w)"
+        spans += [(m.start(), m.end()) for m in re.finditer(pattern, folded)]
+    return sorted((offsets[start], offsets[end]) for start, end in spans)
+
+
+def _pieces(text: str, spans: list[tuple[int, int]], start: int, end: int):
+    pieces, position = [], start
+    for hit_start, hit_end in spans:
+        hit_start, hit_end = max(hit_start, position), min(hit_end, end)
+        if hit_start >= hit_end:
+            continue
+        if hit_start > position:
+            pieces.append((text[position:hit_start], False))
+        pieces.append((text[hit_start:hit_end], True))
+        position = hit_end
+    if position < end:
+        pieces.append((text[position:end], False))
+    return pieces
+
+
+def highlight(text: str, parsed: ParsedQuery) -> list[tuple[str, bool]]:
+    """The whole text (a title, a passage) as pieces, hits marked."""
+    spans = _hit_spans(text, parsed) if parsed else []
+    return _pieces(text, spans, 0, len(text))
+
+
+def excerpt(text: str, parsed: ParsedQuery, *, width: int = 240) -> list[tuple[str, bool]]:
+    """About `width` characters around the first hit (or the opening), hits marked.
+
+    The cut falls on spaces so no word is broken; the window stays within one paragraph
+    of the article where it can.
+    """
+    spans = _hit_spans(text, parsed) if parsed else []
+    anchor = spans[0][0] if spans else 0
+    start = max(text.rfind("\n", 0, anchor) + 1, anchor - width // 3)
+    if start > 0 and text[start - 1] not in " \n":
+        start = text.find(" ", start) + 1 or start
+    end = min(len(text), start + width)
+    paragraph_end = text.find("\n", anchor)
+    if paragraph_end != -1 and paragraph_end > anchor:
+        end = min(end, paragraph_end)
+    if end < len(text) and text[end] not in " \n":
+        end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > anchor else end
+    pieces = _pieces(text, spans, start, end)
+    if start > 0:
+        pieces.insert(0, ("… ", False))
+    if end < len(text):
+        pieces.append((" …", False))
+    return pieces
