@@ -30,10 +30,10 @@ REMOVED = _chars(
     (0xFEFF, 0xFEFF),  # BOM
     (0x00AD, 0x00AD),  # soft hyphen
 )
-LIGHT_FROM = "أإآٱ" + "".join(_chars((0x0660, 0x0669), (0x06F0, 0x06F9), (0x41, 0x5A)))
-LIGHT_TO = "اااا" + "0123456789" * 2 + "abcdefghijklmnopqrstuvwxyz"
-FULL_FROM = "ىةؤئیک"
-FULL_TO = "يهءءيك"
+LIGHT_FROM = "ٱ" + "".join(_chars((0x0660, 0x0669), (0x06F0, 0x06F9), (0x41, 0x5A)))
+LIGHT_TO = "ا" + "0123456789" * 2 + "abcdefghijklmnopqrstuvwxyz"
+FULL_FROM = "أإآىةؤئیک"
+FULL_TO = "ااايهءءيك"
 
 
 def _literal(chars: str) -> str:
