@@ -26,6 +26,10 @@ class Bar:
     width: float
     height: float
 
+    @property
+    def center(self) -> float:
+        return round(self.x + self.width / 2, 1)
+
 
 def figures() -> dict:
     by_kind = dict(Tag.objects.values_list("kind").annotate(n=Count("id")).order_by())

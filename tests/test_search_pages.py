@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -75,6 +77,9 @@ def test_overview_counts_and_speakers(editor_client, tagged, django_assert_max_n
     html = response.content.decode()
     assert '<svg class="activity-chart"' in html and 'class="bar"' in html
     assert "style=" not in html
+    assert re.search(
+        r'<rect class="bar" x="[0-9.]+" y="[0-9.]+" width="[0-9.]+" height="[0-9.]+"', html
+    )
 
 
 def test_activity_is_weekly_with_empty_weeks(tagged):

@@ -81,6 +81,8 @@ def tag_list(request: HttpRequest) -> HttpResponse:
     query = parse_query(form.cleaned_data.get("q") or "")
     for tag in page.object_list:
         tag.pieces = highlight(tag.exact, query)
+        tag.speaker_pieces = highlight(tag.speaker, query)
+        tag.note_pieces = highlight(tag.note, query)
     context = {"page": page, "form": form, "query": query}
     template = "articles/tag_list.html"
     return render(request, template + "#results" if request.htmx else template, context)
