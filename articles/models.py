@@ -129,6 +129,7 @@ class Article(models.Model):
             models.Index(fields=["imported_by", "-imported_at"], name="article_importer_idx"),
             GinIndex(fields=["search_stem"], name="article_search_stem_idx"),
             GinIndex(fields=["search_exact"], name="article_search_exact_idx"),
+            GinIndex(fields=["search_title"], name="article_search_title_idx"),
         ]
 
     def __str__(self) -> str:

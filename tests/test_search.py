@@ -57,11 +57,29 @@ def test_stemming_finds_other_forms_and_exact_words_rescue_the_stemmer(db):
     assert found("بوتين") == ["بوتين"]
 
 
-def test_title_matches_come_first(db):
+def test_title_matches_come_first_then_newest_first(db):
     in_title = make_article("نص لا علاقة له.", title="بوتين يصل")
-    newer = make_article("وصل بوتين أمس.", title="زيارة")
+    older, newer = (make_article(f"وصل بوتين أمس {i}.", title=f"زيارة {i}") for i in (1, 2))
     assert Article.objects.latest("imported_at") == newer
-    assert found("بوتين") == [in_title.title, newer.title]
+    assert found("بوتين") == [in_title.title, newer.title, older.title]
+
+
+def test_pages_run_across_title_matches_and_the_rest(editor_client):
+    for i in range(30):
+        make_article(f"نص {i} عن بوتين", title=f"بوتين {i}" if i % 2 else f"خبر {i}")
+    url = reverse("article_list")
+    pages = [editor_client.get(url, {"q": "بوتين", "page": n}).context["page"] for n in (1, 2)]
+    rows = list(pages[0].object_list) + list(pages[1].object_list)
+    assert [row.title_hit for row in rows] == [True] * 15 + [False] * 15
+    assert len({row.pk for row in rows}) == 30 and pages[0].paginator.count == 30
+
+
+def test_huge_result_counts_are_capped(editor_client, monkeypatch):
+    monkeypatch.setattr("articles.searching.TitleFirst.cap", 3)
+    for i in range(5):
+        make_article(f"نص {i} عن بوتين", title=f"خبر {i}")
+    response = editor_client.get(reverse("article_list"), {"q": "بوتين"})
+    assert "أكثر من 3 مقال" in response.content.decode()
 
 
 def test_sample_articles_are_found(db):
@@ -155,7 +173,8 @@ def test_search_page_has_constant_queries(editor_client, editor, django_assert_m
             f"أكد المتحدث رقم {i}", title=f"مقال {i}", source=make_source(f"م{i}")
         )
         make_tag(article, 0, 3, user=editor)
-    with django_assert_max_num_queries(9):
+    # 9 of the plain list, plus one count and one page for the title matches.
+    with django_assert_max_num_queries(11):
         response = editor_client.get(reverse("article_list"), {"q": "اكد", "kind": "claim"})
     assert len(response.context["page"].object_list) == 25
     assert response.context["page"].object_list[0].n_claim == 1

@@ -226,6 +226,12 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.AddIndex(
+            model_name="article",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["search_title"], name="article_search_title_idx"
+            ),
+        ),
+        migrations.AddIndex(
             model_name="tag",
             index=models.Index(fields=["speaker_key"], name="tag_speaker_idx"),
         ),
