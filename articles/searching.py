@@ -197,25 +197,28 @@ def highlight(text: str, parsed: ParsedQuery) -> list[tuple[str, bool]]:
 
 
 def excerpt(text: str, parsed: ParsedQuery, *, width: int = 240) -> list[tuple[str, bool]]:
-    """About `width` characters around the first hit (or the opening), hits marked.
-
-    The cut falls on spaces so no word is broken; the window stays within one paragraph
-    of the article where it can.
-    """
-    spans = _hit_spans(text, parsed) if parsed else []
+    """About `width` characters of the first paragraph with a hit (or of the opening),
+    around the first hit, cut on spaces, hits marked. Paragraphs after the first hit are
+    never scanned, so long bodies cost little."""
+    paragraphs = text.split("\n")
+    paragraph, spans = paragraphs[0], []
+    for candidate in paragraphs if parsed else ():
+        spans = _hit_spans(candidate, parsed)
+        if spans:
+            paragraph = candidate
+            break
     anchor = spans[0][0] if spans else 0
-    start = max(text.rfind("\n", 0, anchor) + 1, anchor - width // 3)
-    if start > 0 and text[start - 1] not in " \n":
-        start = text.find(" ", start) + 1 or start
-    end = min(len(text), start + width)
-    paragraph_end = text.find("\n", anchor)
-    if paragraph_end != -1 and paragraph_end > anchor:
-        end = min(end, paragraph_end)
-    if end < len(text) and text[end] not in " \n":
-        end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > anchor else end
-    pieces = _pieces(text, spans, start, end)
+    start = max(0, anchor - width // 3)
     if start > 0:
+        start = paragraph.find(" ", start) + 1 or start
+        start = min(start, anchor)
+    end = min(len(paragraph), start + width)
+    if end < len(paragraph):
+        space = paragraph.rfind(" ", start, end)
+        end = space if space > anchor else end
+    pieces = _pieces(paragraph, spans, start, end)
+    if start > 0 or paragraph is not paragraphs[0]:
         pieces.insert(0, ("… ", False))
-    if end < len(text):
+    if end < len(paragraph) or paragraph is not paragraphs[-1]:
         pieces.append((" …", False))
     return pieces
