@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery
+from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.utils.functional import cached_property
 
@@ -222,3 +223,18 @@ def excerpt(text: str, parsed: ParsedQuery, *, width: int = 240) -> list[tuple[s
     if end < len(paragraph) or paragraph is not paragraphs[-1]:
         pieces.append((" …", False))
     return pieces
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts at most `cap` + 1 rows, for lists that can hold a million
+    tags: an exact count would scan every match; "more than 1000" is as useful."""
+
+    cap = TitleFirst.cap
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by()[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap

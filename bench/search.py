@@ -174,15 +174,29 @@ def generate(n_articles: int, n_tags: int) -> None:
         cursor.execute("VACUUM ANALYZE articles_tag")
 
 
+TAG_QUERIES = [
+    {"q": "بوتين"},
+    {"q": "تحقق"},
+    {"speaker": "بوتين"},
+    {"q": "مقطع", "kind": "claim"},
+    {},
+]
+
+
 def measure(runs: int) -> None:
     from django.contrib.auth import get_user_model
 
     client = Client()
     client.force_login(get_user_model().objects.get(username="bench-editor-0"))
-    url = reverse("article_list")
-    print(f"\n{'query':<28} {'hits':>7} {'p50 ms':>8} {'p95 ms':>8}")
-    for query in QUERIES + [None]:
-        params = {"q": query} if query else {}
+    print("\nArticle list (/articles/), first page of 25:")
+    timed(client, reverse("article_list"), [{"q": query} for query in QUERIES] + [{}], runs)
+    print("\nTag list (/tags/), first page of 50:")
+    timed(client, reverse("tag_list"), TAG_QUERIES, runs)
+
+
+def timed(client, url: str, cases: list[dict], runs: int) -> None:
+    print(f"{'query':<28} {'hits':>7} {'p50 ms':>8} {'p95 ms':>8}")
+    for params in cases:
         response = client.get(url, params)  # warm-up
         assert response.status_code == 200, response.status_code
         timings = []
@@ -192,8 +206,12 @@ def measure(runs: int) -> None:
             timings.append((time.perf_counter() - started) * 1000)
         timings.sort()
         p95 = timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
-        hits = response.context["page"].paginator.count
-        label = query or "(no query, newest first)"
+        paginator = response.context["page"].paginator
+        capped = getattr(paginator, "capped", False) or getattr(
+            paginator.object_list, "capped", False
+        )
+        hits = f">{paginator.count - 1}" if capped else str(paginator.count)
+        label = " ".join(f"{k}={v}" for k, v in params.items()) or "(no filter, newest first)"
         print(f"{label:<28} {hits:>7} {statistics.median(timings):>8.1f} {p95:>8.1f}")
 
 

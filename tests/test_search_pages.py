@@ -102,3 +102,10 @@ def test_every_role_sees_the_pages(request, role_client):
     client = request.getfixturevalue(role_client)
     assert client.get(reverse("tag_list")).status_code == 200
     assert client.get(reverse("overview")).status_code == 200
+
+
+def test_tag_counts_are_capped(editor_client, tagged, monkeypatch):
+    monkeypatch.setattr("articles.searching.CappedPaginator.cap", 2)
+    response = editor_client.get(reverse("tag_list"))
+    assert "أكثر من 2 وسم" in response.content.decode()
+    assert len(response.context["page"].object_list) == 3

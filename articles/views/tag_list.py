@@ -6,7 +6,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_GET
 from articles.arabic import fold_full
 from articles.kinds import KIND_CHOICES
 from articles.models import Source, Tag
-from articles.searching import highlight, parse_query, search_tags
+from articles.searching import CappedPaginator, highlight, parse_query, search_tags
 
 TAGS_PER_PAGE = 50
 
@@ -75,7 +74,7 @@ def filter_tags(data: dict):
 def tag_list(request: HttpRequest) -> HttpResponse:
     form = TagFilterForm(request.GET)
     form.is_valid()  # invalid fields are reported and left out
-    page = Paginator(filter_tags(form.cleaned_data), TAGS_PER_PAGE).get_page(
+    page = CappedPaginator(filter_tags(form.cleaned_data), TAGS_PER_PAGE).get_page(
         request.GET.get("page")
     )
     query = parse_query(form.cleaned_data.get("q") or "")
