@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Min
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
@@ -64,7 +65,7 @@ def review_progress() -> list[tuple[str, int]] | None:
     """Tags per review state, once issue 5 gives Tag a `review_state` (None until then)."""
     try:
         field = Tag._meta.get_field("review_state")
-    except Exception:  # FieldDoesNotExist: the review fields are not merged yet
+    except FieldDoesNotExist:  # the review fields (issue 5) are not merged yet
         return None
     counts = dict(Tag.objects.values_list("review_state").annotate(n=Count("id")).order_by())
     return [(label, counts.get(value, 0)) for value, label in field.choices or counts.items()]
