@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from articles import searching
 from articles.kinds import KIND_CHOICES
 from articles.models import Article, ReviewState, Source, Tag
 from articles.roles import ADMINS, EDITORS
@@ -152,9 +153,9 @@ def stored_filter_q(stored: dict[str, list[str]]) -> Q:
 
 
 def passage_contains(text: str) -> Q:
-    """The text search on the tagged passage. One place on purpose: it will become the
-    normalised Arabic search (issue 6) on merge; for now a case-insensitive contains."""
-    return Q(exact__icontains=text)
+    """The text search on the tagged passage, its note and speaker: Arabic folding, stems
+    and "quoted phrases", as everywhere else (articles/searching.py)."""
+    return searching.matches(searching.parse_query(text))
 
 
 def tag_filter_q(data: dict) -> Q:

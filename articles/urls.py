@@ -1,10 +1,12 @@
 from django.urls import path
 
-from articles.views import exports, imports, reading, review, tagging
+from articles.views import exports, imports, overview, reading, review, tag_list, tagging
 
 urlpatterns = [
     path("articles/", reading.article_list, name="article_list"),
     path("articles/<int:article_id>/", reading.read_article, name="read_article"),
+    path("tags/", tag_list.tag_list, name="tag_list"),
+    path("overview/", overview.overview, name="overview"),
     path("kinds.css", reading.kinds_css, name="kinds_css"),
     path("imports/", imports.import_files, name="import_files"),
     path("imports/<int:batch_id>/", imports.import_batch, name="import_batch"),

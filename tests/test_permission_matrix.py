@@ -43,6 +43,9 @@ MATRIX: dict[str, Rule] = {
     "kinds_css": Rule(get=PUBLIC, post=None),
     "article_list": Rule(get=READERS, post=None),
     "read_article": Rule(get=READERS, post=None),
+    # Finding things (issue 6): every reader.
+    "tag_list": Rule(get=READERS, post=None),
+    "overview": Rule(get=READERS, post=None),
     # Import (issue 3): Admins only.
     "import_files": Rule(get=ONLY_ADMINS, post=ONLY_ADMINS),
     "import_batch": Rule(get=ONLY_ADMINS, post=None),

@@ -12,8 +12,15 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from articles.kinds import KINDS
+from articles.listing import (
+    ArticleFilterForm,
+    attach_excerpts,
+    attach_tag_counts,
+    filter_articles,
+)
 from articles.models import Article
 from articles.rendering import kind_combo, render_paragraphs
+from articles.searching import parse_query
 
 ARTICLES_PER_PAGE = 25
 
@@ -26,11 +33,17 @@ def _get_article_for_user(request: HttpRequest, article_id: int) -> Article:
 @require_GET
 @permission_required("articles.view_article", raise_exception=True)
 def article_list(request: HttpRequest) -> HttpResponse:
-    articles = (
-        Article.objects.select_related("source").with_tag_counts().order_by("-imported_at", "-id")
+    form = ArticleFilterForm(request.GET)
+    form.is_valid()  # invalid fields are reported and left out; the valid ones still apply
+    page = Paginator(filter_articles(form.cleaned_data), ARTICLES_PER_PAGE).get_page(
+        request.GET.get("page")
     )
-    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "articles/article_list.html", {"page": page, "kinds": KINDS})
+    query = parse_query(form.cleaned_data.get("q") or "")
+    attach_tag_counts(page.object_list)
+    attach_excerpts(page.object_list, query)
+    context = {"page": page, "form": form, "kinds": KINDS, "query": query}
+    template = "articles/article_list.html"
+    return render(request, template + "#results" if request.htmx else template, context)
 
 
 @require_GET

@@ -1,0 +1,119 @@
+"""The article list: its filter form (an allow-list of parameters) and the query behind it."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from articles.kinds import KIND_CHOICES, KIND_SLUGS
+from articles.models import Article, Source, Tag
+from articles.searching import ParsedQuery, excerpt, highlight, parse_query, search_articles
+
+# The big generated search vectors are for the WHERE clause only, never for display.
+SEARCH_COLUMNS = ("search_stem", "search_exact", "search_title")
+
+
+def importers() -> QuerySet:
+    """Users who may import: the choices of the "imported by" filter."""
+    can_import = Permission.objects.filter(
+        codename="import_articles", content_type__app_label="articles"
+    )
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(is_superuser=True)
+            | Q(groups__permissions__in=can_import)
+            | Q(user_permissions__in=can_import)
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+class ArticleFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("بحث"),
+        required=False,
+        max_length=200,
+        widget=forms.SearchInput(
+            attrs={
+                "dir": "auto",
+                "placeholder": _('كلمات، أو "عبارة بعينها"'),
+                "autocomplete": "off",
+            }
+        ),
+    )
+    source = forms.ModelChoiceField(
+        label=_("المصدر"), queryset=Source.objects.all(), required=False, empty_label=_("الكل")
+    )
+    date_from = forms.DateField(
+        label=_("من تاريخ"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("إلى تاريخ"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    kind = forms.ChoiceField(
+        label=_("فيه وسوم من نوع"), choices=[("", _("أي نوع"))] + KIND_CHOICES, required=False
+    )
+    untagged = forms.BooleanField(label=_("بلا وسوم"), required=False)
+    imported_by = forms.ModelChoiceField(
+        label=_("استورده"), queryset=importers(), required=False, empty_label=_("أي أحد")
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("تاريخ النهاية قبل تاريخ البداية."))
+        return data
+
+
+def filter_articles(data: dict) -> QuerySet:
+    """Articles for the valid part of the form's data, searched and ordered."""
+    articles = Article.objects.select_related("source").defer(*SEARCH_COLUMNS)
+    if data.get("source"):
+        articles = articles.filter(source=data["source"])
+    if data.get("date_from"):
+        articles = articles.filter(published_on__gte=data["date_from"])
+    if data.get("date_to"):
+        articles = articles.filter(published_on__lte=data["date_to"])
+    if data.get("kind") in KIND_SLUGS:
+        articles = articles.filter(
+            Exists(Tag.objects.filter(article=OuterRef("pk"), kind=data["kind"]))
+        )
+    if data.get("untagged"):
+        articles = articles.filter(~Exists(Tag.objects.filter(article=OuterRef("pk"))))
+    if data.get("imported_by"):
+        articles = articles.filter(imported_by=data["imported_by"])
+    parsed = parse_query(data.get("q") or "")
+    if parsed:
+        return search_articles(articles, parsed)
+    return articles.order_by("-imported_at", "-id")
+
+
+def attach_tag_counts(articles: list[Article]) -> None:
+    """Set `n_tags` and `n_<kind>` on a page of articles, in one query for the page
+    (counting over the whole filtered set would aggregate every tag in the database)."""
+    counts = (
+        Tag.objects.filter(article__in=[article.pk for article in articles])
+        .values_list("article_id", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_article: dict[int, dict[str, int]] = {}
+    for article_id, kind, n in counts:
+        by_article.setdefault(article_id, {})[kind] = n
+    for article in articles:
+        found = by_article.get(article.pk, {})
+        article.n_tags = sum(found.values())
+        for slug in KIND_SLUGS:
+            setattr(article, f"n_{slug}", found.get(slug, 0))
+
+
+def attach_excerpts(articles: list[Article], parsed: ParsedQuery) -> None:
+    """Title and matching passage as (text, is_hit) pieces, for a search result page."""
+    for article in articles:
+        article.title_pieces = highlight(article.title, parsed)
+        article.excerpt = excerpt(article.body, parsed) if parsed else []

@@ -1,0 +1,16 @@
+"""The newsroom overview: counts, tagging activity, most quoted speakers."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from articles.overview import figures
+
+
+@require_GET
+@permission_required("articles.view_tag", raise_exception=True)
+def overview(request: HttpRequest) -> HttpResponse:
+    return render(request, "articles/overview.html", figures())
