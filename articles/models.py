@@ -9,7 +9,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchConfig, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, Func, Q, TextField, Value
+from django.db.models import F, Func, Q, TextField, Value
 from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -72,13 +72,6 @@ class Source(models.Model):
         return self.name
 
 
-class ArticleQuerySet(models.QuerySet):
-    def with_tag_counts(self) -> ArticleQuerySet:
-        """Annotate tag counts per kind (`n_claim`, `n_quote`, …) in the same query."""
-        counts = {f"n_{slug}": Count("tags", filter=Q(tags__kind=slug)) for slug in KIND_SLUGS}
-        return self.annotate(n_tags=Count("tags"), **counts)
-
-
 class Article(models.Model):
     """One imported story. The body is never edited in place: tag offsets point into it."""
 
@@ -130,8 +123,6 @@ class Article(models.Model):
     near_duplicate_score = models.FloatField(null=True, blank=True)
     # Bottom-k MinHash sketch of the body's word shingles (see articles/near_duplicates.py).
     shingle_sketch = models.JSONField(default=list, blank=True, editable=False)
-
-    objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-imported_at", "-id"]

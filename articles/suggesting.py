@@ -13,6 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from articles.arabic import fold_full
+
 __all__ = ["Suggestion", "suggest_quotes", "fold_arabic", "fold_speaker", "speakers_match"]
 
 
@@ -26,16 +28,12 @@ class Suggestion:
 
 
 # --- Arabic folding ------------------------------------------------------------------------
-# A private, minimal version of the normalisation in /work/shared/notes/arabic-text.md §2.
-# On merge this should call articles/arabic.py (issue 6) instead of keeping its own copy.
-_DIACRITICS = "\u064b-\u065f\u0670\u0640"  # harakat, superscript alef, tatweel
-_STRIP_RE = re.compile(f"[{_DIACRITICS}\u200b-\u200f\u202a-\u202e\u2066-\u2069\u061c\ufeff]")
-_FOLD_TABLE = str.maketrans("أإآٱىةؤئ", "اااايهوي")
 
 
 def fold_arabic(text: str) -> str:
-    """NFKC; drop harakat, tatweel and invisible marks; unify أإآٱ→ا ى→ي ة→ه ؤ→و ئ→ي."""
-    return _STRIP_RE.sub("", unicodedata.normalize("NFKC", text)).translate(_FOLD_TABLE)
+    """NFKC (presentation forms from PDF copies), then the search fold of articles/arabic.py,
+    so suggestions, claim similarity and search agree on what counts as the same word."""
+    return fold_full(unicodedata.normalize("NFKC", text))
 
 
 _fold = fold_arabic
@@ -51,6 +49,8 @@ def _folded(text: str) -> frozenset[str]:
 
 
 # --- Patterns ------------------------------------------------------------------------------
+# The patterns run on the stored (unfolded) text, so they allow marks between letters.
+_DIACRITICS = "\u064b-\u065f\u0670\u0640"  # harakat, superscript alef, tatweel
 _D = f"[{_DIACRITICS}]*"  # letters may carry harakat (شدّد) in the stored text
 _LEFT = rf"(?<![\w{_DIACRITICS}])"
 _RIGHT = rf"(?![\w{_DIACRITICS}])"

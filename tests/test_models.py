@@ -68,11 +68,3 @@ def test_the_same_body_cannot_be_stored_twice(db):
 def test_body_hash_is_sha256_of_utf8(article):
     assert article.body_sha256 == body_sha256(article.body)
     assert len(article.body_sha256) == 64
-
-
-def test_tag_counts_come_in_one_query(article, editor, django_assert_num_queries):
-    make_tag(article, 0, 3, user=editor, kind="claim")
-    make_tag(article, 4, 10, user=editor, kind="quote")
-    with django_assert_num_queries(1):
-        counted = Article.objects.with_tag_counts().get(pk=article.pk)
-    assert (counted.n_claim, counted.n_quote, counted.n_background, counted.n_tags) == (1, 1, 0, 2)
