@@ -1,6 +1,15 @@
 from django.urls import path
 
-from articles.views import exports, imports, overview, reading, review, tag_list, tagging
+from articles.views import (
+    claims,
+    exports,
+    imports,
+    overview,
+    reading,
+    review,
+    tag_list,
+    tagging,
+)
 
 urlpatterns = [
     path("articles/", reading.article_list, name="article_list"),
@@ -29,4 +38,12 @@ urlpatterns = [
     path("tags/<int:tag_id>/delete/", tagging.delete_tag, name="delete_tag"),
     path("tags/<int:tag_id>/restore/", tagging.restore_tag, name="restore_tag"),
     path("tags/<int:tag_id>/history/", tagging.tag_history, name="tag_history"),
+    # Claims across outlets (issue 9)
+    path("tags/<int:tag_id>/claim/", claims.claim_panel, name="claim_panel"),
+    path("tags/<int:tag_id>/claim/link/", claims.link_claim, name="link_claim"),
+    path("tags/<int:tag_id>/claim/unlink/", claims.unlink_claim, name="unlink_claim"),
+    path("tags/<int:tag_id>/claim/status/", claims.claim_status, name="claim_status"),
+    path("claims/", claims.claim_groups, name="claim_groups"),
+    path("claims/<int:group_id>/", claims.claim_group, name="claim_group"),
+    path("claims/<int:group_id>/label/", claims.rename_claim_group, name="rename_claim_group"),
 ]
