@@ -311,6 +311,11 @@ class Tag(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.exact[:40]}"
 
+    def save(self, *args, **kwargs):
+        if self.kind == CLAIM and not self.verification:
+            self.verification = Verification.UNVERIFIED  # a new claim starts unverified
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         self.clean_claim_fields()
         body = self.article.body
@@ -329,11 +334,6 @@ class Tag(models.Model):
             return
         if self.check_worthy or self.verification or self.evidence or self.claim_group_id:
             raise ValidationError(_("حالة التحقق والأدلة ومجموعة الادعاء للادعاءات فقط."))
-
-    def save(self, *args, **kwargs):
-        if self.kind == CLAIM and not self.verification:
-            self.verification = Verification.UNVERIFIED  # a new claim starts unverified
-        super().save(*args, **kwargs)
 
     def fill_from_body(self) -> None:
         """Take the snapshot and context from the body (never trust the client for these)."""

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from articles.arabic import fold_full
-from articles.kinds import KIND_CHOICES
 from articles.filters import CHECK_WORTHY_FILTER, tag_filter_q
+from articles.kinds import KIND_CHOICES
 from articles.models import Source, Tag, Verification
 from articles.searching import CappedPaginator, highlight, parse_query, search_tags
 
