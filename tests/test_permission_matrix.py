@@ -14,7 +14,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from articles import tagging
-from articles.models import ImportBatch, ImportItem, TagSet
+from articles.models import ClaimGroup, ImportBatch, ImportItem, TagSet
 from articles.roles import ADMINS, EDITORS, REVIEWERS
 from tests.conftest import make_article, make_user
 
@@ -70,6 +70,14 @@ MATRIX: dict[str, Rule] = {
     "download_set": Rule(get=CHECKERS, post=None),
     # The set belongs to someone else: only an Admin may freeze it.
     "freeze_set": Rule(get=None, post=ONLY_ADMINS),
+    # Claims across outlets (issue 9): every reader looks, Editors and Admins write.
+    "claim_panel": Rule(get=READERS, post=None),
+    "link_claim": Rule(get=None, post=WRITERS),
+    "unlink_claim": Rule(get=None, post=WRITERS),
+    "claim_status": Rule(get=None, post=WRITERS),
+    "claim_groups": Rule(get=READERS, post=None),
+    "claim_group": Rule(get=READERS, post=None),
+    "rename_claim_group": Rule(get=None, post=WRITERS),
 }
 
 
@@ -112,6 +120,11 @@ def objects(db):
         held_data="نص قصير".encode("cp1256"),
     )
     tag_set = TagSet.objects.create(name="مجموعة", owner=make_user("set-owner", REVIEWERS))
+    group = ClaimGroup.objects.create(label="مجموعة ادعاء", created_by=editor)
+    tagging.set_claim_group(tag=tag, group=group, user=editor)
+    # A second member, so that unlinking `tag` (walked before the group page) keeps the group.
+    other = tagging.create_tag(article=article, user=editor, kind="claim", start=9, end=14)
+    tagging.set_claim_group(tag=other, group=group, user=editor)
     return {
         "article_id": article.pk,
         "tag_id": tag.pk,
@@ -119,6 +132,7 @@ def objects(db):
         "batch_id": batch.pk,
         "item_id": unsure.pk,
         "set_id": tag_set.pk,
+        "group_id": group.pk,
     }
 
 
