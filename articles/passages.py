@@ -59,7 +59,8 @@ def passages_of(article: Article) -> list[Passage]:
 
 def index_articles(articles: Iterable[Article]) -> int:
     """Store the passages of new articles and add their features to the counts. Returns
-    the number of passages. Call it in the transaction that creates the articles."""
+    the number of passages. Call it in the transaction that creates the articles: two
+    queries (more only past 2,000 passages or 5,000 distinct features)."""
     rows: list[Passage] = []
     for article in articles:
         rows += passages_of(article)
@@ -70,9 +71,8 @@ def index_articles(articles: Iterable[Article]) -> int:
         for h in row.features:
             counts[h] = counts.get(h, 0) + 1
     counts[TOTAL] = len(rows)
-    with transaction.atomic():
-        Passage.objects.bulk_create(rows, batch_size=2000)
-        add_counts(counts)
+    Passage.objects.bulk_create(rows, batch_size=2000)
+    add_counts(counts)
     return len(rows)
 
 
