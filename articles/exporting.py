@@ -303,7 +303,7 @@ def rows(queryset: QuerySet[Tag], *, article_url_base: str) -> Iterator[dict]:
             "check_worthy": check_worthy,
             "verification": verification,
             "evidence": evidence,
-            "claim_group_id": claim_group_id or "",
+            "claim_group_id": claim_group_id,
             "claim_group_label": claim_group_label or "",
         }
 
@@ -423,7 +423,8 @@ def xlsx_file(queryset: QuerySet[Tag], *, article_url_base: str):
         if number > XLSX_MAX_ROWS:
             break
         for col, name in enumerate(COLUMNS):
-            sheet.write_string(number, col, str(row[name]))
+            value = row[name]
+            sheet.write_string(number, col, "" if value is None else str(value))
     workbook.close()
     handle.seek(0)
     return handle

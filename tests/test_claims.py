@@ -396,3 +396,55 @@ def test_tag_list_filters_claim_status_and_group(statuses, client, reviewer):
     assert shown({"check_worthy": "unset"}) == {second.pk}
     assert shown({"claim_group": group.pk}) == {first.pk}
     assert shown({"verification": "nonsense"}) == {first.pk, second.pk, quote.pk}
+
+
+# --- Exports: the claim columns in every format. ---
+
+
+def test_every_export_format_carries_claim_status_and_group(statuses, client, reviewer):
+    import json
+    import zipfile
+
+    first, second, quote, group = statuses
+    ClaimGroup.objects.filter(pk=group.pk).update(label="=HYPERLINK(1) مجموعة")
+    Tag.objects.filter(pk=first.pk).update(evidence="-مصدر https://example.org")
+    client.force_login(reviewer)
+    url = reverse("download_tags")
+
+    def body(fmt):
+        return b"".join(client.get(url, {"format": fmt}).streaming_content)
+
+    rows = {r["tag_id"]: r for r in csv.DictReader(io.StringIO(body("csv-plain").decode()))}
+    assert rows[str(first.pk)]["claim_group_id"] == str(group.pk)
+    assert rows[str(first.pk)]["claim_group_label"] == "'=HYPERLINK(1) مجموعة"  # neutralised
+    assert rows[str(first.pk)]["evidence"] == "'-مصدر https://example.org"
+    assert (rows[str(first.pk)]["verification"], rows[str(first.pk)]["check_worthy"]) == (
+        "false",
+        "yes",
+    )
+    assert rows[str(second.pk)]["verification"] == "unverified"
+    assert rows[str(quote.pk)]["verification"] == rows[str(quote.pk)]["claim_group_id"] == ""
+
+    lines = {r["tag_id"]: r for r in map(json.loads, body("jsonl").decode().splitlines())}
+    assert lines[first.pk]["claim_group_id"] == group.pk
+    assert lines[first.pk]["claim_group_label"] == "=HYPERLINK(1) مجموعة"  # exact in JSON
+    assert lines[quote.pk]["claim_group_id"] is None
+
+    items = json.loads(body("jsonld"))["first"]["items"]
+    annotated = next(i for i in items if i["id"].endswith(f"#tag-{first.pk}"))
+    linking = [b for b in annotated["body"] if b["purpose"] == "linking"]
+    assert linking == [
+        {
+            "id": f"http://testserver/claims/{group.pk}/",
+            "type": "TextualBody",
+            "purpose": "linking",
+            "value": "=HYPERLINK(1) مجموعة",
+        }
+    ]
+    assert {"type": "TextualBody", "purpose": "assessing", "value": "verification: false; "
+            "check-worthy: yes"} in annotated["body"]  # fmt: skip
+
+    with zipfile.ZipFile(io.BytesIO(body("xlsx"))) as xlsx:
+        sheet = xlsx.read("xl/worksheets/sheet1.xml").decode()
+    assert "claim_group_label" in sheet and "=HYPERLINK(1) مجموعة" in sheet
+    assert "None" not in sheet
