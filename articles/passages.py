@@ -29,7 +29,7 @@ from articles.models import Article, FeatureCount, Passage, Tag
 from articles.similarity import features, split_sentences
 
 CANDIDATES = 200  # rows re-ranked in Python
-PROBE_FEATURES = 16  # at most this many rare features go into the `&&` probe
+PROBE_FEATURES = 12  # at most this many rare features go into the `&&` probe
 COMMON_SHARE = 0.02  # a feature in more than 2 % of passages is too common to probe with
 MIN_COMMON_DF = 50  # …but on a small corpus anything this rare may probe
 MIN_SCORE = 0.05
@@ -120,7 +120,15 @@ class Similar:
 
 def _counts(feature_hashes: Iterable[int]) -> dict[int, int]:
     wanted = list(set(feature_hashes) | {TOTAL})
-    return dict(FeatureCount.objects.filter(hash__in=wanted).values_list("hash", "df"))
+    with connection.cursor() as cursor:
+        # A join on unnest, not `hash = ANY(…)`: with thousands of hashes the planner
+        # would scan the whole table instead of probing the primary key for each.
+        cursor.execute(
+            "SELECT f.hash, f.df FROM unnest(%s::int[]) AS q(h) "
+            "JOIN articles_featurecount f ON f.hash = q.h",
+            [wanted],
+        )
+        return dict(cursor.fetchall())
 
 
 def _weight(df: int, n: int) -> float:
@@ -139,7 +147,10 @@ def similar_passages(text: str, *, exclude_article: int | None = None, limit: in
         return []
     too_common = max(COMMON_SHARE * n, MIN_COMMON_DF)
     known = sorted((df.get(h, 0), h) for h in query if df.get(h, 0))
-    probe = [h for count, h in known if count <= too_common][:PROBE_FEATURES]
+    # A feature held by one passage only is most likely the claim's own sentence: it
+    # cannot find anything elsewhere, so the rarest features held by two or more go first.
+    shared = [h for count, h in known if 2 <= count <= too_common]
+    probe = (shared or [h for count, h in known if count <= too_common])[:PROBE_FEATURES]
     if not probe:
         probe = [h for _count, h in known[:PROBE_FEATURES]]
     if not probe:
@@ -168,16 +179,18 @@ def similar_passages(text: str, *, exclude_article: int | None = None, limit: in
         rows = cursor.fetchall()
     if not rows:
         return []
-    df.update(_counts(h for row in rows for h in row[4] if h not in df))
+    df.update(_counts({h for row in rows for h in row[4]} - df.keys()))
+    weight = {h: _weight(count, n) ** 2 for h, count in df.items()}
+    unseen = _weight(0, n) ** 2
     query_set = set(query)
-    q_norm = math.sqrt(sum(_weight(df.get(h, 0), n) ** 2 for h in query_set))
+    q_norm = math.sqrt(sum(weight.get(h, unseen) for h in query_set))
     scored = []
     for pid, article_id, start, end, feats in rows:
         shared = query_set.intersection(feats)
         if not shared:
             continue
-        dot = sum(_weight(df.get(h, 0), n) ** 2 for h in shared)
-        norm = math.sqrt(sum(_weight(df.get(h, 0), n) ** 2 for h in feats))
+        dot = sum(weight.get(h, unseen) for h in shared)
+        norm = math.sqrt(sum(weight.get(h, unseen) for h in feats))
         value = dot / (q_norm * norm)
         if value >= MIN_SCORE:
             scored.append(Similar(pid, article_id, start, end, value))

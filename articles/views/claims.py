@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Min
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -105,7 +106,7 @@ def link_claim(request: HttpRequest, tag_id: int) -> HttpResponse:
         return _link_failed(request, claim, " ".join(error.messages))
     claim = _get_claim(tag_id)
     message = _("رُبط المقطع من «%(title)s» بمجموعة «%(label)s».") % {
-        "title": other.article.title,
+        "title": Truncator(other.article.title).chars(50),
         "label": claim.claim_group.label,
     }
     if not request.htmx:
