@@ -50,9 +50,8 @@ def link_passage(*, claim: Tag, passage: Passage, user, label: str = "") -> Tag:
         if group is None and other is not None and other.claim_group_id:
             group = other.claim_group
         if group is None:
-            text = article.body[passage.start : passage.end]
             group = ClaimGroup.objects.create(
-                label=clean_label(label or default_label(text)), created_by=user
+                label=clean_label(label or default_label(claim.exact)), created_by=user
             )
         if other is None:
             other = tagging.create_tag(

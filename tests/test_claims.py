@@ -448,3 +448,14 @@ def test_every_export_format_carries_claim_status_and_group(statuses, client, re
         sheet = xlsx.read("xl/worksheets/sheet1.xml").decode()
     assert "claim_group_label" in sheet and "=HYPERLINK(1) مجموعة" in sheet
     assert "None" not in sheet
+
+
+def test_the_history_shows_group_and_status_changes(db, editor, client):
+    article = make_article("نص فيه ادعاء.")
+    claim = tagging.create_tag(article=article, user=editor, kind="claim", start=0, end=2)
+    group = ClaimGroup.objects.create(label="م", created_by=editor)
+    tagging.set_claim_group(tag=claim, group=group, user=editor)
+    client.force_login(editor)
+    html = client.get(reverse("tag_history", args=[claim.pk])).content.decode()
+    assert f"مجموعة الادعاء #{group.pk}" in html
+    assert "لم يُتحقق منه" in html

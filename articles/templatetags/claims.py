@@ -34,3 +34,11 @@ def evidence_links(text: str) -> SafeString:
         at = end
     pieces.append(conditional_escape((text or "")[at:]))
     return mark_safe("".join(str(p) for p in pieces))  # every piece escaped above
+
+
+@register.filter
+def verification_label(value: str) -> str:
+    """The Arabic label of a verification status slug (history snapshots keep slugs)."""
+    from articles.models import Verification
+
+    return dict(Verification.choices).get(value, value)
