@@ -41,8 +41,10 @@ def link_passage(*, claim: Tag, passage: Passage, user, label: str = "") -> Tag:
     if passage.article_id == claim.article_id:
         raise ValidationError(_("المقطع من المقال نفسه."))
     with transaction.atomic():
-        # Lock the claim so two editors linking at once end up in one group, not two.
+        # Lock the claim and the passage: two editors linking at once end up with one group
+        # and one claim tag on the passage, not two.
         claim = Tag.objects.select_for_update().select_related("article").get(pk=claim.pk)
+        Passage.objects.select_for_update().filter(pk=passage.pk).exists()
         article = passage.article
         others = list(article.tags.filter(kind=CLAIM).select_for_update())
         other = passages.claim_over(others, passage.start, passage.end)
