@@ -149,8 +149,8 @@ def similar_passages(text: str, *, exclude_article: int | None = None, limit: in
     known = sorted((df.get(h, 0), h) for h in query if df.get(h, 0))
     # A feature held by one passage only is most likely the claim's own sentence: it
     # cannot find anything elsewhere, so the rarest features held by two or more go first.
-    shared = [h for count, h in known if 2 <= count <= too_common]
-    probe = (shared or [h for count, h in known if count <= too_common])[:PROBE_FEATURES]
+    useful = [h for count, h in known if 2 <= count <= too_common]
+    probe = (useful or [h for count, h in known if count <= too_common])[:PROBE_FEATURES]
     if not probe:
         probe = [h for _count, h in known[:PROBE_FEATURES]]
     if not probe:
