@@ -491,6 +491,9 @@ class SuggestionRun(models.Model):
     version = models.CharField(max_length=16)
     at = models.DateTimeField(auto_now=True)
 
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.version}"
+
 
 class SpeakerAlias(models.Model):
     """An editor's decision that two speaker keys (fold_speaker of Tag.speaker) are one
