@@ -47,6 +47,10 @@ class Speaker:
         return max(pool, key=lambda pair: (pair[0], pair[1]))[1] if pool else self.key
 
     @property
+    def spelling_counts(self) -> list[tuple[str, int]]:
+        return self.spellings.most_common()  # (a template would look up "most_common" as a key)
+
+    @property
     def other_spellings(self) -> list[str]:
         name = self.name
         return [spelling for spelling, _n in self.spellings.most_common() if spelling != name]
