@@ -14,6 +14,7 @@ shows again.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from pathlib import Path
 
 from django.db import transaction
@@ -46,8 +47,13 @@ def half_overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
 
 
 def ensure_suggestions(article: Article) -> None:
-    """Suggest for `article` unless the current rules already did (one cheap query)."""
-    if not SuggestionRun.objects.filter(article=article, version=RULES_VERSION).exists():
+    """Suggest for `article` unless the current rules already did. No query if the article
+    was loaded with select_related("suggestion_run"), else one."""
+    try:
+        run = article.suggestion_run
+    except SuggestionRun.DoesNotExist:
+        run = None
+    if run is None or run.version != RULES_VERSION:
         store_suggestions(article)
 
 
@@ -91,17 +97,23 @@ def store_suggestions(article: Article, found: list | None = None) -> None:
         stale = [row.pk for row in existing.values() if row.state == OPEN and row.pk not in kept]
         QuoteSuggestion.objects.filter(pk__in=stale).delete()
         QuoteSuggestion.objects.bulk_create(new, ignore_conflicts=True)
-        SuggestionRun.objects.update_or_create(article=article, defaults={"version": version})
+        run, _created = SuggestionRun.objects.update_or_create(
+            article=article, defaults={"version": version}
+        )
+    article.suggestion_run = run
 
 
-def visible_suggestions(article: Article, quote_spans: list[tuple[int, int]]) -> list:
-    """Open suggestions in reading order, less those a quote tag already covers."""
-    rows = article.suggestions.filter(state=OPEN).order_by("start", "end")
-    return [
+def for_page(article: Article, quote_spans: list[tuple[int, int]]) -> tuple[list, dict]:
+    """The open suggestions to show, in reading order, less those a quote tag already
+    covers; and the article's tally. One query."""
+    rows = list(article.suggestions.order_by("start", "end"))
+    visible = [
         row
         for row in rows
-        if not any(half_overlap(row.start, row.end, a, b) for a, b in quote_spans)
+        if row.state == OPEN
+        and not any(half_overlap(row.start, row.end, a, b) for a, b in quote_spans)
     ]
+    return visible, _tally(Counter(row.state for row in rows))
 
 
 def quote_spans(article: Article) -> list[tuple[int, int]]:
@@ -111,7 +123,10 @@ def quote_spans(article: Article) -> list[tuple[int, int]]:
 def tally(article: Article | None = None) -> dict[str, int]:
     """How many suggestions are open, accepted and dismissed (one article, or all)."""
     rows = QuoteSuggestion.objects.all() if article is None else article.suggestions.all()
-    counts = dict(rows.values_list("state").annotate(n=Count("id")).order_by())
+    return _tally(dict(rows.values_list("state").annotate(n=Count("id")).order_by()))
+
+
+def _tally(counts: dict) -> dict:
     result = {state: counts.get(state, 0) for state in (OPEN, ACCEPTED, DISMISSED)}
     decided = result[ACCEPTED] + result[DISMISSED]
     result["accept_rate"] = round(100 * result[ACCEPTED] / decided) if decided else None

@@ -28,7 +28,8 @@ ARTICLES_PER_PAGE = 25
 
 def _get_article_for_user(request: HttpRequest, article_id: int) -> Article:
     """Every role may read every article; the permission decorator checks the role."""
-    return get_object_or_404(Article.objects.select_related("source"), pk=article_id)
+    articles = Article.objects.select_related("source", "suggestion_run")
+    return get_object_or_404(articles, pk=article_id)
 
 
 @require_GET
@@ -71,14 +72,14 @@ def reading_context(request: HttpRequest, article: Article, **extra) -> dict:
     for event in article.tag_events.filter(action="deleted").select_related("user")[:20]:
         if event.tag_id not in present:
             deleted.setdefault(event.tag_id, event)
-    suggestions = quote_suggestions.visible_suggestions(
+    suggestions, suggestion_tally = quote_suggestions.for_page(
         article, [(tag.start, tag.end) for tag in tags if tag.kind == "quote"]
     )
     return {
         "article": article,
         "paragraphs": render_paragraphs(article.body, tags, suggestions),
         "suggestions": suggestions,
-        "suggestion_tally": quote_suggestions.tally(article),
+        "suggestion_tally": suggestion_tally,
         "tags": tags,
         "deleted": list(deleted.values())[:10],
         "legend": [(kind, counts[kind.slug]) for kind in KINDS],

@@ -83,7 +83,7 @@ def _respond_write(
     tags = article.tags.all()
     # Quote suggestions (issue 9): a new quote tag hides those it covers, a deleted one
     # shows them again; their list goes out of band with the rest.
-    suggestions = quote_suggestions.visible_suggestions(
+    suggestions, suggestion_tally = quote_suggestions.for_page(
         article, quote_suggestions.quote_spans(article)
     )
     if touched:
@@ -117,7 +117,7 @@ def _respond_write(
         "can_edit": request.user.has_perm("articles.change_tag"),
         "can_delete": request.user.has_perm("articles.delete_tag"),
         "suggestions": suggestions,
-        "suggestion_tally": quote_suggestions.tally(article),
+        "suggestion_tally": suggestion_tally,
         **extra,
     }
     if item is not None:
