@@ -19,16 +19,23 @@ from django.db import connection, transaction
 from django.db.models import Count
 
 from articles.models import SpeakerAlias, Tag
-from articles.suggesting import fold_arabic, fold_speaker
+from articles.suggesting import TITLES, fold_arabic, fold_speaker
 
 MERGE_LOCK = 0x5E9A  # advisory lock id serialising merges
 SIMILAR = 0.8  # SequenceMatcher ratio above which two keys are proposed for merging
 
 
 def speaker_key(name: str) -> str:
-    """The grouping key of a speaker name ("" for a blank one). A name made only of
+    """The grouping key of a speaker name ("" for a blank one): fold_speaker, except for a
+    title with only descriptions after it (الرئيس الروسي, السفير الروسي), which keeps its
+    title: dropped, two different people would share the key "روسي". A name made only of
     titles (الرئيس) keeps its folded self rather than vanishing."""
-    return fold_speaker(name) or " ".join(fold_arabic(name).split())
+    words = fold_arabic(name).replace("-", " ").split()
+    key = fold_speaker(name)
+    rest = [word for word in words if word not in TITLES]
+    if not key or (len(rest) < len(words) and all(w.startswith("ال") for w in rest)):
+        return " ".join(words)
+    return key
 
 
 @dataclass

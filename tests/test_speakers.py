@@ -46,6 +46,14 @@ def test_spellings_the_fold_unifies_are_one_speaker(quotes):
     assert len(groups) == 4
 
 
+def test_a_title_with_only_descriptions_keeps_its_title():
+    key = speakers.speaker_key
+    assert key("الرئيس الروسي") != key("السفير الروسي")
+    assert key("الرئيس فلاديمير بوتين") == key("فلاديمير بوتين") == key("فلاديمير بوتين")
+    assert key("الدكتور عمرو الديب") == key("عمرو الديب")
+    assert key("الرئيس") and key("  ") == ""
+
+
 def test_merge_groups_two_spellings_and_unmerge_undoes_it(quotes, editor):
     a, b = speakers.speaker_key("ليف إريك إيسلي"), speakers.speaker_key("ليف إيريك إيسلي")
     assert b in [p.key for p in speakers.merge_proposals(a, speakers.speaker_groups())]
