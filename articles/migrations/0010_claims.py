@@ -44,7 +44,7 @@ def backfill_passages(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0008_faster_folds"),
+        ("articles", "0009_quote_suggestions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
