@@ -73,6 +73,8 @@ def test_editor_links_a_similar_passage_and_sets_the_status(live_server, page):
     page.goto(f"{live_server.url}{ft.get_absolute_url()}")
     group_link = page.locator(f"#tag-{linked.pk} a.claim-group-link")
     assert group_link.is_visible()
+    page.locator(f"#tag-{linked.pk}").scroll_into_view_if_needed()
+    screenshot(page, "claim-other-article")
     group_link.click()
     page.wait_for_url(f"**/claims/{group.pk}/")
     rows = page.locator("table.claim-members tbody tr")
