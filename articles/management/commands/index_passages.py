@@ -1,6 +1,6 @@
 """python manage.py index_passages — rebuild the passages behind "similar passages".
 
-The importer fills them for every new article and migration 0009 for older ones; run this
+The importer fills them for every new article and migration 0010_claims for older ones; run this
 after restoring articles by other means, or to recount the document frequencies after many
 articles were deleted (deleting an article drops its passages but not its counts).
 """
