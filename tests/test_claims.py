@@ -459,3 +459,29 @@ def test_the_history_shows_group_and_status_changes(db, editor, client):
     html = client.get(reverse("tag_history", args=[claim.pk])).content.decode()
     assert f"مجموعة الادعاء #{group.pk}" in html
     assert "لم يُتحقق منه" in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_indexes_articles_imported_before_it():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from tests.conftest import sample_text
+
+    before, after = [("articles", "0009_quote_suggestions")], [("articles", "0010_claims")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old_apps = executor.loader.project_state(before).apps
+    OldArticle = old_apps.get_model("articles", "Article")
+    OldTag = old_apps.get_model("articles", "Tag")
+    article = OldArticle.objects.create(title="t", body=sample_text(1), body_sha256="a" * 64)
+    user = old_apps.get_model("auth", "User").objects.create(username="old-editor")
+    OldTag.objects.create(
+        article=article, kind="claim", start=0, end=4, exact=sample_text(1)[:4],
+        created_by=user, updated_by=user,
+    )  # fmt: skip
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    assert Passage.objects.filter(article_id=article.pk).count() > 10
+    assert FeatureCount.objects.get(hash=passages.TOTAL).df == Passage.objects.count()
+    assert Tag.objects.get(article_id=article.pk).verification == "unverified"
