@@ -45,6 +45,12 @@ COLUMNS = (
     "reviewer",
     "reviewed_at",
     "review_comment",
+    # Claims (issue 9): empty on quotes and background.
+    "check_worthy",
+    "verification",
+    "evidence",
+    "claim_group_id",
+    "claim_group_label",
 )
 # Which columns carry free text (and so get neutralised in CSV).
 TEXT_COLUMNS = frozenset(
@@ -59,6 +65,8 @@ TEXT_COLUMNS = frozenset(
         "editor",
         "reviewer",
         "review_comment",
+        "evidence",
+        "claim_group_label",
     }
 )
 
@@ -159,6 +167,11 @@ def _copy_queryset(queryset: QuerySet[Tag], article_url_base: str) -> QuerySet:
         "reviewer": _neutralise_sql(F("reviewed_by__username")),
         "reviewed_at": _iso_sql(F("reviewed_at")),
         "review_comment": _neutralise_sql(F("review_comment")),
+        "check_worthy": F("check_worthy"),
+        "verification": F("verification"),
+        "evidence": _neutralise_sql(F("evidence")),
+        "claim_group_id": _text(F("claim_group_id")),
+        "claim_group_label": _neutralise_sql(F("claim_group__label")),
     }
     aliases = {f"x_{name}": expression for name, expression in columns.items()}
     return queryset.order_by("id").annotate(**aliases).values_list(*aliases)
@@ -219,6 +232,11 @@ _VALUE_FIELDS = (
     "reviewed_by__username",
     "reviewed_at",
     "review_comment",
+    "check_worthy",
+    "verification",
+    "evidence",
+    "claim_group_id",
+    "claim_group__label",
 )
 
 
@@ -254,6 +272,11 @@ def rows(queryset: QuerySet[Tag], *, article_url_base: str) -> Iterator[dict]:
         reviewer,
         reviewed_at,
         review_comment,
+        check_worthy,
+        verification,
+        evidence,
+        claim_group_id,
+        claim_group_label,
     ) in values.iterator(chunk_size=ROWS_PER_FETCH):
         yield {
             "tag_id": tag_id,
@@ -277,6 +300,11 @@ def rows(queryset: QuerySet[Tag], *, article_url_base: str) -> Iterator[dict]:
             "reviewer": reviewer or "",
             "reviewed_at": _iso(reviewed_at),
             "review_comment": review_comment,
+            "check_worthy": check_worthy,
+            "verification": verification,
+            "evidence": evidence,
+            "claim_group_id": claim_group_id,
+            "claim_group_label": claim_group_label or "",
         }
 
 
@@ -304,6 +332,25 @@ def annotation(row: dict) -> dict:
     if row["review_comment"]:
         assessment["value"] = f"{row['review_state']}: {row['review_comment']}"
     bodies.append(assessment)
+    if row["verification"]:
+        # Claim status (issue 9): what the newsroom concluded, and on what evidence.
+        verdict = f"verification: {row['verification']}"
+        if row["check_worthy"]:
+            verdict += f"; check-worthy: {row['check_worthy']}"
+        bodies.append({"type": "TextualBody", "purpose": "assessing", "value": verdict})
+    if row["evidence"]:
+        bodies.append({"type": "TextualBody", "purpose": "describing", "value": row["evidence"]})
+    if row["claim_group_id"]:
+        # The same claim in other articles: the group page, labelled.
+        site = row["article_url"].rsplit("/articles/", 1)[0]
+        bodies.append(
+            {
+                "id": f"{site}/claims/{row['claim_group_id']}/",
+                "type": "TextualBody",
+                "purpose": "linking",
+                "value": row["claim_group_label"],
+            }
+        )
     return {
         "id": f"{row['article_url']}#tag-{row['tag_id']}",
         "type": "Annotation",
@@ -376,7 +423,8 @@ def xlsx_file(queryset: QuerySet[Tag], *, article_url_base: str):
         if number > XLSX_MAX_ROWS:
             break
         for col, name in enumerate(COLUMNS):
-            sheet.write_string(number, col, str(row[name]))
+            value = row[name]
+            sheet.write_string(number, col, "" if value is None else str(value))
     workbook.close()
     handle.seek(0)
     return handle

@@ -17,7 +17,15 @@ from django.utils.translation import gettext_lazy as _
 
 from articles import searching
 from articles.kinds import KIND_CHOICES
-from articles.models import Article, ReviewState, Source, Tag
+from articles.models import (
+    Article,
+    CheckWorthy,
+    ClaimGroup,
+    ReviewState,
+    Source,
+    Tag,
+    Verification,
+)
 from articles.roles import ADMINS, EDITORS
 
 FILTER_FIELDS = (
@@ -30,7 +38,13 @@ FILTER_FIELDS = (
     "date_from",
     "date_to",
     "q",
+    "check_worthy",
+    "verification",
+    "claim_group",
 )
+
+# Claim status filters (issue 9): "unset" is a claim nobody has judged yet.
+CHECK_WORTHY_FILTER = [*CheckWorthy.choices, ("unset", _("لم يُحدَّد"))]
 
 
 class IdListInput(forms.TextInput):
@@ -59,6 +73,17 @@ class ArticleIdsField(forms.ModelMultipleChoiceField):
         super().__init__(queryset=Article.objects.only("id"), **kwargs)
         self.error_messages["invalid_pk_value"] = _("لا يوجد مقال برقم %(pk)s.")
         self.error_messages["invalid_choice"] = _("لا يوجد مقال برقم %(value)s.")
+
+
+class ClaimGroupIdsField(forms.ModelMultipleChoiceField):
+    """Claim groups by id (the number on the group page)."""
+
+    widget = IdListInput
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=ClaimGroup.objects.only("id"), **kwargs)
+        self.error_messages["invalid_pk_value"] = _("لا توجد مجموعة ادعاء برقم %(pk)s.")
+        self.error_messages["invalid_choice"] = _("لا توجد مجموعة ادعاء برقم %(value)s.")
 
 
 def _editor_choices() -> QuerySet:
@@ -105,6 +130,19 @@ class TagFilterForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"dir": "auto", "type": "search"}),
     )
+    check_worthy = forms.MultipleChoiceField(
+        label=_("يستحق التحقق"),
+        choices=CHECK_WORTHY_FILTER,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    verification = forms.MultipleChoiceField(
+        label=_("حالة التحقق"),
+        choices=Verification.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    claim_group = ClaimGroupIdsField(label=_("أرقام مجموعات الادعاء"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -143,6 +181,7 @@ class StoredTagFilter(TagFilterForm):
     source = IdListField(required=False)
     article = IdListField(required=False)
     editor = IdListField(required=False)
+    claim_group = IdListField(required=False)
 
 
 def stored_filter_q(stored: dict[str, list[str]]) -> Q:
@@ -184,6 +223,16 @@ def tag_filter_q(data: dict) -> Q:
             condition &= Q(article__published_on__lte=data["date_to"])
     if data.get("q"):
         condition &= passage_contains(data["q"])
+    if data.get("check_worthy"):
+        wanted = [value for value in data["check_worthy"] if value != "unset"]
+        either = Q(kind="claim", check_worthy__in=wanted)
+        if "unset" in data["check_worthy"]:
+            either |= Q(kind="claim", check_worthy="")
+        condition &= either
+    if data.get("verification"):
+        condition &= Q(kind="claim", verification__in=data["verification"])
+    if data.get("claim_group"):
+        condition &= Q(claim_group__in=data["claim_group"])
     return condition
 
 

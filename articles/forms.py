@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from articles.kinds import KIND_CHOICES
-from articles.models import Article, Tag
+from articles.models import Article, CheckWorthy, Tag, Verification
 from articles.tagging import ADJUSTMENTS, same_text
 
 ADJUST_CHOICES = [
@@ -86,3 +86,54 @@ class TagVersionForm(forms.Form):
     """Delete carries only the version it was decided on."""
 
     version = forms.IntegerField(min_value=1)
+
+
+# --- Claims across outlets (issue 9) ---
+
+
+class ClaimStatusForm(forms.Form):
+    """Check-worthiness, verification status and evidence of a claim, with the version the
+    editor started from (the same optimistic locking as the inline edit)."""
+
+    check_worthy = forms.ChoiceField(
+        label=_("يستحق التحقق؟"),
+        choices=[("", _("لم يُحدَّد"))] + CheckWorthy.choices,
+        required=False,
+    )
+    verification = forms.ChoiceField(label=_("حالة التحقق"), choices=Verification.choices)
+    evidence = forms.CharField(
+        label=_("الأدلة والمراجع"),
+        help_text=_("نص وروابط تُحفظ نصاً ولا تُفتح."),
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+    )
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, tag: Tag, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "check_worthy": tag.check_worthy,
+                "verification": tag.verification or Verification.UNVERIFIED,
+                "evidence": tag.evidence,
+                "version": tag.version,
+            },
+        )
+        kwargs.setdefault("auto_id", f"claim{tag.pk}-%s")
+        super().__init__(*args, **kwargs)
+
+
+class LinkPassageForm(forms.Form):
+    """The "link" button of a similar passage: its id, and the label for a new group."""
+
+    passage = forms.IntegerField(min_value=1)
+    label = forms.CharField(label=_("عنوان المجموعة"), required=False, max_length=200)
+
+
+class GroupLabelForm(forms.Form):
+    label = forms.CharField(
+        label=_("عنوان المجموعة"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"dir": "auto"}),
+    )

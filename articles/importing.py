@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from articles import cleaning, near_duplicates
+from articles import cleaning, near_duplicates, passages
 from articles.decoding import DecodeError, decode
 from articles.models import Article, ImportBatch, ImportItem, Source, body_sha256
 
@@ -244,12 +244,14 @@ class Importer:
         try:
             with transaction.atomic():
                 Article.objects.bulk_create(new)
+                passages.index_articles(new)  # for "similar passages" (issue 9)
         except IntegrityError:
             # Someone imported one of these meanwhile: fall back to one file at a time.
             for article in new:
                 try:
                     with transaction.atomic():
                         article.save()
+                        passages.index_articles([article])
                 except IntegrityError:
                     found = Article.objects.get(body_sha256=article.body_sha256)
                     for i, result in enumerate(results):

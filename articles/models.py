@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchConfig, SearchVectorField
 from django.core.exceptions import ValidationError
@@ -161,6 +162,24 @@ class Article(models.Model):
         return article
 
 
+class CheckWorthy(models.TextChoices):
+    """CheckThat! 1B: is this verifiable claim worth a fact-checker's time? Unset: ""."""
+
+    YES = "yes", _("يستحق التحقق")
+    NO = "no", _("لا يستحق التحقق")
+
+
+class Verification(models.TextChoices):
+    UNVERIFIED = "unverified", _("لم يُتحقق منه")
+    TRUE = "true", _("صحيح")
+    FALSE = "false", _("خاطئ")
+    MISLEADING = "misleading", _("مضلل")
+    UNPROVEN = "unproven", _("غير مثبت")
+
+
+CLAIM = "claim"
+
+
 class ReviewState(models.TextChoices):
     PENDING = "pending", _("بانتظار المراجعة")
     ACCEPTED = "accepted", _("مقبول")
@@ -232,6 +251,23 @@ class Tag(models.Model):
     reviewed_at = models.DateTimeField(_("وقت المراجعة"), null=True, blank=True)
     review_comment = models.TextField(_("تعليق المراجع"), blank=True)
 
+    # --- Claim status and groups (issue 9): claims only, empty on every other kind. ---
+    check_worthy = models.CharField(
+        _("يستحق التحقق"), max_length=3, choices=CheckWorthy.choices, blank=True
+    )
+    verification = models.CharField(
+        _("حالة التحقق"), max_length=10, choices=Verification.choices, blank=True
+    )
+    evidence = models.TextField(_("الأدلة والمراجع"), blank=True)
+    claim_group = models.ForeignKey(
+        "ClaimGroup",
+        verbose_name=_("مجموعة الادعاء"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="claims",
+    )
+
     class Meta:
         ordering = ["start", "-end", "id"]
         verbose_name = _("وسم")
@@ -249,6 +285,16 @@ class Tag(models.Model):
             models.CheckConstraint(
                 condition=Q(review_state__in=ReviewState.values), name="tag_review_state_known"
             ),
+            models.CheckConstraint(
+                condition=Q(kind=CLAIM)
+                | Q(check_worthy="", verification="", evidence="", claim_group__isnull=True),
+                name="tag_claim_fields_on_claims_only",
+            ),
+            models.CheckConstraint(
+                condition=Q(check_worthy__in=["", *CheckWorthy.values])
+                & Q(verification__in=["", *Verification.values]),
+                name="tag_claim_status_known",
+            ),
         ]
         indexes = [
             models.Index(fields=["article", "start"], name="tag_article_idx"),
@@ -257,6 +303,7 @@ class Tag(models.Model):
             models.Index(fields=["created_at"], name="tag_created_idx"),
             models.Index(fields=["review_state", "created_at"], name="tag_review_idx"),
             models.Index(fields=["speaker_key"], name="tag_speaker_idx"),
+            models.Index(fields=["claim_group", "kind"], name="tag_claim_group_idx"),
             GinIndex(fields=["search_stem"], name="tag_search_stem_idx"),
             GinIndex(fields=["search_exact"], name="tag_search_exact_idx"),
         ]
@@ -264,7 +311,13 @@ class Tag(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.exact[:40]}"
 
+    def save(self, *args, **kwargs):
+        if self.kind == CLAIM and not self.verification:
+            self.verification = Verification.UNVERIFIED  # a new claim starts unverified
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
+        self.clean_claim_fields()
         body = self.article.body
         if self.start is None or self.end is None:
             return
@@ -272,6 +325,15 @@ class Tag(models.Model):
             raise ValidationError(_("حدود المقطع خارج نص المقال."))
         if self.exact and body[self.start : self.end] != self.exact:
             raise ValidationError(_("النص الموسوم لا يطابق نص المقال عند هذه المواضع."))
+
+    def clean_claim_fields(self) -> None:
+        """Check-worthiness, verification, evidence and group belong to claims only."""
+        if self.kind == CLAIM:
+            if not self.verification:
+                self.verification = Verification.UNVERIFIED
+            return
+        if self.check_worthy or self.verification or self.evidence or self.claim_group_id:
+            raise ValidationError(_("حالة التحقق والأدلة ومجموعة الادعاء للادعاءات فقط."))
 
     def fill_from_body(self) -> None:
         """Take the snapshot and context from the body (never trust the client for these)."""
@@ -518,3 +580,63 @@ class SpeakerAlias(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} → {self.canonical_key}"
+
+
+# --- Claims across outlets (issue 9): passages to compare, claim groups, claim status. ---
+
+
+class Passage(models.Model):
+    """One sentence of an article with its similarity fingerprint, filled on import.
+
+    `features` holds the 32-bit hashes of `articles.similarity.features` of the sentence
+    (tokens + bigrams), sorted and unique; a GIN index answers "which passages share one of
+    these rare features" (`&&`). The body never changes after import, so neither do these."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="passages")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    features = ArrayField(models.IntegerField())
+
+    class Meta:
+        ordering = ["article", "start"]
+        indexes = [
+            models.Index(fields=["article", "start"], name="passage_article_idx"),
+            GinIndex(fields=["features"], name="passage_features_gin"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}:{self.start}-{self.end}"
+
+
+class FeatureCount(models.Model):
+    """How many passages hold a feature (document frequency), for IDF weights and for
+    leaving very common features out of the index probe. Hash 0 is reserved: its `df` is
+    the number of passages."""
+
+    hash = models.IntegerField(primary_key=True)
+    df = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.hash}: {self.df}"
+
+
+class ClaimGroup(models.Model):
+    """The same claim as carried by several articles: claim tags point here."""
+
+    label = models.CharField(_("العنوان"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claim_groups"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("مجموعة ادعاء")
+        verbose_name_plural = _("مجموعات الادعاءات")
+
+    def __str__(self) -> str:
+        return self.label
+
+    def get_absolute_url(self) -> str:
+        return reverse("claim_group", args=[self.pk])

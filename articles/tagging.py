@@ -16,11 +16,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles.models import Article, Tag, TagEvent
+from articles.models import Article, ClaimGroup, Tag, TagEvent
 from articles.reviewing import pending_again
 
 # What a snapshot keeps: enough to show a diff and to bring a deleted tag back.
 SNAPSHOT_FIELDS = ("kind", "start", "end", "exact", "note", "speaker", "version")
+# Claim status and group (issue 9), in snapshots too; `.get` them: older events lack them.
+CLAIM_FIELDS = ("check_worthy", "verification", "evidence", "claim_group_id")
 
 # Extend/shrink a tag's boundary by one word; the word is a run of non-space characters,
 # so harakat and attached punctuation stay with their word.
@@ -50,7 +52,7 @@ class TagGone(Exception):
 
 
 def snapshot(tag: Tag) -> dict:
-    data = {name: getattr(tag, name) for name in SNAPSHOT_FIELDS}
+    data = {name: getattr(tag, name) for name in SNAPSHOT_FIELDS + CLAIM_FIELDS}
     data["created_by"] = tag.created_by_id
     data["created_at"] = tag.created_at.isoformat() if tag.created_at else None
     return data
@@ -98,6 +100,7 @@ def create_tag(
     end: int,
     note: str = "",
     speaker: str = "",
+    claim_group=None,
 ) -> Tag:
     _check_span(article, start, end)
     tag = Tag(
@@ -107,6 +110,7 @@ def create_tag(
         end=end,
         note=note,
         speaker=speaker,
+        claim_group=claim_group,
         created_by=user,
         updated_by=user,
     )
@@ -134,15 +138,22 @@ def update_tag(
     speaker: str,
     start: int | None = None,
     end: int | None = None,
+    claim: dict | None = None,
 ) -> Tag:
     """Save an edit made from `version`; raise `StaleTag` if that is no longer current.
 
     `tag` is the row as this request read it; the write itself is conditional, so a
-    concurrent save between that read and this update is still caught."""
+    concurrent save between that read and this update is still caught. `claim` holds new
+    values for `check_worthy`, `verification`, `evidence` (missing keys keep theirs);
+    a tag that stops being a claim drops them and its group (the history keeps them)."""
     start = tag.start if start is None else start
     end = tag.end if end is None else end
     article = tag.article
     _check_span(article, start, end)
+    status = {name: getattr(tag, name) for name in CLAIM_FIELDS}
+    status.update({k: v for k, v in (claim or {}).items() if k in CLAIM_FIELDS[:3]})
+    if kind != "claim":
+        status = {"check_worthy": "", "verification": "", "evidence": "", "claim_group_id": None}
     edited = Tag(
         pk=tag.pk,
         article=article,
@@ -154,11 +165,13 @@ def update_tag(
         created_by_id=tag.created_by_id,
         updated_by=user,
         version=version + 1,
+        **status,
     )
     edited.fill_from_body()
     edited.full_clean(**CLEAN)
     values = {name: getattr(edited, name) for name in ("kind", "start", "end", "exact")}
     values.update(prefix=edited.prefix, suffix=edited.suffix, note=note, speaker=speaker)
+    values.update({name: getattr(edited, name) for name in CLAIM_FIELDS})
     with transaction.atomic():
         if tag.version != version:
             raise StaleTag(Tag.objects.filter(pk=tag.pk).first())
@@ -231,6 +244,11 @@ def restore_tag(*, tag_id: int, user) -> Tag:
             created_by_id=old["created_by"],
             updated_by=user,
             version=old["version"] + 1,
+            check_worthy=old.get("check_worthy", ""),
+            verification=old.get("verification", ""),
+            evidence=old.get("evidence", ""),
+            # The group may have been deleted meanwhile.
+            claim_group=ClaimGroup.objects.filter(pk=old.get("claim_group_id") or 0).first(),
         )
         tag.fill_from_body()
         tag.full_clean(**CLEAN)
@@ -247,3 +265,26 @@ def restore_tag(*, tag_id: int, user) -> Tag:
             after=snapshot(tag),
         )
     return tag
+
+
+def set_claim_group(*, tag: Tag, group: ClaimGroup | None, user) -> Tag:
+    """Put a claim into a group (or take it out). Not a change of the passage or its status,
+    so the version and the review state stay; the history records it."""
+    if tag.kind != "claim":
+        raise ValidationError(_("حالة التحقق والأدلة ومجموعة الادعاء للادعاءات فقط."))
+    with transaction.atomic():
+        locked = Tag.objects.select_for_update().select_related("article").get(pk=tag.pk)
+        if locked.claim_group_id == (group.pk if group else None):
+            return locked
+        before = snapshot(locked)
+        locked.claim_group = group
+        Tag.objects.filter(pk=tag.pk).update(claim_group=group, updated_at=timezone.now())
+        TagEvent.objects.create(
+            tag_id=tag.pk,
+            article=locked.article,
+            action=TagEvent.Action.EDITED,
+            user=user,
+            before=before,
+            after=snapshot(locked),
+        )
+    return locked

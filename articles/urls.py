@@ -1,6 +1,7 @@
 from django.urls import path
 
 from articles.views import (
+    claims,
     exports,
     imports,
     overview,
@@ -55,4 +56,12 @@ urlpatterns = [
     path("speakers/unmerge/", speakers.unmerge_speaker, name="unmerge_speaker"),
     # A key is folded Arabic words; `path` so that even a "/" in a name still resolves.
     path("speakers/<path:key>/", speakers.speaker_detail, name="speaker_detail"),
+    # Claims across outlets (issue 9)
+    path("tags/<int:tag_id>/claim/", claims.claim_panel, name="claim_panel"),
+    path("tags/<int:tag_id>/claim/link/", claims.link_claim, name="link_claim"),
+    path("tags/<int:tag_id>/claim/unlink/", claims.unlink_claim, name="unlink_claim"),
+    path("tags/<int:tag_id>/claim/status/", claims.claim_status, name="claim_status"),
+    path("claims/", claims.claim_groups, name="claim_groups"),
+    path("claims/<int:group_id>/", claims.claim_group, name="claim_group"),
+    path("claims/<int:group_id>/label/", claims.rename_claim_group, name="rename_claim_group"),
 ]

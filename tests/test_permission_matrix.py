@@ -14,7 +14,14 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from articles import tagging
-from articles.models import ImportBatch, ImportItem, QuoteSuggestion, SuggestionRun, TagSet
+from articles.models import (
+    ClaimGroup,
+    ImportBatch,
+    ImportItem,
+    QuoteSuggestion,
+    SuggestionRun,
+    TagSet,
+)
 from articles.quote_suggestions import RULES_VERSION
 from articles.roles import ADMINS, EDITORS, REVIEWERS
 from articles.speakers import speaker_key
@@ -79,6 +86,14 @@ MATRIX: dict[str, Rule] = {
     "speaker_detail": Rule(get=READERS, post=None),
     "merge_speakers": Rule(get=None, post=WRITERS),
     "unmerge_speaker": Rule(get=None, post=WRITERS),
+    # Claims across outlets (issue 9): every reader looks, Editors and Admins write.
+    "claim_panel": Rule(get=READERS, post=None),
+    "link_claim": Rule(get=None, post=WRITERS),
+    "unlink_claim": Rule(get=None, post=WRITERS),
+    "claim_status": Rule(get=None, post=WRITERS),
+    "claim_groups": Rule(get=READERS, post=None),
+    "claim_group": Rule(get=READERS, post=None),
+    "rename_claim_group": Rule(get=None, post=WRITERS),
 }
 
 
@@ -129,6 +144,11 @@ def objects(db):
     )
     # As if the current rules made it: reading the article must not re-suggest it away.
     SuggestionRun.objects.create(article=article, version=RULES_VERSION)
+    group = ClaimGroup.objects.create(label="مجموعة ادعاء", created_by=editor)
+    tagging.set_claim_group(tag=tag, group=group, user=editor)
+    # A second member, so that unlinking `tag` (walked before the group page) keeps the group.
+    other = tagging.create_tag(article=article, user=editor, kind="claim", start=15, end=20)
+    tagging.set_claim_group(tag=other, group=group, user=editor)
     return {
         "article_id": article.pk,
         "tag_id": tag.pk,
@@ -138,6 +158,7 @@ def objects(db):
         "set_id": tag_set.pk,
         "suggestion_id": suggestion.pk,
         "key": speaker_key("كيم جونغ أون"),
+        "group_id": group.pk,
     }
 
 

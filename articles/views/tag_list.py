@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from articles.arabic import fold_full
+from articles.filters import CHECK_WORTHY_FILTER, tag_filter_q
 from articles.kinds import KIND_CHOICES
-from articles.models import Source, Tag
+from articles.models import Source, Tag, Verification
 from articles.searching import CappedPaginator, highlight, parse_query, search_tags
 
 TAGS_PER_PAGE = 50
@@ -47,6 +48,23 @@ class TagFilterForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"dir": "auto"}),
     )
+    # Claims (issue 9): status and group, each from a fixed list of values.
+    verification = forms.ChoiceField(
+        label=_("حالة التحقق"),
+        choices=[("", _("الكل")), *Verification.choices],
+        required=False,
+    )
+    check_worthy = forms.ChoiceField(
+        label=_("يستحق التحقق"),
+        choices=[("", _("الكل")), *CHECK_WORTHY_FILTER],
+        required=False,
+    )
+    claim_group = forms.IntegerField(
+        label=_("مجموعة الادعاء"),
+        min_value=1,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "narrow"}),
+    )
 
 
 def filter_tags(data: dict):
@@ -66,6 +84,12 @@ def filter_tags(data: dict):
         tags = tags.filter(article__source=data["source"])
     if data.get("speaker"):
         tags = tags.filter(speaker_key=fold_full(data["speaker"].strip()))
+    claim_filters = {
+        name: [data[name]]
+        for name in ("verification", "check_worthy", "claim_group")
+        if data.get(name)
+    }
+    tags = tags.filter(tag_filter_q(claim_filters))
     return search_tags(tags, parse_query(data.get("q") or "")).order_by("-created_at", "-id")
 
 
