@@ -19,8 +19,8 @@ import csv
 import io
 import zipfile
 from dataclasses import dataclass
-from urllib.parse import urlencode
 from html.parser import HTMLParser
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib import admin
