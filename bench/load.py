@@ -540,6 +540,7 @@ def run_load(
     stats: Stats,
     cpu_probes: dict,
     warmup: float = 0,
+    on_window=None,
 ) -> tuple[dict, list[Ledger]]:
     """Log everyone in, then run the users for `seconds`; returns timings and ledgers."""
     browsers, ledgers = [], []
@@ -592,6 +593,8 @@ def run_load(
     with stats.lock:
         stats.started = time.monotonic()
         stats.measuring = True
+    if on_window is not None:
+        on_window()  # e.g. bench/faults.py schedules its outage from here
     for thread in workers:
         thread.join(timeout=seconds + 120)
     elapsed = time.monotonic() - stats.started
