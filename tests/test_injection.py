@@ -431,3 +431,50 @@ def test_the_checks_catch_live_payloads():
     assert _check_html("raw", "<p>&lt;WSGIRequest: GET '/'&gt;</p>", must_show=False)
     escaped = "<p>&lt;script&gt;alert(1)&lt;/script&gt; <bdi>\u202e</bdi></p>"
     assert not _check_html("escaped", escaped)
+
+
+# --- What the code may not do at all ------------------------------------------------------------
+
+APP_DIRS = ("articles", "newsdesk")
+# Modules allowed to build markup themselves, and why each is safe.
+MARKUP_BUILDERS = {
+    "articles/rendering.py": "escapes every piece of body text, then wraps it in <mark>",
+}
+
+
+def _source_files(suffix: str):
+    from django.conf import settings
+
+    base = settings.BASE_DIR
+    for folder in (*APP_DIRS, "templates"):
+        for path in sorted((base / folder).rglob(f"*{suffix}")):
+            if "migrations" not in path.parts:
+                yield path.relative_to(base).as_posix(), path.read_text(encoding="utf-8")
+
+
+def test_no_template_turns_escaping_off():
+    offenders = [
+        name
+        for name, text in _source_files(".html")
+        if "|safe" in text.replace(" ", "") or "autoescape off" in text
+    ]
+    assert not offenders, f"|safe or autoescape off in {offenders}: use json_script or escape"
+
+
+def test_only_known_modules_build_markup():
+    markers = ("mark_safe(", "SafeString(", "format_html(", "SafeData", "|safe")
+    offenders = [
+        name
+        for name, text in _source_files(".py")
+        if name not in MARKUP_BUILDERS and any(marker in text for marker in markers)
+    ]
+    assert not offenders, f"markup built outside MARKUP_BUILDERS: {offenders}"
+
+
+def test_no_view_fetches_a_url():
+    """No server-side request forgery: the app never opens a URL (users could give one)."""
+    clients = ("urllib.request", "urlopen", "import requests", "import httpx", "http.client")
+    offenders = [
+        name for name, text in _source_files(".py") if any(client in text for client in clients)
+    ]
+    assert not offenders, f"outgoing HTTP in {offenders}"
