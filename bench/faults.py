@@ -9,7 +9,10 @@ keeps it down `--down` seconds, and starts it again. The app servers are never t
 
 It then reports, from what the clients saw:
 - during the outage: every answer is the project's 503 page (status 503, the page's
-  title, a Retry-After header), never a 500 or a traceback;
+  title, a Retry-After header), never a 500 or a traceback. A CSV download already
+  streaming when the database goes cannot change its status any more: it is cut off,
+  and the client sees the chunked body end without its terminator (a failed download,
+  never a complete-looking file); those are counted apart;
 - after PostgreSQL is back: how long until requests succeed again, and that no error
   follows once recovered (no app restart);
 - nothing half-written: each client's tags (created minus deleted) against the database,
@@ -97,7 +100,8 @@ def main() -> int:
     during = [r for r in records if marks["stop"] <= answered(r) < marks["back"]]
     after = [r for r in records if answered(r) >= marks["back"]]
     before = [r for r in records if answered(r) < marks["stop"]]
-    bad_during = [r for r in during if not (r.ok or r.outage_page)]
+    bad_during = [r for r in during if not (r.ok or r.outage_page or r.interrupted)]
+    cut = [r for r in during if r.interrupted]
     first_ok = min((r.at for r in after if r.ok), default=None)
     recovered_at = marks["back"] + RECOVERY_GRACE
     late_errors = [r for r in after if r.at >= recovered_at and not r.ok]
@@ -121,6 +125,7 @@ def main() -> int:
         "marks_s": {k: round(v, 2) for k, v in marks.items()},
         "status_by_phase": phases,
         "outage_pages": sum(r.outage_page for r in during),
+        "downloads_cut_off": [(r.name, round(r.at, 1)) for r in cut],
         "bad_answers_during_outage": [(r.name, r.status) for r in bad_during][:50],
         "first_success_after_restart_s": round(first_ok - marks["back"], 2) if first_ok else None,
         "errors_after_recovery": [(round(r.at, 1), r.name, r.status) for r in late_errors][:50],
@@ -143,7 +148,8 @@ def main() -> int:
             f"after: {phases['after']}",
             f"during the outage: {report['outage_pages']} answers were the 503 page with "
             f"Retry-After; other failures: {len(bad_during)} "
-            f"{report['bad_answers_during_outage'][:5]}",
+            f"{report['bad_answers_during_outage'][:5]}; streamed downloads cut off mid-way "
+            f"(the client sees an incomplete chunked body, not a whole file): {len(cut)}",
             f"first success {recovery}; errors later than {RECOVERY_GRACE:g} s after: "
             f"{len(late_errors)}",
             table(report["endpoints"]),

@@ -193,7 +193,9 @@ class AppServer:
         RESULTS.mkdir(parents=True, exist_ok=True)
         self.log = open(RESULTS / f"gunicorn-{port}.log", "ab")  # noqa: SIM115
         env = production_env(database_url)
-        env.update(BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY=str(workers))
+        env["BIND"] = f"127.0.0.1:{port}"
+        if workers:
+            env["WEB_CONCURRENCY"] = str(workers)
         self.process = subprocess.Popen(
             [str(BIN / "gunicorn"), "-c", "newsdesk/gunicorn.conf.py", "newsdesk.wsgi"],
             cwd=ROOT,
@@ -216,6 +218,14 @@ class AppServer:
                 pass
             time.sleep(0.3)
         raise RuntimeError(f"gunicorn on {self.port} not ready after {timeout} s")
+
+    def worker_count(self) -> int:
+        try:
+            import psutil
+
+            return len(psutil.Process(self.process.pid).children())
+        except Exception:  # noqa: BLE001 - a figure for the report only
+            return 0
 
     def cpu_seconds(self) -> float:
         return _tree_cpu(self.process.pid)
@@ -264,6 +274,9 @@ class Record:
     ms: float
     ok: bool
     outage_page: bool = False  # a 503 with the project's page and Retry-After
+    # A streamed download cut off mid-way (chunked body without its end): the client
+    # knows the file is incomplete, as a browser reports a failed download.
+    interrupted: bool = False
 
 
 class Stats:
@@ -376,7 +389,7 @@ class Browser:
             headers["HX-Request"] = "true"
         conn = self._connection(port)
         started = time.monotonic()
-        status, data, outage = 0, b"", False
+        status, data, outage, interrupted = 0, b"", False, False
         try:
             conn.request(method, path, body=body, headers=headers)
             response = conn.getresponse()
@@ -397,13 +410,14 @@ class Browser:
             )
             self.connections[port] = (conn, time.monotonic())
         except (OSError, http.client.HTTPException) as error:
+            interrupted = isinstance(error, http.client.IncompleteRead)
             conn.close()
             self.connections.pop(port, None)
             data = repr(error).encode()
         ms = (time.monotonic() - started) * 1000
         ok = status in expect
         self.stats.add(
-            Record(started - self.stats.started, name, status, ms, ok, outage),
+            Record(started - self.stats.started, name, status, ms, ok, outage, interrupted),
             detail=f"{method} {path}: {data[:160]!r}" if not ok else "",
         )
         return status, data
@@ -439,8 +453,16 @@ class Ledger:
     unknown_deletes: set[int] = field(default_factory=set)
 
 
+class Deadline:
+    def __init__(self, at: float):
+        self.at = at
+
+    def running(self) -> bool:
+        return time.monotonic() < self.at
+
+
 def editor_loop(
-    browser: Browser, ledger: Ledger, articles: dict, deadline: float, think: float
+    browser: Browser, ledger: Ledger, articles: dict, deadline: Deadline, think: float
 ) -> None:
     ids = list(articles)
     words = {
@@ -449,7 +471,7 @@ def editor_loop(
     }
     mine: dict[int, int] = {}  # tag id -> version
     current = random.choice(ids)
-    while time.monotonic() < deadline:
+    while deadline.running():
         roll = random.random()
         if roll < 0.2:
             query = random.choice(["", "", f"?q={quote(random.choice(SEARCH_WORDS))}", "?page=2"])
@@ -515,8 +537,8 @@ def editor_loop(
             time.sleep(random.uniform(0.5 * think, 1.5 * think))
 
 
-def reviewer_loop(browser: Browser, deadline: float, think: float) -> None:
-    while time.monotonic() < deadline:
+def reviewer_loop(browser: Browser, deadline: Deadline, think: float) -> None:
+    while deadline.running():
         roll = random.random()
         if roll < 0.4:
             browser.request("GET", "/review/", "review queue")
@@ -573,7 +595,7 @@ def run_load(
     # The users start during the warm-up (workers load templates, caches fill); what
     # they do then is neither recorded nor counted in the CPU figures.
     stats.measuring = False
-    deadline = time.monotonic() + warmup + seconds
+    deadline = Deadline(time.monotonic() + warmup + seconds)
     workers = []
     for browser, username in browsers:
         if username in failed_logins:
@@ -593,6 +615,7 @@ def run_load(
     with stats.lock:
         stats.started = time.monotonic()
         stats.measuring = True
+    deadline.at = stats.started + seconds  # the window is exactly `seconds` long
     if on_window is not None:
         on_window()  # e.g. bench/faults.py schedules its outage from here
     for thread in workers:
@@ -727,7 +750,12 @@ def arguments(description: str) -> argparse.ArgumentParser:
     parser.add_argument("--reviewers", type=int, default=1, help="simulated reviewers (default 1)")
     parser.add_argument("--seconds", type=float, default=60, help="measured window (default 60)")
     parser.add_argument("--servers", type=int, default=1, help="gunicorn processes, one per port")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="gunicorn workers per server (default: newsdesk/gunicorn.conf.py's, 2 per core)",
+    )
     parser.add_argument("--port", type=int, default=8104, help="first port (default 8104)")
     parser.add_argument(
         "--think", type=float, default=1.0, help="mean pause between a user's requests, s"
@@ -755,6 +783,8 @@ def start_all(args) -> tuple[BenchPostgres | None, str, dict, list[AppServer]]:
     servers = [AppServer(args.port + n, args.workers, url) for n in range(args.servers)]
     for server in servers:
         server.wait_ready()
+    time.sleep(1)  # let every worker boot before counting them
+    args.workers = servers[0].worker_count() or args.workers
     print(f"{len(servers)} gunicorn server(s) × {args.workers} workers up on "
           f"{', '.join(str(s.port) for s in servers)}", flush=True)  # fmt: skip
     return postgres, url, prepared, servers
