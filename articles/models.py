@@ -417,3 +417,104 @@ class TagEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.tag_id} {self.action}"
+
+
+# --- Quote suggestions and speakers (issue 9): see articles/quote_suggestions.py. ---
+
+
+class QuoteSuggestion(models.Model):
+    """A passage the rules of articles/suggesting.py propose as a quote, and what an editor
+    decided about it. Decided rows are kept for good: a dismissed passage is never proposed
+    again, even after the rules change (see quote_suggestions.store_suggestions)."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("مقترح")
+        ACCEPTED = "accepted", _("مقبول")
+        DISMISSED = "dismissed", _("مستبعد")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="suggestions")
+    start = models.PositiveIntegerField(_("البداية"))
+    end = models.PositiveIntegerField(_("النهاية"))
+    exact = models.TextField(_("النص المقترح"))
+    speaker = models.CharField(_("المتحدث"), max_length=200, blank=True)
+    rule = models.CharField(_("القاعدة"), max_length=32)
+    explanation = models.TextField(_("الشرح"), blank=True)
+    state = models.CharField(_("الحالة"), max_length=10, choices=State.choices, default=State.OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("قرّره"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("وقت القرار"), null=True, blank=True)
+    tag = models.ForeignKey(
+        Tag,
+        verbose_name=_("الوسم الناتج"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["article", "start", "end"]
+        verbose_name = _("اقتباس مقترح")
+        verbose_name_plural = _("اقتباسات مقترحة")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "start", "end"], name="quotesuggestion_span_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(start__gte=0) & Q(start__lt=models.F("end")),
+                name="quotesuggestion_start_before_end",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["open", "accepted", "dismissed"]),
+                name="quotesuggestion_state_known",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "decided_at"], name="quotesuggestion_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_state_display()}: {self.exact[:40]}"
+
+
+class SuggestionRun(models.Model):
+    """Which version of the rules last suggested quotes for an article (one row each), so
+    the reading page suggests once per article and again only when the rules change."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="suggestion_run"
+    )
+    version = models.CharField(max_length=16)
+    at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.version}"
+
+
+class SpeakerAlias(models.Model):
+    """An editor's decision that two speaker keys (fold_speaker of Tag.speaker) are one
+    person. Grouping reads `key` as `canonical_key`; deleting the row undoes the merge."""
+
+    key = models.CharField(_("المفتاح"), max_length=200, unique=True)
+    canonical_key = models.CharField(_("المفتاح الموحد"), max_length=200, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["canonical_key", "key"]
+        verbose_name = _("دمج متحدث")
+        verbose_name_plural = _("دمج المتحدثين")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(key=models.F("canonical_key")), name="speakeralias_not_itself"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.canonical_key}"

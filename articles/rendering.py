@@ -42,23 +42,32 @@ def kind_combo(kinds: Iterable[str]) -> str:
     return "kc-" + "-".join(slug for slug in KIND_SLUGS if slug in present)
 
 
-def render_paragraphs(body: str, tags: Sequence) -> list[Paragraph]:
+def render_paragraphs(body: str, tags: Sequence, suggestions: Sequence = ()) -> list[Paragraph]:
     """Paragraphs of `body` with each tagged stretch wrapped in a `<mark>`.
 
-    `tags` need `id`, `kind`, `start`, `end`. Runs in O((text + tags) log tags)."""
+    `tags` need `id`, `kind`, `start`, `end`; `suggestions` (quote suggestions, drawn as
+    `<span class="sg">` inside any mark) need `id`, `start`, `end`, `explanation`.
+    Runs in O((text + tags) log tags)."""
     paragraphs = paragraph_spans(body)
     starts_at: dict[int, list] = {}
     ends_at: dict[int, list] = {}
+    s_starts_at: dict[int, list] = {}
+    s_ends_at: dict[int, list] = {}
     cuts = set()
     for tag in tags:
         starts_at.setdefault(tag.start, []).append(tag)
         ends_at.setdefault(tag.end, []).append(tag)
         cuts.update((tag.start, tag.end))
+    for suggestion in suggestions:
+        s_starts_at.setdefault(suggestion.start, []).append(suggestion)
+        s_ends_at.setdefault(suggestion.end, []).append(suggestion)
+        cuts.update((suggestion.start, suggestion.end))
     for start, end in paragraphs:
         cuts.update((start, end))
     points = sorted(cuts)
 
     active: dict[int, object] = {}  # tag id -> tag, in insertion order
+    suggested: dict[int, object] = {}  # the same for suggestions
     result = []
     index = 0
     for p_start, p_end in paragraphs:
@@ -67,14 +76,16 @@ def render_paragraphs(body: str, tags: Sequence) -> list[Paragraph]:
         stop = bisect.bisect_right(points, p_start)
         while index < stop:
             _apply(points[index], starts_at, ends_at, active)
+            _apply(points[index], s_starts_at, s_ends_at, suggested)
             index += 1
         position = p_start
         while index < len(points) and points[index] <= p_end:
             point = points[index]
             if point > position:
-                pieces.append(_segment(body[position:point], active.values()))
+                pieces.append(_segment(body[position:point], active.values(), suggested))
                 position = point
             _apply(point, starts_at, ends_at, active)
+            _apply(point, s_starts_at, s_ends_at, suggested)
             index += 1
         result.append(Paragraph(p_start, p_end, SafeString("".join(pieces))))
     return result
@@ -88,16 +99,31 @@ def _apply(point: int, starts_at: dict, ends_at: dict, active: dict) -> None:
             active[tag.id] = tag
 
 
-def _segment(text: str, covering: Iterable) -> str:
+def _segment(text: str, covering: Iterable, suggested: dict | None = None) -> str:
     covering = list(covering)
+    inner = escape(text)
+    if suggested:
+        # Only a wrapper: the paragraph's DOM text stays the exact body slice.
+        ids = " ".join(str(s.id) for s in suggested.values())
+        title = " · ".join(s.explanation for s in suggested.values())
+        if covering:
+            title = _tags_title(covering) + " · " + title
+        inner = format_html('<span class="sg" data-sg="{}" title="{}">{}</span>', ids, title, text)
     if not covering:
-        return escape(text)
+        return inner
     kinds = {tag.kind for tag in covering}
     classes = f"hl {kind_combo(kinds)}"
     if len(covering) > len(kinds):
         classes += " deep"  # the same kind nested in itself: a darker shade
     ids = " ".join(str(tag.id) for tag in covering)
-    title = " · ".join(f"{KINDS_BY_SLUG[tag.kind].label} #{tag.id}" for tag in covering)
     return format_html(
-        '<mark class="{}" data-tags="{}" title="{}">{}</mark>', classes, ids, title, text
+        '<mark class="{}" data-tags="{}" title="{}">{}</mark>',
+        classes,
+        ids,
+        _tags_title(covering),
+        inner,
     )
+
+
+def _tags_title(covering: list) -> str:
+    return " · ".join(f"{KINDS_BY_SLUG[tag.kind].label} #{tag.id}" for tag in covering)

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from articles.views import exports, imports, overview, reading, review, tag_list, tagging
+from articles.views import (
+    exports,
+    imports,
+    overview,
+    reading,
+    review,
+    speakers,
+    suggestions,
+    tag_list,
+    tagging,
+)
 
 urlpatterns = [
     path("articles/", reading.article_list, name="article_list"),
@@ -29,4 +39,20 @@ urlpatterns = [
     path("tags/<int:tag_id>/delete/", tagging.delete_tag, name="delete_tag"),
     path("tags/<int:tag_id>/restore/", tagging.restore_tag, name="restore_tag"),
     path("tags/<int:tag_id>/history/", tagging.tag_history, name="tag_history"),
+    # Quote suggestions and speakers (issue 9)
+    path(
+        "suggestions/<int:suggestion_id>/accept/",
+        suggestions.accept_suggestion,
+        name="accept_suggestion",
+    ),
+    path(
+        "suggestions/<int:suggestion_id>/dismiss/",
+        suggestions.dismiss_suggestion,
+        name="dismiss_suggestion",
+    ),
+    path("speakers/", speakers.speaker_list, name="speaker_list"),
+    path("speakers/merge/", speakers.merge_speakers, name="merge_speakers"),
+    path("speakers/unmerge/", speakers.unmerge_speaker, name="unmerge_speaker"),
+    # A key is folded Arabic words; `path` so that even a "/" in a name still resolves.
+    path("speakers/<path:key>/", speakers.speaker_detail, name="speaker_detail"),
 ]

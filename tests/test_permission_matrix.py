@@ -14,8 +14,10 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from articles import tagging
-from articles.models import ImportBatch, ImportItem, TagSet
+from articles.models import ImportBatch, ImportItem, QuoteSuggestion, SuggestionRun, TagSet
+from articles.quote_suggestions import RULES_VERSION
 from articles.roles import ADMINS, EDITORS, REVIEWERS
+from articles.speakers import speaker_key
 from tests.conftest import make_article, make_user
 
 ANONYMOUS, NO_ROLE = "anonymous", "no role"
@@ -70,6 +72,13 @@ MATRIX: dict[str, Rule] = {
     "download_set": Rule(get=CHECKERS, post=None),
     # The set belongs to someone else: only an Admin may freeze it.
     "freeze_set": Rule(get=None, post=ONLY_ADMINS),
+    # Quote suggestions and speakers (issue 9): every reader looks, writers decide and merge.
+    "accept_suggestion": Rule(get=None, post=WRITERS),
+    "dismiss_suggestion": Rule(get=None, post=WRITERS),
+    "speaker_list": Rule(get=READERS, post=None),
+    "speaker_detail": Rule(get=READERS, post=None),
+    "merge_speakers": Rule(get=None, post=WRITERS),
+    "unmerge_speaker": Rule(get=None, post=WRITERS),
 }
 
 
@@ -112,6 +121,14 @@ def objects(db):
         held_data="نص قصير".encode("cp1256"),
     )
     tag_set = TagSet.objects.create(name="مجموعة", owner=make_user("set-owner", REVIEWERS))
+    tagging.create_tag(
+        article=article, user=editor, kind="quote", start=9, end=14, speaker="كيم جونغ أون"
+    )
+    suggestion = QuoteSuggestion.objects.create(
+        article=article, start=3, end=14, exact=article.body[3:14], rule="quote_marks"
+    )
+    # As if the current rules made it: reading the article must not re-suggest it away.
+    SuggestionRun.objects.create(article=article, version=RULES_VERSION)
     return {
         "article_id": article.pk,
         "tag_id": tag.pk,
@@ -119,6 +136,8 @@ def objects(db):
         "batch_id": batch.pk,
         "item_id": unsure.pk,
         "set_id": tag_set.pk,
+        "suggestion_id": suggestion.pk,
+        "key": speaker_key("كيم جونغ أون"),
     }
 
 

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from articles import quote_suggestions
 from articles.kinds import KINDS
 from articles.listing import (
     ArticleFilterForm,
@@ -27,7 +28,8 @@ ARTICLES_PER_PAGE = 25
 
 def _get_article_for_user(request: HttpRequest, article_id: int) -> Article:
     """Every role may read every article; the permission decorator checks the role."""
-    return get_object_or_404(Article.objects.select_related("source"), pk=article_id)
+    articles = Article.objects.select_related("source", "suggestion_run")
+    return get_object_or_404(articles, pk=article_id)
 
 
 @require_GET
@@ -50,6 +52,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
 @permission_required("articles.view_article", raise_exception=True)
 def read_article(request: HttpRequest, article_id: int) -> HttpResponse:
     article = _get_article_for_user(request, article_id)
+    quote_suggestions.ensure_suggestions(article)  # the first reading suggests (issue 9)
     return render(request, "articles/read_article.html", reading_context(request, article))
 
 
@@ -69,9 +72,14 @@ def reading_context(request: HttpRequest, article: Article, **extra) -> dict:
     for event in article.tag_events.filter(action="deleted").select_related("user")[:20]:
         if event.tag_id not in present:
             deleted.setdefault(event.tag_id, event)
+    suggestions, suggestion_tally = quote_suggestions.for_page(
+        article, [(tag.start, tag.end) for tag in tags if tag.kind == "quote"]
+    )
     return {
         "article": article,
-        "paragraphs": render_paragraphs(article.body, tags),
+        "paragraphs": render_paragraphs(article.body, tags, suggestions),
+        "suggestions": suggestions,
+        "suggestion_tally": suggestion_tally,
         "tags": tags,
         "deleted": list(deleted.values())[:10],
         "legend": [(kind, counts[kind.slug]) for kind in KINDS],

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from articles import tagging
+from articles import quote_suggestions, tagging
 from articles.forms import TagCreateForm, TagEditForm, TagVersionForm
 from articles.kinds import KINDS, KINDS_BY_SLUG
 from articles.models import Article, Tag, TagEvent
@@ -81,6 +81,11 @@ def _respond_write(
         if any(start <= p_end and end >= p_start for start, end in spans)
     ]
     tags = article.tags.all()
+    # Quote suggestions (issue 9): a new quote tag hides those it covers, a deleted one
+    # shows them again; their list goes out of band with the rest.
+    suggestions, suggestion_tally = quote_suggestions.for_page(
+        article, quote_suggestions.quote_spans(article)
+    )
     if touched:
         low, high = touched[0][0], touched[-1][1]
         # Plain rows, not model instances: this is on every write's hot path.
@@ -88,7 +93,13 @@ def _respond_write(
             "id", "kind", "start", "end", named=True
         )
         wanted = {p_start for p_start, _p_end in touched}
-        paragraphs = [p for p in render_paragraphs(body, list(tags)) if p.start in wanted]
+        paragraphs = [
+            p
+            for p in render_paragraphs(
+                body, list(tags), [s for s in suggestions if s.start < high and s.end > low]
+            )
+            if p.start in wanted
+        ]
     else:
         paragraphs = []
     counts = dict(article.tags.values_list("kind").annotate(n=Count("id")).order_by())
@@ -105,6 +116,8 @@ def _respond_write(
         "can_tag": request.user.has_perm("articles.add_tag"),
         "can_edit": request.user.has_perm("articles.change_tag"),
         "can_delete": request.user.has_perm("articles.delete_tag"),
+        "suggestions": suggestions,
+        "suggestion_tally": suggestion_tally,
         **extra,
     }
     if item is not None:
