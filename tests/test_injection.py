@@ -33,6 +33,7 @@ from articles import tagging
 from articles.exporting import FORMULA_TRIGGERS
 from articles.models import Article, ImportItem, Tag, TagSet
 from articles.roles import ADMINS, EDITORS, REVIEWERS
+from articles.speakers import speaker_key
 from tests.conftest import make_article, make_source, make_user
 from tests.test_permission_matrix import MATRIX, _walk
 
@@ -50,6 +51,7 @@ HOSTILE_FILENAME = f'"><img src=x onerror=alert(1)><svg onload=alert(1)>{TEMPLAT
 # The search highlighter is run on a query that matches inside the payloads.
 QUERY = "alert"
 SPEAKER = f"@{IMG}{BIDI}"
+SPEAKER_NAME = f"الوزير {SCRIPT} {IMG}{BIDI}"
 ARABIC = (
     "قال المتحدث باسم الوزارة إن الاجتماع سيعقد غداً في العاصمة بحضور الوفود.",
     "وأضاف أن المفاوضات بين الطرفين استمرت ساعات طويلة دون التوصل إلى اتفاق نهائي.",
@@ -106,6 +108,8 @@ SWEEP: dict[str, Visit] = {
     "export_page": Visit(REVIEWERS, SEARCH, htmx_target="preview"),
     "download_tags": Visit(REVIEWERS, ("?format=csv", "?format=csv-plain", "?format=jsonl")),
     "download_set": Visit(REVIEWERS, ("?format=csv", "?format=jsonld")),
+    "speaker_list": Visit(EDITORS),
+    "speaker_detail": Visit(EDITORS),
 }
 # GET-able URL names that show no user-supplied text, and why.
 NO_USER_TEXT: dict[str, str] = {
@@ -225,7 +229,19 @@ def hostile(db):
         held_data=_hostile_body(3).encode("cp1256", errors="ignore"),
     )
     tag_set = TagSet.objects.create(name=f"{HOSTILE} مجموعة", owner=evil_reviewer)
+    # A quoted speaker whose name carries the payloads, for the speaker pages.
+    start = body.index(ARABIC[1][:10])
+    tagging.create_tag(
+        article=article,
+        user=evil_editor,
+        kind="quote",
+        start=start,
+        end=start + 10,
+        speaker=SPEAKER_NAME,
+        note=HOSTILE,
+    )
     return {
+        "key": speaker_key(SPEAKER_NAME),
         "users": {EDITORS: evil_editor, REVIEWERS: evil_reviewer, ADMINS: evil_admin},
         "article_id": article.pk,
         "tag_id": tags[1].pk,

@@ -24,6 +24,7 @@ from django.urls import get_resolver, reverse
 from articles import tagging
 from articles.models import TagSet
 from articles.roles import ADMINS, EDITORS, REVIEWERS
+from articles.speakers import speaker_key
 from tests.conftest import make_article, make_source, make_user
 from tests.test_permission_matrix import MATRIX, _walk
 
@@ -47,6 +48,8 @@ LISTS: dict[str, Endpoint] = {
     "read_article": Endpoint(EDITORS),
     "import_batch": Endpoint(ADMINS),
     "tag_history": Endpoint(EDITORS),
+    "speaker_list": Endpoint(EDITORS),
+    "speaker_detail": Endpoint(EDITORS),
 }
 NOT_A_LIST: dict[str, str] = {
     "home": "a redirect",
@@ -147,6 +150,7 @@ def data(db):
                     start=0,
                     end=4 + len(tags) % 3,
                     note=f"ملاحظة {user.username}",
+                    speaker=f"المتحدث {user.username}",
                 )
             )
     tagging.delete_tag(tag=tags[-1], version=tags[-1].version, user=alice)
@@ -159,6 +163,7 @@ def data(db):
         "article_id": articles[0].pk,
         "other_article": articles[1].pk,
         "tag_id": tags[0].pk,
+        "key": speaker_key("المتحدث alice"),
         "batch_id": batch.pk,
         "set_id": tag_set.pk,
         "hashes": [u.password for u in get_user_model().objects.all()],
