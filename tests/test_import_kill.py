@@ -14,6 +14,7 @@ import random
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -82,6 +83,21 @@ def _database_url() -> str:
     return f"postgres://{auth}@{host}{port}/{params['dbname']}"
 
 
+def _wait_for_other_sessions_to_end(timeout: float = 10) -> None:
+    """The killed command's server process notices the closed socket on its own; wait
+    for it, so the test database is left with no stray session."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.1)
+
+
 def _command(folder: Path) -> list[str]:
     return [
         sys.executable,
@@ -117,6 +133,7 @@ def test_an_import_killed_halfway_keeps_whole_chunks_and_a_rerun_finishes(tmp_pa
                 break
     process.wait(timeout=60)
     assert process.returncode == -signal.SIGKILL, process.stderr.read()[-2000:]
+    _wait_for_other_sessions_to_end()
 
     batch = ImportBatch.objects.get(via="cli")
     items = list(batch.items.select_related("article").order_by("position"))
@@ -141,3 +158,4 @@ def test_an_import_killed_halfway_keeps_whole_chunks_and_a_rerun_finishes(tmp_pa
     assert f"{N_FILES - len(items)} imported, {len(items)} duplicates, 0 rejected" in rerun.stdout
     assert Article.objects.count() == N_FILES
     assert sorted(Article.objects.values_list("original_filename", flat=True)) == sorted(texts)
+    _wait_for_other_sessions_to_end()
