@@ -7,12 +7,21 @@ import logging
 import sys
 import time
 
+import psycopg
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.views import defaults
 
 request_log = logging.getLogger("newsdesk.requests")
+# Django wraps the driver's errors, except where psycopg raises outside its wrapper (closing
+# a server-side cursor whose connection was cut: psycopg.errors.AdminShutdown).
+DATABASE_LOST = (
+    OperationalError,
+    InterfaceError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+)
 
 
 class RequestLogMiddleware:
@@ -55,7 +64,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, OperationalError | InterfaceError):
+        if not isinstance(exception, DATABASE_LOST):
             return None
         return unavailable(request, exception)
 
@@ -73,6 +82,6 @@ def server_error(request) -> HttpResponse:
     in a middleware) never reaches `process_exception` above; Django answers such
     exceptions here, while it is handling them, so the 503 page is given for them too."""
     exception = sys.exc_info()[1]
-    if isinstance(exception, OperationalError | InterfaceError):
+    if isinstance(exception, DATABASE_LOST):
         return unavailable(request, exception)
     return defaults.server_error(request)
