@@ -119,10 +119,6 @@ else:
         }
     }
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# Each view runs in one transaction: a write whose response cannot be built (the database
-# went away after the INSERT) is rolled back, so the 503 page's "nothing was saved" is
-# true and a retry cannot duplicate it (found by bench/faults.py).
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # In the database, so several app servers share it (the login throttle counts live here).

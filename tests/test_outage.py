@@ -1,4 +1,5 @@
-"""A database lost before the view runs (session, user, middleware) still gets the 503 page.
+"""The database lost mid-request: the 503 page wherever it happens, and no write kept
+whose answer failed.
 
 Found by bench/faults.py: with PostgreSQL stopped, loading the session raised in the
 middleware, where `DatabaseUnavailableMiddleware.process_exception` never sees it, and
