@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install system-deps migrate demo lint format check-migrations check-deploy collectstatic serve-prod backup clean
+.PHONY: run test install system-deps migrate demo lint format check-migrations check-deploy collectstatic serve-prod backup load load-two faults clean
 
 run: install migrate demo  ## Install, migrate, load the samples and demo users, serve on localhost
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
@@ -56,6 +56,19 @@ collectstatic: install
 # Production: needs DEBUG=0, SECRET_KEY, ALLOWED_HOSTS (and DATABASE_URL for a shared server).
 serve-prod: install collectstatic migrate
 	$(BIN)/gunicorn -c newsdesk/gunicorn.conf.py newsdesk.wsgi
+
+# Load and fault tests on loopback, bounded in time, against a bench PostgreSQL of their
+# own in bench/.pgdata (never the dev database); results in bench/results/. No extra
+# packages: the load client is plain threads (see bench/load.py for why not locust).
+# e.g. `make load LOAD_ARGS="--users 50 --seconds 60"`
+load: install
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
+
+load-two: install  ## two app servers on two ports sharing the database
+	$(BIN)/python bench/load.py --servers 2 $(LOAD_ARGS)
+
+faults: install  ## PostgreSQL stopped and restarted under load
+	$(BIN)/python bench/faults.py $(LOAD_ARGS)
 
 backup: install
 	mkdir -p backups

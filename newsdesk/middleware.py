@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 import time
 
+import psycopg
 from django.db import InterfaceError, OperationalError
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.views import defaults
 
 request_log = logging.getLogger("newsdesk.requests")
+# Django wraps the driver's errors, except where psycopg raises outside its wrapper (closing
+# a server-side cursor whose connection was cut: psycopg.errors.AdminShutdown).
+DATABASE_LOST = (
+    OperationalError,
+    InterfaceError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+)
 
 
 class RequestLogMiddleware:
@@ -52,9 +64,24 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, OperationalError | InterfaceError):
+        if not isinstance(exception, DATABASE_LOST):
             return None
-        logging.getLogger("newsdesk").warning("database unavailable: %s", exception)
-        response = render(request, "503.html", status=503)
-        response["Retry-After"] = "10"
-        return response
+        return unavailable(request, exception)
+
+
+def unavailable(request, exception) -> HttpResponse:
+    logging.getLogger("newsdesk").warning("database unavailable: %s", exception)
+    # No request context: its processors (user, messages) would ask the lost database.
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = "10"
+    return response
+
+
+def server_error(request) -> HttpResponse:
+    """handler500. A database lost before the view runs (loading the session, the user,
+    in a middleware) never reaches `process_exception` above; Django answers such
+    exceptions here, while it is handling them, so the 503 page is given for them too."""
+    exception = sys.exc_info()[1]
+    if isinstance(exception, DATABASE_LOST):
+        return unavailable(request, exception)
+    return defaults.server_error(request)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -67,6 +68,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @permission_required("articles.review_tag", raise_exception=True)
+@transaction.atomic  # the review and its answer together (see views/tagging.py)
 def review_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
     tag = _get_tag_for_reviewer(request, tag_id)
     form = ReviewForm(request.POST)

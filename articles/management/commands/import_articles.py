@@ -1,8 +1,13 @@
 """python manage.py import_articles PATH... — import text files and folders of them.
 
 Folders are searched recursively for .txt files. Prints one line per file that was not
-simply imported, a progress bar on a terminal, a summary table at the end, and exits
-with status 1 when any file was rejected (so scripts notice).
+simply imported, one line per committed chunk, a progress bar on a terminal, a summary
+table at the end, and exits with status 1 when any file was rejected (so scripts notice).
+
+Files are imported in chunks, each in one transaction together with its ImportItem
+records: a run killed halfway leaves the chunks it reported committed complete (articles
+and records) and nothing of the rest, and running it again imports the rest and reports
+the files already in as duplicates.
 """
 
 from __future__ import annotations
@@ -31,6 +36,9 @@ class Command(BaseCommand):
             help="Accept files without Arabic text (by default they are rejected).",
         )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
+        parser.add_argument(
+            "--chunk", type=int, default=CHUNK, help=f"Files per transaction (default {CHUNK})."
+        )
 
     def handle(self, *args, paths: list[Path], **options):
         missing = [str(p) for p in paths if not p.exists()]
@@ -42,10 +50,8 @@ class Command(BaseCommand):
         show_progress = not options["no_progress"] and sys.stderr.isatty()
         counts: Counter[str] = Counter()
         near = 0
-        items = []
-        for position, path, result in self._import(importer, files):
+        for position, path, result in self._import(importer, files, batch, options["chunk"]):
             counts[result.status] += 1
-            items.append(record(batch, position, result))
             if result.status == IMPORTED and result.article.near_duplicate_of_id:
                 near += 1
                 self.stdout.write(
@@ -61,19 +67,25 @@ class Command(BaseCommand):
                 self._progress(position + 1, len(files))
         if show_progress:
             sys.stderr.write("\n")
-        ImportItem.objects.bulk_create(items, batch_size=500)
         self._summary(counts, near, batch)
         if counts[REJECTED]:
             raise CommandError(f"{counts[REJECTED]} file(s) rejected", returncode=1)
 
-    def _import(self, importer: Importer, files: list[Path]):
-        """CHUNK files per commit and per bulk insert: a commit waits for the disk, so
-        committing per file would cap the rate at the disk's flush rate."""
-        for start in range(0, len(files), CHUNK):
-            chunk = files[start : start + CHUNK]
+    def _import(self, importer: Importer, files: list[Path], batch: ImportBatch, size: int):
+        """`size` files per commit and per bulk insert: a commit waits for the disk, so
+        committing per file would cap the rate at the disk's flush rate. The chunk's
+        ImportItem rows commit with its articles, so the batch never claims a file the
+        database does not have, nor misses one it has."""
+        for start in range(0, len(files), size):
+            chunk = files[start : start + size]
             with transaction.atomic():
                 results = importer.import_many([(path.name, path) for path in chunk])
+                ImportItem.objects.bulk_create(
+                    record(batch, start + offset, result) for offset, result in enumerate(results)
+                )
             yield from zip(range(start, start + len(chunk)), chunk, results, strict=True)
+            self.stdout.write(f"committed {start + len(chunk)}/{len(files)} files")
+            self.stdout.flush()
 
     def _progress(self, done: int, total: int) -> None:
         width = 30
