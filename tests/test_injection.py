@@ -31,7 +31,7 @@ from django.urls import get_resolver, reverse
 
 from articles import tagging
 from articles.exporting import FORMULA_TRIGGERS
-from articles.models import Article, ImportItem, Tag, TagSet
+from articles.models import Article, ClaimGroup, ImportItem, Tag, TagSet
 from articles.roles import ADMINS, EDITORS, REVIEWERS
 from articles.speakers import speaker_key
 from tests.conftest import make_article, make_source, make_user
@@ -110,6 +110,9 @@ SWEEP: dict[str, Visit] = {
     "download_set": Visit(REVIEWERS, ("?format=csv", "?format=jsonld")),
     "speaker_list": Visit(EDITORS),
     "speaker_detail": Visit(EDITORS),
+    "claim_panel": Visit(EDITORS, htmx_target="claim-panel", plain=False),
+    "claim_groups": Visit(EDITORS),
+    "claim_group": Visit(EDITORS),
 }
 # GET-able URL names that show no user-supplied text, and why.
 NO_USER_TEXT: dict[str, str] = {
@@ -121,7 +124,10 @@ NO_USER_TEXT: dict[str, str] = {
 # Views that answer a GET with a file, not a page: checked as downloads.
 DOWNLOADS = {"download_tags", "download_set"}
 # URL parameter -> key of the `hostile` objects, where it is not the parameter's own name.
-SPECIAL_OBJECTS = {("pick_encoding", "item_id"): "unsure_item_id"}
+SPECIAL_OBJECTS = {
+    ("pick_encoding", "item_id"): "unsure_item_id",
+    ("claim_panel", "tag_id"): "claim_tag_id",
+}
 
 
 def _get_able() -> dict[str, object]:
@@ -229,6 +235,11 @@ def hostile(db):
         held_data=_hostile_body(3).encode("cp1256", errors="ignore"),
     )
     tag_set = TagSet.objects.create(name=f"{HOSTILE} مجموعة", owner=evil_reviewer)
+    # A claim group and claim status: the label and the evidence are free text.
+    group = ClaimGroup.objects.create(label=f"{HOSTILE} ادعاء", created_by=evil_editor)
+    Tag.objects.filter(pk=tags[0].pk).update(
+        claim_group=group, check_worthy="yes", evidence=f"{JS_URL}\n{HOSTILE}\n{FORMULA}"
+    )
     # A quoted speaker whose name carries the payloads, for the speaker pages.
     start = body.index(ARABIC[1][:10])
     tagging.create_tag(
@@ -245,6 +256,8 @@ def hostile(db):
         "users": {EDITORS: evil_editor, REVIEWERS: evil_reviewer, ADMINS: evil_admin},
         "article_id": article.pk,
         "tag_id": tags[1].pk,
+        "claim_tag_id": tags[0].pk,
+        "group_id": group.pk,
         "batch_id": item.batch_id,
         "unsure_item_id": unsure.pk,
         "set_id": tag_set.pk,
@@ -455,6 +468,7 @@ APP_DIRS = ("articles", "newsdesk")
 # Modules allowed to build markup themselves, and why each is safe.
 MARKUP_BUILDERS = {
     "articles/rendering.py": "escapes every piece of body text, then wraps it in <mark>",
+    "articles/templatetags/claims.py": "escapes the evidence; links only http(s) URLs",
 }
 
 

@@ -22,7 +22,7 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 
 from articles import tagging
-from articles.models import TagSet
+from articles.models import ClaimGroup, Tag, TagSet
 from articles.roles import ADMINS, EDITORS, REVIEWERS
 from articles.speakers import speaker_key
 from tests.conftest import make_article, make_source, make_user
@@ -50,6 +50,8 @@ LISTS: dict[str, Endpoint] = {
     "tag_history": Endpoint(EDITORS),
     "speaker_list": Endpoint(EDITORS),
     "speaker_detail": Endpoint(EDITORS),
+    "claim_groups": Endpoint(EDITORS),
+    "claim_group": Endpoint(EDITORS),
 }
 NOT_A_LIST: dict[str, str] = {
     "home": "a redirect",
@@ -61,6 +63,7 @@ NOT_A_LIST: dict[str, str] = {
     "tag_panel": "an htmx fragment of read_article (probed there)",
     "edit_tag": "one tag's form, no parameters",
     "pick_encoding": "one file's preview; `encoding` is a ChoiceField",
+    "claim_panel": "an htmx fragment of one claim; its one parameter (close) is a flag",
 }
 SPECIAL_OBJECTS = {("tag_history", "tag_id"): "tag_id"}
 
@@ -158,6 +161,10 @@ def data(db):
 
     batch = ImportBatch.objects.create(created_by=boss)
     tag_set = TagSet.objects.create(name="مجموعة", owner=reviewer, filters={"kind": ["claim"]})
+    # Two claim groups by the two editors, so an ordering by creator would show.
+    for n, user in enumerate((alice, zed)):
+        group = ClaimGroup.objects.create(label=f"مجموعة {user.username}", created_by=user)
+        Tag.objects.filter(pk=tags[n].pk).update(claim_group=group)
     return {
         "users": {EDITORS: alice, REVIEWERS: reviewer, ADMINS: boss},
         "article_id": articles[0].pk,
@@ -166,6 +173,7 @@ def data(db):
         "key": speaker_key("المتحدث alice"),
         "batch_id": batch.pk,
         "set_id": tag_set.pk,
+        "group_id": group.pk,
         "hashes": [u.password for u in get_user_model().objects.all()],
     }
 

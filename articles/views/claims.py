@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from articles import claiming, passages, tagging
 from articles.forms import ClaimStatusForm, GroupLabelForm, LinkPassageForm
 from articles.models import CLAIM, ClaimGroup, Passage, Tag
+from articles.views.tagging import write_with_its_answer
 
 PANEL = "articles/_claim_panel.html"
 SIMILAR_SHOWN = 8
@@ -86,6 +87,7 @@ def claim_panel(request: HttpRequest, tag_id: int) -> HttpResponse:
 
 @require_POST
 @permission_required(["articles.add_tag", "articles.change_tag"], raise_exception=True)
+@write_with_its_answer
 def link_claim(request: HttpRequest, tag_id: int) -> HttpResponse:
     claim = _get_claim(tag_id)
     form = LinkPassageForm(request.POST)
@@ -122,6 +124,7 @@ def _link_failed(request: HttpRequest, claim: Tag, message: str) -> HttpResponse
 
 @require_POST
 @permission_required(["articles.add_tag", "articles.change_tag"], raise_exception=True)
+@write_with_its_answer
 def unlink_claim(request: HttpRequest, tag_id: int) -> HttpResponse:
     claim = _get_claim(tag_id)
     claiming.unlink(claim=claim, user=request.user)
@@ -134,6 +137,7 @@ def unlink_claim(request: HttpRequest, tag_id: int) -> HttpResponse:
 
 @require_POST
 @permission_required("articles.change_tag", raise_exception=True)
+@write_with_its_answer
 def claim_status(request: HttpRequest, tag_id: int) -> HttpResponse:
     claim = _get_claim(tag_id)
     form = ClaimStatusForm(request.POST, tag=claim)
@@ -182,6 +186,7 @@ def claim_group(request: HttpRequest, group_id: int) -> HttpResponse:
 
 @require_POST
 @permission_required("articles.change_tag", raise_exception=True)
+@write_with_its_answer
 def rename_claim_group(request: HttpRequest, group_id: int) -> HttpResponse:
     group = get_object_or_404(ClaimGroup, pk=group_id)
     form = GroupLabelForm(request.POST)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from articles import quote_suggestions, speakers
+from articles.views.tagging import write_with_its_answer
 
 QUOTES_PER_PAGE = 50
 
@@ -65,6 +66,7 @@ class UnmergeForm(forms.Form):
 
 @require_POST
 @permission_required("articles.change_tag", raise_exception=True)
+@write_with_its_answer
 def merge_speakers(request: HttpRequest) -> HttpResponse:
     form = MergeForm(request.POST)
     groups = speakers.speaker_groups()
@@ -88,6 +90,7 @@ def merge_speakers(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @permission_required("articles.change_tag", raise_exception=True)
+@write_with_its_answer
 def unmerge_speaker(request: HttpRequest) -> HttpResponse:
     form = UnmergeForm(request.POST)
     if not form.is_valid() or not speakers.unmerge(form.cleaned_data["key"]):

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from articles import quote_suggestions
 from articles.models import QuoteSuggestion
-from articles.views.tagging import _error, _respond, _respond_write
+from articles.views.tagging import _error, _respond, _respond_write, write_with_its_answer
 
 
 def _already(request: HttpRequest, stale: quote_suggestions.AlreadyDecided) -> HttpResponse:
@@ -33,6 +33,7 @@ def _already(request: HttpRequest, stale: quote_suggestions.AlreadyDecided) -> H
 # the other half of the same editorial decision. Reviewers only see suggestions.
 @require_POST
 @permission_required("articles.add_tag", raise_exception=True)
+@write_with_its_answer
 def accept_suggestion(request: HttpRequest, suggestion_id: int) -> HttpResponse:
     try:
         suggestion, tag, created = quote_suggestions.accept(suggestion_id, request.user)
@@ -53,6 +54,7 @@ def accept_suggestion(request: HttpRequest, suggestion_id: int) -> HttpResponse:
 
 @require_POST
 @permission_required("articles.add_tag", raise_exception=True)
+@write_with_its_answer
 def dismiss_suggestion(request: HttpRequest, suggestion_id: int) -> HttpResponse:
     try:
         suggestion = quote_suggestions.dismiss(suggestion_id, request.user)
