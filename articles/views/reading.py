@@ -8,9 +8,11 @@ from django.contrib.auth.decorators import login_not_required, permission_requir
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.safestring import SafeString
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from articles import body_cache
 from articles.kinds import KINDS
 from articles.listing import (
     ArticleFilterForm,
@@ -19,10 +21,18 @@ from articles.listing import (
     filter_articles,
 )
 from articles.models import Article
-from articles.rendering import kind_combo, render_paragraphs
+from articles.rendering import kind_combo
 from articles.searching import parse_query
+from articles.tag_items import ItemContext, render_tag_item
 
 ARTICLES_PER_PAGE = 25
+_USER_FIELDS = ("password", "last_login", "first_name", "last_name", "email", "date_joined")
+UNSHOWN_TAG_FIELDS = (
+    "search_stem",
+    "search_exact",
+    "speaker_key",
+    *(f"created_by__{name}" for name in _USER_FIELDS),
+)
 
 
 def _get_article_for_user(request: HttpRequest, article_id: int) -> Article:
@@ -58,7 +68,12 @@ def reading_context(request: HttpRequest, article: Article, **extra) -> dict:
 
     `extra["editing"]` maps a tag id to the inline form to show in its place."""
     tags = list(
-        article.tags.select_related("created_by", "updated_by").order_by("start", "-end", "id")
+        # Not the search vectors (large, never shown), nor the users' other columns, nor
+        # `updated_by` (only a conflicting edit shows it: one query then): at hundreds of
+        # tags, building these objects is a good part of the page's time.
+        article.tags.select_related("created_by")
+        .defer(*UNSHOWN_TAG_FIELDS)
+        .order_by("start", "-end", "id")
     )
     editing = extra.pop("editing", {})
     for tag in tags:
@@ -69,17 +84,38 @@ def reading_context(request: HttpRequest, article: Article, **extra) -> dict:
     for event in article.tag_events.filter(action="deleted").select_related("user")[:20]:
         if event.tag_id not in present:
             deleted.setdefault(event.tag_id, event)
+    can_edit = request.user.has_perm("articles.change_tag")
     return {
         "article": article,
-        "paragraphs": render_paragraphs(article.body, tags),
+        "paragraphs": body_cache.paragraphs(article.body, tags),
         "tags": tags,
+        "tag_items": side_list(tags, can_edit=can_edit),
         "deleted": list(deleted.values())[:10],
         "legend": [(kind, counts[kind.slug]) for kind in KINDS],
         "can_tag": request.user.has_perm("articles.add_tag"),
-        "can_edit": request.user.has_perm("articles.change_tag"),
+        "can_edit": can_edit,
         "can_delete": request.user.has_perm("articles.delete_tag"),
         **extra,
     }
+
+
+def side_list(tags: list, *, can_edit: bool) -> list[tuple[SafeString, object]]:
+    """The side list as (html, None) for each run of plain entries, rendered in one pass,
+    and ("", tag) for a tag shown with its inline edit form (a template partial)."""
+    context = ItemContext.build(can_edit=can_edit)
+    chunks: list[tuple[SafeString, object]] = []
+    run: list[str] = []
+    for tag in tags:
+        if tag.edit_form:
+            if run:
+                chunks.append((SafeString("".join(run)), None))
+                run = []
+            chunks.append((SafeString(""), tag))
+        else:
+            run.append(render_tag_item(tag, context))
+    if run:
+        chunks.append((SafeString("".join(run)), None))
+    return chunks
 
 
 @login_not_required
