@@ -4,11 +4,12 @@
     .venv/bin/python bench/run.py --articles 2000 --tags 200000 --runs 3
     .venv/bin/python bench/run.py --quick               # tiny sizes, a minute or so
 
-Builds (or reuses, when the sizes match) the benchmark database `newsdesk_bench` on the
-project's PostgreSQL server, growing it in three steps (by default a hundredth, a tenth,
-then all of the requested size) to show how cost grows; then runs every benchmark and
-writes `bench/results/<timestamp>.md` and `.json` (git-ignored) with the machine, the sizes
-and the median of several runs of each figure. The dev database is never touched.
+Builds the benchmark database `newsdesk_bench` on the project's PostgreSQL server (or,
+with --keep, reuses the one of an earlier run when its sizes match), growing it in three
+steps (by default a hundredth, a tenth, then all of the requested size) to show how cost
+grows; then runs every benchmark and writes `bench/results/<timestamp>.md` and `.json`
+(git-ignored) with the machine, the sizes and the median of several runs of each figure.
+The dev database is never touched.
 
 Benchmarks (each a module of bench/ that also runs alone):
   import_files  files/s of `manage.py import_articles` over generated files
@@ -25,7 +26,7 @@ import argparse
 import json
 import sys
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -55,7 +56,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     parser.add_argument("--quick", action="store_true", help="tiny sizes, for a smoke run")
     parser.add_argument("--no-browser", action="store_true", help="skip the browser figures")
-    parser.add_argument("--fresh", action="store_true", help="rebuild the benchmark database")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="reuse the benchmark database of an earlier run when its sizes match (faster;"
+        " the growth steps below its size are then skipped)",
+    )
     parser.add_argument("--database", default=BENCH_DATABASE)
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
@@ -73,13 +79,13 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def log(message: str) -> None:
-    print(f"[{datetime.now():%H:%M:%S}] {message}", flush=True)
+    print(f"[{datetime.now(UTC):%H:%M:%S}] {message}", flush=True)
 
 
 def run(args: argparse.Namespace, own_database: bool = True) -> dict:
     started = time.perf_counter()
     report: dict = {
-        "started_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": " ".join(["bench/run.py", *sys.argv[1:]]),
         "sizes": {"articles": args.articles, "tags": args.tags, "runs": args.runs},
     }
@@ -90,7 +96,7 @@ def run(args: argparse.Namespace, own_database: bool = True) -> dict:
     if own_database:
         with bench_database(args.database + "_import"):
             report["import"] = import_files.measure(args.import_files, import_runs, log)
-        with bench_database(args.database, keep=not args.fresh):
+        with bench_database(args.database, keep=args.keep):
             report["machine"] = machine()
             _measure_database(args, report)
     else:  # the smoke test: the test database, committed (the child processes read it)
@@ -108,16 +114,19 @@ def _measure_database(args: argparse.Namespace, report: dict) -> None:
     from bench import data, export, reading, search, tagging
     from bench.browser import bench_editor
 
-    _start_over_if_bigger(args.articles)
+    _forget_measured_articles()
+    _start_over_if_different(args.articles, args.tags)
     editor = bench_editor()  # an editor with a password, for the browser too
     client = Client()
     client.force_login(editor)
-    _forget_measured_articles()
     pages = {n: reading.tagged_article(n, editor, title="reading") for n in READING_TAGS}
 
     report["growth"] = []
     build_seconds = 0.0
     for size in args.growth:
+        if data.counts()[0] > size:
+            log(f"database: already more than {size} articles (--keep): growth step skipped")
+            continue
         tags = round(args.tags * size / args.articles)
         log(f"database: {size} articles, {tags} tags")
         built = data.grow(size, tags, log=lambda m: log(m.strip()))
@@ -167,14 +176,19 @@ def _measure_database(args: argparse.Namespace, report: dict) -> None:
         }
 
 
-def _start_over_if_bigger(articles: int) -> None:
-    """A kept database larger than asked for is rebuilt: sizes must be what the report says."""
+def _start_over_if_different(articles: int, tags: int) -> None:
+    """A kept database larger than asked for, or with another number of tags per article,
+    is rebuilt: the sizes must be what the report says."""
     from django.db import connection
 
     from bench import data
 
-    if data.counts()[0] > articles:
-        log("the kept benchmark database is bigger than asked for: rebuilding it")
+    have_articles, have_tags = data.counts()
+    per_article = round(tags / articles)
+    if have_articles > articles or (
+        have_articles and round(have_tags / have_articles) != per_article
+    ):
+        log("the kept benchmark database has other sizes: rebuilding it")
         connection.close()
         connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
 
@@ -325,7 +339,7 @@ def markdown(report: dict) -> str:
 
 def write(report: dict, folder: Path) -> tuple[Path, Path]:
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%SZ")
     json_path = folder / f"{stamp}.json"
     md_path = folder / f"{stamp}.md"
     json_path.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
