@@ -71,7 +71,7 @@ def render_tag_item(tag, context: ItemContext, *, oob: bool = False) -> SafeStri
     """One `<li class="tag-item">`; `oob` marks it for an htmx out-of-band swap.
 
     `tag` needs id, kind, start, end, exact, speaker, note, review_state, review_comment
-    and created_by (select it with the tags: one query for the whole list)."""
+    and either `author_name` or `created_by` (fetch either with the tags: one query)."""
     attributes = (
         f'class="tag-item" id="tag-{tag.id}" data-tag="{tag.id}"'
         f' data-start="{tag.start}" data-end="{tag.end}"'
@@ -121,7 +121,12 @@ def _note(tag) -> str:
 
 
 def _author(tag) -> str:
-    return f'<span class="by"><bdi>{escape(tag.created_by.get_username())}</bdi></span>'
+    # The page's query brings the name as `author_name` (no User object per tag); an
+    # entry sent after a write has its `created_by` at hand.
+    name = getattr(tag, "author_name", None)
+    if name is None:
+        name = tag.created_by.get_username()
+    return f'<span class="by"><bdi>{escape(name)}</bdi></span>'
 
 
 def _review(tag, context: ItemContext) -> str:

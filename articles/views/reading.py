@@ -6,6 +6,7 @@ from collections import Counter
 
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import SafeString
@@ -26,13 +27,7 @@ from articles.searching import parse_query
 from articles.tag_items import ItemContext, render_tag_item
 
 ARTICLES_PER_PAGE = 25
-_USER_FIELDS = ("password", "last_login", "first_name", "last_name", "email", "date_joined")
-UNSHOWN_TAG_FIELDS = (
-    "search_stem",
-    "search_exact",
-    "speaker_key",
-    *(f"created_by__{name}" for name in _USER_FIELDS),
-)
+UNSHOWN_TAG_FIELDS = ("search_stem", "search_exact", "speaker_key")
 
 
 def _get_article_for_user(request: HttpRequest, article_id: int) -> Article:
@@ -68,10 +63,10 @@ def reading_context(request: HttpRequest, article: Article, **extra) -> dict:
 
     `extra["editing"]` maps a tag id to the inline form to show in its place."""
     tags = list(
-        # Not the search vectors (large, never shown), nor the users' other columns, nor
-        # `updated_by` (only a conflicting edit shows it: one query then): at hundreds of
-        # tags, building these objects is a good part of the page's time.
-        article.tags.select_related("created_by")
+        # Not the search vectors (large, never shown), and no User objects: the author's
+        # name comes as a column (`updated_by` is shown only for a conflicting edit: one
+        # query then). At hundreds of tags, building objects is much of the page's time.
+        article.tags.annotate(author_name=F("created_by__username"))
         .defer(*UNSHOWN_TAG_FIELDS)
         .order_by("start", "-end", "id")
     )
