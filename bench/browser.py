@@ -141,8 +141,10 @@ def classify(resources: list[dict]) -> dict:
     return result
 
 
-def measure(article, username: str, runs: int, port: int | None = None) -> dict:
-    """Median browser figures for `article`'s reading page over `runs` fresh loads."""
+def measure(article, username: str, runs: int, baseline=None, port: int | None = None) -> dict:
+    """Median browser figures for `article`'s reading page over `runs` fresh loads; with
+    `baseline` (an article without tags), its first paint and interactive times too, from
+    the same server and browser, to tell what the tags cost from what the machine does."""
     from playwright.sync_api import sync_playwright
 
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop; ORM use is sync
@@ -150,7 +152,8 @@ def measure(article, username: str, runs: int, port: int | None = None) -> dict:
     env = production_env(port)
     server = start_server(env, port)
     base = f"http://127.0.0.1:{port}"
-    samples = []
+    pages = {"main": article, **({"baseline": baseline} if baseline is not None else {})}
+    samples: dict[str, list[dict]] = {label: [] for label in pages}
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
@@ -166,29 +169,29 @@ def measure(article, username: str, runs: int, port: int | None = None) -> dict:
             page.wait_for_url(f"{base}/articles/")
             state = context.storage_state()
             context.close()
-            url = f"{base}{article.get_absolute_url()}"
-            for _ in range(runs + 1):  # the first warms the server, not measured
-                context = browser.new_context(
-                    locale="ar", storage_state=state, viewport={"width": 1280, "height": 900}
-                )
-                page = context.new_page()
-                page.goto(url, wait_until="load")
-                page.wait_for_function("() => document.querySelector('.reader[data-ready]')")
-                samples.append(page.evaluate(COLLECT))
-                context.close()
+            for _ in range(runs + 1):  # the first round warms the server, not counted
+                for label, measured in pages.items():
+                    context = browser.new_context(
+                        locale="ar", storage_state=state, viewport={"width": 1280, "height": 900}
+                    )
+                    page = context.new_page()
+                    page.goto(f"{base}{measured.get_absolute_url()}", wait_until="load")
+                    page.wait_for_function("() => document.querySelector('.reader[data-ready]')")
+                    samples[label].append(page.evaluate(COLLECT))
+                    context.close()
             browser.close()
     finally:
         server.terminate()
         server.wait(timeout=30)
-    samples = samples[1:]
-    last = samples[-1]
+    samples = {label: taken[1:] for label, taken in samples.items()}
+    last = samples["main"][-1]
 
-    def median(key: str) -> float | None:
-        values = [s[key] for s in samples if s[key] is not None]
+    def median(key: str, label: str = "main") -> float | None:
+        values = [s[key] for s in samples[label] if s[key] is not None]
         return round(statistics.median(values), 1) if values else None
 
-    return {
-        "runs": len(samples),
+    result = {
+        "runs": len(samples["main"]),
         "first_contentful_paint_ms": median("fcp"),
         "interactive_ms": median("ready"),
         "ttfb_ms": median("ttfb"),
@@ -197,6 +200,10 @@ def measure(article, username: str, runs: int, port: int | None = None) -> dict:
         "html_uncompressed_kb": _kb(last["html"]["decoded"]),
         **classify(last["resources"]),
     }
+    if baseline is not None:
+        result["no_tags_first_contentful_paint_ms"] = median("fcp", "baseline")
+        result["no_tags_interactive_ms"] = median("ready", "baseline")
+    return result
 
 
 def bench_editor():
