@@ -68,11 +68,16 @@ def measure_page(client, url: str, runs: int) -> dict:
         # Counted now: a reconnection between requests clears the connection's query log.
         count = len(connection.queries_log) - queries.initial_queries
     assert response.status_code == 200, response.status_code
-    result = summary(timings_ms(lambda: client.get(url), runs))  # body from the cache
-    cold = summary(timings_ms(lambda: (body_cache.clear(), client.get(url)), runs))
+    cpu, cold_cpu = [], []
+    result = summary(timings_ms(lambda: client.get(url), runs, cpu), cpu)  # body cached
+    cold = summary(
+        timings_ms(lambda: (body_cache.clear(), client.get(url)), runs, cold_cpu), cold_cpu
+    )
     result.update(
         cold_median_ms=cold["median_ms"],
         cold_p95_ms=cold["p95_ms"],
+        cold_min_ms=cold["min_ms"],
+        cold_cpu_median_ms=cold["cpu_median_ms"],
         queries=count,
         html_kb=round(len(response.content) / 1024, 1),
     )

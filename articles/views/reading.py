@@ -27,7 +27,20 @@ from articles.searching import parse_query
 from articles.tag_items import ItemContext, render_tag_item
 
 ARTICLES_PER_PAGE = 25
-UNSHOWN_TAG_FIELDS = ("search_stem", "search_exact", "speaker_key")
+# Columns the side list and the highlights never show: the search vectors (large), the
+# context and the timestamps (parsing three datetimes per tag is measurable at 500 tags).
+# Showing one of them in the list means taking it out of here, or it costs a query per tag
+# (tests/test_reading.py counts them).
+UNSHOWN_TAG_FIELDS = (
+    "search_stem",
+    "search_exact",
+    "speaker_key",
+    "prefix",
+    "suffix",
+    "created_at",
+    "updated_at",
+    "reviewed_at",
+)
 
 
 def _get_article_for_user(request: HttpRequest, article_id: int) -> Article:
@@ -63,9 +76,9 @@ def reading_context(request: HttpRequest, article: Article, **extra) -> dict:
 
     `extra["editing"]` maps a tag id to the inline form to show in its place."""
     tags = list(
-        # Not the search vectors (large, never shown), and no User objects: the author's
-        # name comes as a column (`updated_by` is shown only for a conflicting edit: one
-        # query then). At hundreds of tags, building objects is much of the page's time.
+        # No User objects: the author's name comes as a column (`updated_by` is shown only
+        # for a conflicting edit: one query then). At hundreds of tags, building objects
+        # is much of the page's time.
         article.tags.annotate(author_name=F("created_by__username"))
         .defer(*UNSHOWN_TAG_FIELDS)
         .order_by("start", "-end", "id")
