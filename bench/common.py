@@ -40,13 +40,16 @@ def template_context_recorded():
     """Let the test Client record `response.context` (Django's test instrumentation). Only
     around requests that need it: copying every template's context costs several ms a page,
     which production does not pay, so the timed requests run without it."""
-    from django.test.utils import setup_test_environment, teardown_test_environment
+    from django.test import utils
 
-    setup_test_environment()
+    if hasattr(utils._TestState, "saved_data"):  # already on (inside the test suite)
+        yield
+        return
+    utils.setup_test_environment()
     try:
         yield
     finally:
-        teardown_test_environment()
+        utils.teardown_test_environment()
 
 
 @contextmanager
