@@ -5,13 +5,18 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install system-deps migrate demo lint format check-migrations check-deploy collectstatic serve-prod backup load load-two faults clean
+.PHONY: run test bench install system-deps migrate demo lint format check-migrations check-deploy collectstatic serve-prod backup load load-two faults clean
 
 run: install migrate demo  ## Install, migrate, load the samples and demo users, serve on localhost
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install system-deps lint check-migrations  ## The whole test suite, browser tests included
 	$(BIN)/pytest
+
+# Every speed figure in one report, bench/results/<timestamp>.md and .json (README).
+# Options through ARGS, e.g. `make bench ARGS="--quick"`.
+bench: install system-deps
+	$(BIN)/python bench/run.py $(ARGS)
 
 install: $(VENV)/.installed
 

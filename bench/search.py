@@ -1,40 +1,27 @@
-"""Search benchmark: 100,000 articles and 1,000,000 tags, then the server time of the
-first results page of the article list for a set of Arabic queries (p50 / p95).
+"""Search benchmark: server time of the first results page of the article list and of the
+tag list for a set of Arabic queries (p50 / p95).
 
-    .venv/bin/python bench/search.py                 # generate once (kept), then measure
-    .venv/bin/python bench/search.py --articles 20000 --tags 200000 --fresh
+    .venv/bin/python bench/search.py [--articles 100000] [--tags 1000000] [--runs 20]
 
-Runs against a separate database, `newsdesk_bench`, on the same PostgreSQL server as the
-app (kept between runs; --fresh rebuilds it). Bodies are built from the paragraphs of
-the sample articles; rows go in with COPY, so the generated search columns are computed
-by PostgreSQL exactly as on every other write path.
+Uses the benchmark database (bench/common.py, kept between runs; filled by bench/data.py,
+whose bodies are the sample articles' paragraphs, so the queries find real words).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import random
 import statistics
 import sys
-import time
-from datetime import date, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
-os.environ.setdefault("DEBUG", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
-from django.urls import reverse  # noqa: E402
+from bench.common import (  # noqa: E402
+    bench_database,
+    summary,
+    template_context_recorded,
+    timings_ms,
+)
 
 QUERIES = [
     "بوتين",
@@ -49,170 +36,62 @@ QUERIES = [
     "بوتين موسكو بيونغ يانغ",
     "كلمةغيرموجودة",
 ]
-KINDS = ["claim", "quote", "background"]
-SPEAKERS = ["بوتين", "جون كيربي", "ستولتنبرغ", "الوزارة", "كيم جونغ أون", ""]
-
-
-def paragraphs() -> list[str]:
-    found = []
-    for path in sorted((ROOT / "tests" / "data" / "samples").glob("*.txt")):
-        found += [p.strip() for p in path.read_text(encoding="utf-8").split("\n") if len(p) > 40]
-    return found
-
-
-def copy_rows(table: str, columns: list[str], rows) -> None:
-    with connection.cursor() as cursor:
-        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-        with cursor.cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row(row)
-
-
-def generate(n_articles: int, n_tags: int) -> None:
-    from articles.models import Source
-    from articles.roles import EDITORS, sync_roles
-    from tests.conftest import make_user
-
-    rng = random.Random(6)
-    paras = paragraphs()
-    sources = [Source.objects.create(name=f"مصدر {i}") for i in range(20)]
-    from django.apps import apps
-
-    sync_roles(apps)
-    users = [make_user(f"bench-editor-{i}", EDITORS) for i in range(10)]
-    day0 = date(2023, 1, 1)
-    bodies: list[tuple[int, int]] = []  # (length, first paragraph length) per article
-
-    def articles():
-        for i in range(1, n_articles + 1):
-            chosen = rng.sample(paras, rng.randint(4, 10))
-            year = rng.choice(["٢٠٢٤", "2024", "۲۰۲۳", "2025"])
-            body = f"خبر رقم {i} لعام {year}\n" + "\n".join(chosen)
-            title = " ".join(rng.choice(paras).split()[: rng.randint(5, 10)])
-            bodies.append(len(body))
-            yield (
-                title,
-                body,
-                f"{i:064x}",  # unique, like a sha256
-                rng.choice(sources).pk,
-                "",
-                day0 + timedelta(days=rng.randrange(700)),
-                rng.choice(users).pk,
-                "2024-01-01 00:00:00+00:00",
-            )
-
-    started = time.perf_counter()
-    copy_rows(
-        "articles_article",
-        [
-            "title",
-            "body",
-            "body_sha256",
-            "source_id",
-            "original_filename",
-            "published_on",
-            "imported_by_id",
-            "imported_at",
-        ],
-        articles(),
-    )
-    print(f"  {n_articles} articles in {time.perf_counter() - started:.0f} s", flush=True)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT min(id) FROM articles_article")
-        first_id = cursor.fetchone()[0]
-
-    def tags():
-        for _ in range(n_tags):
-            index = rng.randrange(n_articles)
-            length = bodies[index]
-            start = rng.randrange(max(1, length - 200))
-            end = min(length, start + rng.randint(20, 180))
-            user = rng.choice(users).pk
-            kind = rng.choice(KINDS)
-            stamp = f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d} 12:00:00+00:00"
-            yield (
-                first_id + index,
-                kind,
-                start,
-                end,
-                "مقطع موسوم " + str(start),
-                "",
-                "",
-                rng.choice(["", "", "تحقق من الرقم", "مصدر ثانوي"]),
-                rng.choice(SPEAKERS) if kind == "quote" else "",
-                user,
-                user,
-                stamp,
-                stamp,
-                1,
-            )
-
-    started = time.perf_counter()
-    copy_rows(
-        "articles_tag",
-        [
-            "article_id",
-            "kind",
-            "start",
-            '"end"',
-            "exact",
-            "prefix",
-            "suffix",
-            "note",
-            "speaker",
-            "created_by_id",
-            "updated_by_id",
-            "created_at",
-            "updated_at",
-            "version",
-        ],
-        tags(),
-    )
-    print(f"  {n_tags} tags in {time.perf_counter() - started:.0f} s", flush=True)
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE articles_article")
-        cursor.execute("VACUUM ANALYZE articles_tag")
-
-
 TAG_QUERIES = [
     {"q": "بوتين"},
     {"q": "تحقق"},
     {"speaker": "بوتين"},
-    {"q": "مقطع", "kind": "claim"},
+    {"q": "موسكو", "kind": "claim"},
     {},
 ]
 
 
-def measure(runs: int) -> None:
-    from django.contrib.auth import get_user_model
-
-    client = Client()
-    client.force_login(get_user_model().objects.get(username="bench-editor-0"))
-    print("\nArticle list (/articles/), first page of 25:")
-    timed(client, reverse("article_list"), [{"q": query} for query in QUERIES] + [{}], runs)
-    print("\nTag list (/tags/), first page of 50:")
-    timed(client, reverse("tag_list"), TAG_QUERIES, runs)
-
-
-def timed(client, url: str, cases: list[dict], runs: int) -> None:
-    print(f"{'query':<28} {'hits':>7} {'p50 ms':>8} {'p95 ms':>8}")
+def timed(client, url: str, cases: list[dict], runs: int) -> list[dict]:
+    """One row per query: hits, p50 and p95 of the page's server time."""
+    rows = []
     for params in cases:
-        response = client.get(url, params)  # warm-up
+        with template_context_recorded():
+            response = client.get(url, params)  # warm-up, and the hit count from its context
         assert response.status_code == 200, response.status_code
-        timings = []
-        for _ in range(runs):
-            started = time.perf_counter()
-            client.get(url, params)
-            timings.append((time.perf_counter() - started) * 1000)
-        timings.sort()
-        p95 = timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
+        figures = summary(timings_ms(lambda params=params: client.get(url, params), runs))
         paginator = response.context["page"].paginator
         capped = getattr(paginator, "capped", False) or getattr(
             paginator.object_list, "capped", False
         )
-        hits = f">{paginator.count - 1}" if capped else str(paginator.count)
         label = " ".join(f"{k}={v}" for k, v in params.items()) or "(no filter, newest first)"
-        print(f"{label:<28} {hits:>7} {statistics.median(timings):>8.1f} {p95:>8.1f}")
+        rows.append(
+            {
+                "query": label,
+                "hits": f">{paginator.count - 1}" if capped else paginator.count,
+                "p50_ms": figures["median_ms"],
+                "p95_ms": figures["p95_ms"],
+            }
+        )
+    return rows
+
+
+def measure(runs: int) -> dict:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="bench-editor-0"))
+    articles = timed(client, reverse("article_list"), [{"q": q} for q in QUERIES] + [{}], runs)
+    tags = timed(client, reverse("tag_list"), TAG_QUERIES, runs)
+    overall = [row["p50_ms"] for row in articles]
+    return {
+        "runs_per_query": runs,
+        "article_list": articles,
+        "tag_list": tags,
+        "article_queries_p50_ms": round(statistics.median(overall), 1),
+        "article_queries_worst_p95_ms": max(row["p95_ms"] for row in articles),
+    }
+
+
+def print_rows(title: str, rows: list[dict]) -> None:
+    print(f"\n{title}\n{'query':<28} {'hits':>7} {'p50 ms':>8} {'p95 ms':>8}")
+    for row in rows:
+        print(f"{row['query']:<28} {row['hits']!s:>7} {row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f}")
 
 
 def main() -> None:
@@ -220,22 +99,14 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--tags", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--fresh", action="store_true", help="rebuild the bench database")
     args = parser.parse_args()
+    with bench_database(keep=True):
+        from bench import data
 
-    setup_test_environment()
-    connection.settings_dict["TEST"]["NAME"] = "newsdesk_bench"
-    settings.ALLOWED_HOSTS = ["testserver"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=not args.fresh)
-    from articles.models import Article, Tag
-
-    if Article.objects.count() != args.articles or Tag.objects.count() != args.tags:
-        connection.close()
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-        print(f"Generating {args.articles} articles and {args.tags} tags…", flush=True)
-        generate(args.articles, args.tags)
-    print(f"{Article.objects.count()} articles, {Tag.objects.count()} tags")
-    measure(args.runs)
+        data.grow(args.articles, args.tags)
+        result = measure(args.runs)
+    print_rows("Article list (/articles/), first page of 25:", result["article_list"])
+    print_rows("Tag list (/tags/), first page of 50:", result["tag_list"])
 
 
 if __name__ == "__main__":

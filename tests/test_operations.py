@@ -33,12 +33,12 @@ def test_healthz_is_503_when_the_database_fails(client, db, monkeypatch):
 
 
 def test_a_lost_database_gives_a_clear_503_page(editor_client, monkeypatch):
-    from articles.views import reading
+    from articles import body_cache
 
     def lost(*args, **kwargs):
         raise OperationalError("terminating connection due to administrator command")
 
-    monkeypatch.setattr(reading, "render_paragraphs", lost)
+    monkeypatch.setattr(body_cache, "paragraphs", lost)
     article = make_article()
     response = editor_client.get(reverse("read_article", args=[article.pk]))
     assert response.status_code == 503

@@ -6,12 +6,14 @@ from collections import Counter
 
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.safestring import SafeString
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from articles import quote_suggestions
+from articles import body_cache, quote_suggestions
 from articles.kinds import KINDS
 from articles.listing import (
     ArticleFilterForm,
@@ -20,10 +22,25 @@ from articles.listing import (
     filter_articles,
 )
 from articles.models import Article
-from articles.rendering import kind_combo, render_paragraphs
+from articles.rendering import kind_combo
 from articles.searching import parse_query
+from articles.tag_items import ItemContext, render_tag_item
 
 ARTICLES_PER_PAGE = 25
+# Columns the side list and the highlights never show: the search vectors (large), the
+# context and the timestamps (parsing three datetimes per tag is measurable at 500 tags).
+# Showing one of them in the list means taking it out of here, or it costs a query per tag
+# (tests/test_reading.py counts them).
+UNSHOWN_TAG_FIELDS = (
+    "search_stem",
+    "search_exact",
+    "speaker_key",
+    "prefix",
+    "suffix",
+    "created_at",
+    "updated_at",
+    "reviewed_at",
+)
 
 
 def _get_article_for_user(request: HttpRequest, article_id: int) -> Article:
@@ -61,7 +78,12 @@ def reading_context(request: HttpRequest, article: Article, **extra) -> dict:
 
     `extra["editing"]` maps a tag id to the inline form to show in its place."""
     tags = list(
-        article.tags.select_related("created_by", "updated_by").order_by("start", "-end", "id")
+        # No User objects: the author's name comes as a column (`updated_by` is shown only
+        # for a conflicting edit: one query then). At hundreds of tags, building objects
+        # is much of the page's time.
+        article.tags.annotate(author_name=F("created_by__username"))
+        .defer(*UNSHOWN_TAG_FIELDS)
+        .order_by("start", "-end", "id")
     )
     editing = extra.pop("editing", {})
     for tag in tags:
@@ -75,19 +97,40 @@ def reading_context(request: HttpRequest, article: Article, **extra) -> dict:
     suggestions, suggestion_tally = quote_suggestions.for_page(
         article, [(tag.start, tag.end) for tag in tags if tag.kind == "quote"]
     )
+    can_edit = request.user.has_perm("articles.change_tag")
     return {
         "article": article,
-        "paragraphs": render_paragraphs(article.body, tags, suggestions),
+        "paragraphs": body_cache.paragraphs(article.body, tags, suggestions),
         "suggestions": suggestions,
         "suggestion_tally": suggestion_tally,
         "tags": tags,
+        "tag_items": side_list(tags, can_edit=can_edit),
         "deleted": list(deleted.values())[:10],
         "legend": [(kind, counts[kind.slug]) for kind in KINDS],
         "can_tag": request.user.has_perm("articles.add_tag"),
-        "can_edit": request.user.has_perm("articles.change_tag"),
+        "can_edit": can_edit,
         "can_delete": request.user.has_perm("articles.delete_tag"),
         **extra,
     }
+
+
+def side_list(tags: list, *, can_edit: bool) -> list[tuple[SafeString, object]]:
+    """The side list as (html, None) for each run of plain entries, rendered in one pass,
+    and ("", tag) for a tag shown with its inline edit form (a template partial)."""
+    context = ItemContext.build(can_edit=can_edit)
+    chunks: list[tuple[SafeString, object]] = []
+    run: list[str] = []
+    for tag in tags:
+        if tag.edit_form:
+            if run:
+                chunks.append((SafeString("".join(run)), None))
+                run = []
+            chunks.append((SafeString(""), tag))
+        else:
+            run.append(render_tag_item(tag, context))
+    if run:
+        chunks.append((SafeString("".join(run)), None))
+    return chunks
 
 
 @login_not_required
