@@ -57,7 +57,7 @@ class ItemContext:
                 "group": escape(gettext("مجموعة الادعاء #%(id)s")),
             },
             urls={
-                name: _url_shape(name)
+                name: url_shape(name)
                 for name in ("edit_tag", "tag_history", "claim_panel", "claim_group")
             },
         )
@@ -67,7 +67,7 @@ class ItemContext:
         return f"{before}{int(object_id)}{after}"
 
 
-def _url_shape(name: str) -> tuple[str, str]:
+def url_shape(name: str) -> tuple[str, str]:
     """A URL taking one object id, as (before the id, after it): `reverse` is too slow to call
     three times for each of hundreds of entries."""
     before, after = escape(reverse(name, args=[_SENTINEL])).split(str(_SENTINEL))

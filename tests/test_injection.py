@@ -470,6 +470,7 @@ MARKUP_BUILDERS = {
     "articles/rendering.py": "escapes every piece of body text, then wraps it in <mark>",
     "articles/templatetags/claims.py": "escapes the evidence; links only http(s) URLs",
     "articles/tag_items.py": "the side list: every user field through html.escape",
+    "articles/suggestion_items.py": "the suggestion list: every field through html.escape",
     "articles/views/reading.py": "joins entries tag_items.py has already escaped",
 }
 

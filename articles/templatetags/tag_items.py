@@ -1,8 +1,10 @@
 """`{% tag_item tag %}`: one side-list entry from articles/tag_items.py, for the partials
-that send a single entry (an htmx write, cancelling an edit)."""
+that send a single entry (an htmx write, cancelling an edit); `{% suggestion_items %}`:
+the quote-suggestion list from articles/suggestion_items.py."""
 
 from django import template
 
+from articles.suggestion_items import render_suggestion_items
 from articles.tag_items import ItemContext, render_tag_item
 
 register = template.Library()
@@ -12,3 +14,12 @@ register = template.Library()
 def tag_item(context, tag):
     item_context = ItemContext.build(can_edit=bool(context.get("can_edit")))
     return render_tag_item(tag, item_context, oob=bool(context.get("item_oob")))
+
+
+@register.simple_tag(takes_context=True)
+def suggestion_items(context, suggestions):
+    return render_suggestion_items(
+        suggestions,
+        can_tag=bool(context.get("can_tag")),
+        csrf_token=str(context.get("csrf_token", "")),
+    )
