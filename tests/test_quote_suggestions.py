@@ -15,7 +15,7 @@ from articles.models import QuoteSuggestion, SuggestionRun, Tag, TagEvent
 from articles.rendering import render_paragraphs
 from articles.roles import EDITORS
 from articles.suggesting import Suggestion
-from tests.conftest import make_article, make_user, sample_text
+from tests.conftest import make_article, make_tag, make_user, sample_text
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 BODY = (
@@ -128,6 +128,21 @@ def test_accept_view_htmx_updates_body_list_legend_and_suggestions(client, edito
     assert 'data-kind="quote">1<' in html  # the legend count
     assert "جون كيربي" in html
     assert "قُبل الاقتراح" in html
+
+
+def test_only_a_quote_write_resends_the_suggestion_list(client, editor, article):
+    """A claim cannot hide a suggestion, so its write leaves the list alone (it is most of
+    the fragment); a quote tag over a suggestion sends the list without it."""
+    client.force_login(editor)
+    first, _second = _open(article)
+    make_tag(article, 0, 3, user=editor, kind="background")  # the first tag sends the panel
+    url = reverse("tag_passage", args=[article.pk])
+    span = {"start": first.start, "end": first.end, "exact": first.exact}
+    claim = client.post(url, {**span, "kind": "claim"}, **HTMX).content.decode()
+    assert 'id="suggestions"' not in claim
+    assert f'data-sg="{first.pk}"' in claim  # the mark is still drawn in the paragraph
+    quote = client.post(url, {**span, "kind": "quote"}, **HTMX).content.decode()
+    assert 'id="suggestions"' in quote and f'id="sg-{first.pk}"' not in quote
 
 
 def test_accepting_twice_gives_one_tag_and_a_clear_409(client, editor, article):

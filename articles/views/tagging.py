@@ -27,6 +27,7 @@ from articles.rendering import paragraph_spans, render_paragraphs
 from articles.views.reading import _get_article_for_user, reading_context
 
 PAGE = "articles/read_article.html"
+QUOTE = "quote"  # the kind whose tags hide the quote suggestions they cover
 # A write and the answer built after it are one transaction: if the database goes away
 # between them, the write is rolled back, so the 503 page's "nothing was saved" is true and
 # the editor's retry cannot duplicate the tag (found by bench/faults.py).
@@ -71,11 +72,15 @@ def _respond_write(
     item: Tag | None = None,
     removed: int | None = None,
     anchor: str = "",
+    quotes_changed: bool = True,
     **extra,
 ) -> HttpResponse:
     """After a successful write, send htmx only what changed: the paragraphs that the
     changed spans touch (re-rendered with every tag over them), the counts, the notice,
-    and the one list entry. This keeps a write fast on an article with hundreds of tags."""
+    and the one list entry. This keeps a write fast on an article with hundreds of tags.
+
+    `quotes_changed`: a quote tag came, went or moved, so the suggestion list (which hides
+    suggestions a quote covers) goes too; a claim or background write leaves it alone."""
     if not request.htmx:
         messages.success(request, notice["message"])
         return redirect(article.get_absolute_url() + anchor)
@@ -123,6 +128,7 @@ def _respond_write(
         "can_delete": request.user.has_perm("articles.delete_tag"),
         "suggestions": suggestions,
         "suggestion_tally": suggestion_tally,
+        "send_suggestions": quotes_changed,
         **extra,
     }
     if item is not None:
@@ -176,6 +182,7 @@ def tag_passage(request: HttpRequest, article_id: int) -> HttpResponse:
         notice=notice,
         item=tag,
         anchor=f"#tag-{tag.pk}",
+        quotes_changed=tag.kind == QUOTE,
     )
 
 
@@ -204,7 +211,7 @@ def update_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
     if not form.is_valid():
         return _respond(request, tag.article, status=422, editing={tag.pk: form})
     data = form.cleaned_data
-    start, end = tag.start, tag.end
+    start, end, kind_before = tag.start, tag.end, tag.kind
     if data["adjust"]:
         start, end = tagging.adjust_span(tag.article.body, start, end, data["adjust"])
     try:
@@ -235,15 +242,17 @@ def update_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
             item=saved,
             anchor=f"#tag-{tag.pk}",
             speakers=_speakers(),
+            quotes_changed=QUOTE in (kind_before, saved.kind),
         )
     notice = {"message": _("حُفظ الوسم."), "level": "ok", "focus": tag.pk}
     return _respond_write(
         request,
         tag.article,
-        spans=[(tag.start, tag.end), (saved.start, saved.end)],
+        spans=[(start, end), (saved.start, saved.end)],
         notice=notice,
         item=saved,
         anchor=f"#tag-{tag.pk}",
+        quotes_changed=QUOTE in (kind_before, saved.kind),
     )
 
 
@@ -263,7 +272,12 @@ def delete_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
         return _conflict(request, tag, stale.current, None)
     notice = {"message": _("حُذف الوسم."), "level": "ok", "undo": tag.pk}
     return _respond_write(
-        request, tag.article, spans=[(tag.start, tag.end)], notice=notice, removed=tag.pk
+        request,
+        tag.article,
+        spans=[(tag.start, tag.end)],
+        notice=notice,
+        removed=tag.pk,
+        quotes_changed=tag.kind == QUOTE,
     )
 
 
@@ -287,6 +301,7 @@ def restore_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
         notice=notice,
         item=tag,
         anchor=f"#tag-{tag.pk}",
+        quotes_changed=tag.kind == QUOTE,
     )
 
 
