@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -99,3 +101,12 @@ def test_kinds_css_has_a_rule_for_every_combination(client, db):
     css = response.content.decode()
     for cls in ("kc-claim", "kc-quote-background", "kc-claim-quote-background"):
         assert f".{cls} {{" in css
+
+
+def test_a_browser_asking_for_english_still_gets_arabic_dates(editor_client):
+    """No English catalogue yet: a half-English page (Arabic labels, English months) is
+    worse than an Arabic one, so Accept-Language does not switch the language."""
+    article = make_article(published_on=datetime.date(2024, 6, 19))
+    page = editor_client.get(article.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    html = page.content.decode()
+    assert "يونيو" in html and "June" not in html
