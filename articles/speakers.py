@@ -107,7 +107,8 @@ def quotes_of(group: Speaker):
         _quote_tags()
         .filter(speaker__in=list(group.spellings))
         .select_related("article", "article__source")
-        .order_by("-article__published_on", "-article_id", "start")
+        # id last: two quotes starting at the same place must not swap between requests
+        .order_by("-article__published_on", "-article_id", "start", "id")
     )
 
 
