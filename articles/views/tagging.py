@@ -309,7 +309,9 @@ def restore_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
 @permission_required("articles.view_tag", raise_exception=True)
 def tag_history(request: HttpRequest, tag_id: int) -> HttpResponse:
     events = list(
-        TagEvent.objects.filter(tag_id=tag_id).select_related("user", "article").order_by("at")
+        TagEvent.objects.filter(tag_id=tag_id)
+        .select_related("user", "article")
+        .order_by("at", "id")
     )
     if not events:
         raise Http404
