@@ -178,6 +178,7 @@ class Verification(models.TextChoices):
 
 
 CLAIM = "claim"
+QUOTE = "quote"  # quote tags carry a speaker and hide the suggestions they cover
 
 
 class ReviewState(models.TextChoices):

@@ -25,7 +25,7 @@ from datetime import date
 
 from django.db import connection, transaction
 
-from articles.models import Article, FeatureCount, Passage, Tag
+from articles.models import CLAIM, Article, FeatureCount, Passage, Tag
 from articles.similarity import features, split_sentences
 
 CANDIDATES = 200  # rows re-ranked in Python
@@ -221,7 +221,7 @@ def _attach_details(found: list[Similar]) -> None:
         item.text, item.title, item.source, item.published_on = details[item.passage_id]
         item.source = item.source or ""
     claims = Tag.objects.filter(
-        kind="claim", article_id__in={s.article_id for s in found}
+        kind=CLAIM, article_id__in={s.article_id for s in found}
     ).select_related("claim_group")
     by_article: dict[int, list[Tag]] = {}
     for tag in claims:

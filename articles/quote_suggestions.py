@@ -22,7 +22,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from articles import suggesting, tagging
-from articles.models import Article, QuoteSuggestion, SuggestionRun, Tag
+from articles.models import QUOTE, Article, QuoteSuggestion, SuggestionRun, Tag
 
 OPEN = QuoteSuggestion.State.OPEN
 ACCEPTED = QuoteSuggestion.State.ACCEPTED
@@ -117,7 +117,7 @@ def for_page(article: Article, quote_spans: list[tuple[int, int]]) -> tuple[list
 
 
 def quote_spans(article: Article) -> list[tuple[int, int]]:
-    return list(article.tags.filter(kind="quote").values_list("start", "end"))
+    return list(article.tags.filter(kind=QUOTE).values_list("start", "end"))
 
 
 def tally(article: Article | None = None) -> dict[str, int]:
@@ -151,13 +151,13 @@ def accept(suggestion_id: int, user) -> tuple[QuoteSuggestion, Tag, bool]:
             raise AlreadyDecided(suggestion)
         article = suggestion.article
         # Someone tagged exactly this passage as a quote by hand meanwhile: link to it.
-        tag = article.tags.filter(kind="quote", start=suggestion.start, end=suggestion.end).first()
+        tag = article.tags.filter(kind=QUOTE, start=suggestion.start, end=suggestion.end).first()
         created = tag is None
         if created:
             tag = tagging.create_tag(
                 article=article,
                 user=user,
-                kind="quote",
+                kind=QUOTE,
                 start=suggestion.start,
                 end=suggestion.end,
                 speaker=suggestion.speaker,

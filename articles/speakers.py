@@ -18,7 +18,7 @@ from difflib import SequenceMatcher
 from django.db import connection, transaction
 from django.db.models import Count
 
-from articles.models import SpeakerAlias, Tag
+from articles.models import QUOTE, SpeakerAlias, Tag
 from articles.suggesting import TITLES, fold_arabic, fold_speaker
 
 MERGE_LOCK = 0x5E9A  # advisory lock id serialising merges
@@ -76,7 +76,7 @@ def aliases() -> dict[str, str]:
 
 
 def _quote_tags():
-    return Tag.objects.filter(kind="quote").exclude(speaker="")
+    return Tag.objects.filter(kind=QUOTE).exclude(speaker="")
 
 
 def speaker_groups() -> dict[str, Speaker]:

@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles.models import Article, ClaimGroup, Tag, TagEvent
+from articles.models import CLAIM, Article, ClaimGroup, Tag, TagEvent
 from articles.reviewing import pending_again
 
 # What a snapshot keeps: enough to show a diff and to bring a deleted tag back.
@@ -152,7 +152,7 @@ def update_tag(
     _check_span(article, start, end)
     status = {name: getattr(tag, name) for name in CLAIM_FIELDS}
     status.update({k: v for k, v in (claim or {}).items() if k in CLAIM_FIELDS[:3]})
-    if kind != "claim":
+    if kind != CLAIM:
         status = {"check_worthy": "", "verification": "", "evidence": "", "claim_group_id": None}
     edited = Tag(
         pk=tag.pk,
@@ -270,7 +270,7 @@ def restore_tag(*, tag_id: int, user) -> Tag:
 def set_claim_group(*, tag: Tag, group: ClaimGroup | None, user) -> Tag:
     """Put a claim into a group (or take it out). Not a change of the passage or its status,
     so the version and the review state stay; the history records it."""
-    if tag.kind != "claim":
+    if tag.kind != CLAIM:
         raise ValidationError(_("حالة التحقق والأدلة ومجموعة الادعاء للادعاءات فقط."))
     with transaction.atomic():
         locked = Tag.objects.select_for_update().select_related("article").get(pk=tag.pk)

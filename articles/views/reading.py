@@ -21,7 +21,7 @@ from articles.listing import (
     attach_tag_counts,
     filter_articles,
 )
-from articles.models import Article
+from articles.models import QUOTE, Article
 from articles.rendering import kind_combo
 from articles.searching import parse_query
 from articles.tag_items import ItemContext, render_tag_item
@@ -95,7 +95,7 @@ def reading_context(request: HttpRequest, article: Article, **extra) -> dict:
         if event.tag_id not in present:
             deleted.setdefault(event.tag_id, event)
     suggestions, suggestion_tally = quote_suggestions.for_page(
-        article, [(tag.start, tag.end) for tag in tags if tag.kind == "quote"]
+        article, [(tag.start, tag.end) for tag in tags if tag.kind == QUOTE]
     )
     can_edit = request.user.has_perm("articles.change_tag")
     return {

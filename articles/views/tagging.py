@@ -22,12 +22,11 @@ from django.views.decorators.http import require_GET, require_POST
 from articles import quote_suggestions, tagging
 from articles.forms import TagCreateForm, TagEditForm, TagVersionForm
 from articles.kinds import KINDS, KINDS_BY_SLUG
-from articles.models import Article, Tag, TagEvent
+from articles.models import QUOTE, Article, Tag, TagEvent
 from articles.rendering import paragraph_spans, render_paragraphs
 from articles.views.reading import _get_article_for_user, reading_context
 
 PAGE = "articles/read_article.html"
-QUOTE = "quote"  # the kind whose tags hide the quote suggestions they cover
 # A write and the answer built after it are one transaction: if the database goes away
 # between them, the write is rolled back, so the 503 page's "nothing was saved" is true and
 # the editor's retry cannot duplicate the tag (found by bench/faults.py).
