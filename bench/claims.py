@@ -1,5 +1,5 @@
 """Similar-passages benchmark: 10,000 synthetic articles, then the time to find the passages
-like a claim (`articles.passages.similar_passages`, and the whole claim panel) — p50 / p95.
+like a claim (`passage_index.similar_passages` and the whole claim panel): p50 / p95.
 
     .venv/bin/python bench/claims.py                  # generate once (kept), then measure
     .venv/bin/python bench/claims.py --articles 20000 --fresh
@@ -10,7 +10,7 @@ Articles are the sample articles' sentences shuffled and mixed (20–45 per arti
 third of them altered (words dropped, swapped for others, or noise words added), plus whole
 noise sentences, so the same claim recurs thousands of times in slightly different words —
 a harder case than a real newsroom, where one claim is carried by a handful of articles.
-Passages are filled by the importer's own code (`passages.index_articles`). Target: < 200 ms.
+Passages are filled by the importer's own code (`passage_index.index_articles`). Target: < 200 ms.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 
 
 def sample_sentences() -> list[str]:
-    from articles.similarity import split_sentences
+    from articles.text.similarity import split_sentences
 
     found = []
     for path in sorted((ROOT / "tests" / "data" / "samples").glob("*.txt")):
@@ -78,7 +78,7 @@ def altered(sentence: str, rng: random.Random) -> str:
 
 
 def generate(n_articles: int) -> None:
-    from articles import passages
+    from articles.claims import passage_index
     from articles.models import Article, Source
 
     rng = random.Random(9)
@@ -120,7 +120,7 @@ def generate(n_articles: int) -> None:
             )
         with transaction.atomic():
             Article.objects.bulk_create(rows)
-            total += passages.index_articles(rows)
+            total += passage_index.index_articles(rows)
         print(f"\r  {first + len(rows) - 1} articles, {total} passages", end="", flush=True)
     print(f"\n  generated in {time.perf_counter() - started:.0f} s", flush=True)
     with connection.cursor() as cursor:
@@ -135,7 +135,8 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def measure(runs: int, explain: bool) -> None:
-    from articles import passages, tagging
+    from articles import tagging
+    from articles.claims import passage_index
     from articles.models import Article
     from articles.roles import EDITORS, sync_roles
     from tests.conftest import make_user
@@ -147,11 +148,11 @@ def measure(runs: int, explain: bool) -> None:
     article = Article.objects.order_by("id").first()
     every = []
     for claim in claims:
-        passages.similar_passages(claim, exclude_article=article.pk)  # warm-up
+        passage_index.similar_passages(claim, exclude_article=article.pk)  # warm-up
         timings = []
         for _ in range(runs):
             started = time.perf_counter()
-            found = passages.similar_passages(claim, exclude_article=article.pk)
+            found = passage_index.similar_passages(claim, exclude_article=article.pk)
             timings.append((time.perf_counter() - started) * 1000)
         every += timings
         label = claim[:50]
@@ -202,7 +203,7 @@ def measure(runs: int, explain: bool) -> None:
 
 def print_plan(claim: str, article_id: int) -> None:
     """EXPLAIN ANALYZE of the candidate query for one claim, as similar_passages sends it."""
-    from articles import passages
+    from articles.claims import passage_index
 
     captured = []
 
@@ -212,7 +213,7 @@ def print_plan(claim: str, article_id: int) -> None:
             return execute(sql, params, many, context)
 
     with connection.execute_wrapper(Spy()):
-        passages.similar_passages(claim, exclude_article=article_id)
+        passage_index.similar_passages(claim, exclude_article=article_id)
     sql, params = next((s, p) for s, p in captured if "&&" in s)
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql, params)

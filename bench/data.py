@@ -22,7 +22,7 @@ SOURCES = 20
 
 
 def sample_paragraphs() -> list[str]:
-    from articles.cleaning import clean
+    from articles.text.cleaning import clean
 
     found = []
     for path in SAMPLES:

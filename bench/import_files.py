@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from articles.cleaning import clean  # noqa: E402  (pure module, no Django setup needed)
+from articles.text.cleaning import clean  # noqa: E402  (pure module, no Django setup needed)
 from bench.common import SAMPLES, bench_database  # noqa: E402
 
 

@@ -56,11 +56,11 @@ def tagged_article(n_tags: int, user, body: str | None = None, title: str = "ben
 
 def measure_page(client, url: str, runs: int) -> dict:
     """Median server time, query count and HTML size of one GET: warm (the highlighted
-    body from articles/body_cache.py, as for every reader after the first) and cold."""
+    body from articles/reading/body_cache.py, as for every reader after the first) and cold."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from articles import body_cache
+    from articles.reading import body_cache
 
     client.get(url)  # warm-up: templates, connection
     with CaptureQueriesContext(connection) as queries:
@@ -107,7 +107,7 @@ def profile(n_tags: int, runs: int = 20) -> None:
 
     from django.test import Client
 
-    from articles import body_cache
+    from articles.reading import body_cache
     from articles.roles import EDITORS
     from tests.conftest import make_user
 

@@ -196,8 +196,8 @@ def _start_over_if_different(articles: int, tags: int) -> None:
 
 def _forget_measured_articles() -> None:
     """Articles made by earlier runs for the page and tagging figures (not the generated)."""
-    from articles import body_cache
     from articles.models import Article
+    from articles.reading import body_cache
 
     Article.objects.exclude(original_filename__startswith="bench_").delete()
     body_cache.clear()

@@ -13,8 +13,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from articles.similarity import Passage, rank_similar, split_sentences  # noqa: E402
-from articles.suggesting import suggest_quotes  # noqa: E402
+from articles.text.quote_rules import suggest_quotes  # noqa: E402
+from articles.text.similarity import Passage, rank_similar, split_sentences  # noqa: E402
 
 RUNS = 50
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from articles import tagging
-from articles.importing import Importer
+from articles.importing.pipeline import Importer
 from articles.models import ClaimGroup, Tag
 from articles.roles import EDITORS
 from tests.conftest import SAMPLE_FILES, login, make_user, screenshot

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from articles import exporting
-from articles.importing import import_path
+from articles.importing.pipeline import import_path
 from articles.models import Tag
 from articles.roles import EDITORS, REVIEWERS
 from tests.conftest import SAMPLE_FILES, login, make_tag, make_user, screenshot

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from articles.importing import import_path
+from articles.importing.pipeline import import_path
 from articles.models import QuoteSuggestion, Tag, TagEvent
 from articles.roles import EDITORS
 from tests.conftest import SAMPLE_FILES, login, make_user, screenshot

@@ -15,10 +15,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from articles import claiming, passages, tagging
-from articles.filters import TagFilterForm, filter_tags
-from articles.importing import Importer
+from articles import tagging
+from articles.claims import linking, passage_index
+from articles.importing.pipeline import Importer
 from articles.models import ClaimGroup, FeatureCount, Passage, Tag, TagEvent
+from articles.search.tag_filter import TagFilterForm, filter_tags
 from articles.templatetags.claims import evidence_links
 from tests.conftest import SAMPLE_FILES, make_article, make_tag
 
@@ -54,17 +55,17 @@ CASES = [
 
 def test_import_fills_passages_and_counts(samples):
     assert Passage.objects.filter(article=samples["000"]).count() > 10
-    total = FeatureCount.objects.get(hash=passages.TOTAL).df
+    total = FeatureCount.objects.get(hash=passage_index.TOTAL).df
     assert total == Passage.objects.count()
     passage = Passage.objects.filter(article=samples["001"]).first()
     body = samples["001"].body
-    assert passage.features == passages.hashes(body[passage.start : passage.end])
+    assert passage.features == passage_index.hashes(body[passage.start : passage.end])
 
 
 def test_rebuild_gives_the_same_passages(samples):
     before = sorted(Passage.objects.values_list("article_id", "start", "end", "features"))
     counts = dict(FeatureCount.objects.values_list("hash", "df"))
-    passages.rebuild()
+    passage_index.rebuild()
     assert sorted(Passage.objects.values_list("article_id", "start", "end", "features")) == before
     assert dict(FeatureCount.objects.values_list("hash", "df")) == counts
 
@@ -74,7 +75,7 @@ def test_a_claim_finds_its_counterpart_in_another_sample_among_the_top_three(
     samples, editor, source, claim, other, counterpart
 ):
     tag = claim_in(samples[source], claim, editor)
-    found = passages.similar_passages(tag.exact, exclude_article=tag.article_id, limit=3)
+    found = passage_index.similar_passages(tag.exact, exclude_article=tag.article_id, limit=3)
     assert all(item.article_id != tag.article_id for item in found)
     hits = [item for item in found if item.article_id == samples[other].pk]
     assert any(counterpart in item.text for item in hits), [i.text for i in found]
@@ -98,7 +99,7 @@ def test_linking_makes_one_group_seen_from_both_articles_and_in_the_csv(
     assert panel.status_code == 200
     [item] = [
         i
-        for i in passages.similar_passages(tag.exact, exclude_article=tag.article_id, limit=3)
+        for i in passage_index.similar_passages(tag.exact, exclude_article=tag.article_id, limit=3)
         if counterpart in i.text
     ]
     assert f'value="{item.passage_id}"' in panel.content.decode()
@@ -145,11 +146,11 @@ def test_linking_an_already_tagged_passage_reuses_its_claim(samples, editor):
     there = claim_in(samples[other], counterpart, editor)
     item = next(
         i
-        for i in passages.similar_passages(tag.exact, exclude_article=tag.article_id)
+        for i in passage_index.similar_passages(tag.exact, exclude_article=tag.article_id)
         if i.article_id == samples[other].pk and counterpart in i.text
     )
     assert item.claim == there
-    linked = claiming.link_passage(
+    linked = linking.link_passage(
         claim=tag, passage=Passage.objects.get(pk=item.passage_id), user=editor
     )
     assert linked.pk == there.pk
@@ -168,7 +169,7 @@ def test_linking_into_a_passage_of_another_group_merges_the_groups(samples, edit
     tagging.set_claim_group(tag=a, group=first, user=editor)
     tagging.set_claim_group(tag=c, group=second, user=editor)
     passage = Passage.objects.get(article=c.article, start__lte=c.start, end__gte=c.end)
-    claiming.link_passage(claim=a, passage=passage, user=editor)
+    linking.link_passage(claim=a, passage=passage, user=editor)
     assert not ClaimGroup.objects.filter(pk=second.pk).exists()
     assert set(first.claims.values_list("pk", flat=True)) == {a.pk, c.pk}
     b.refresh_from_db()
@@ -483,5 +484,5 @@ def test_the_migration_indexes_articles_imported_before_it():
     executor = MigrationExecutor(connection)
     executor.migrate(after)
     assert Passage.objects.filter(article_id=article.pk).count() > 10
-    assert FeatureCount.objects.get(hash=passages.TOTAL).df == Passage.objects.count()
+    assert FeatureCount.objects.get(hash=passage_index.TOTAL).df == Passage.objects.count()
     assert Tag.objects.get(article_id=article.pk).verification == "unverified"

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from articles.cleaning import clean
+from articles.text.cleaning import clean
 from tests.conftest import sample_text
 
 SADA_TITLE = (

@@ -6,7 +6,7 @@ import codecs
 
 import pytest
 
-from articles.decoding import DecodeError, decode
+from articles.text.decoding import DecodeError, decode
 from tests.conftest import sample_text
 
 TEXT = sample_text(4)

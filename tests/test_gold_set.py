@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from articles.quote_evaluation import evaluate
+from articles.quotes.evaluation import evaluate
 
 DATA = Path(__file__).parent / "data"
 

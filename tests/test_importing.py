@@ -9,7 +9,14 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from articles.importing import DUPLICATE, IMPORTED, REJECTED, UNSURE, Importer, import_bytes
+from articles.importing.pipeline import (
+    DUPLICATE,
+    IMPORTED,
+    REJECTED,
+    UNSURE,
+    Importer,
+    import_bytes,
+)
 from articles.models import Article, ImportBatch, ImportItem, Source
 from tests.conftest import SAMPLE_FILES, sample_text
 

@@ -9,9 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from articles.importing import Importer
+from articles.importing.pipeline import Importer
+from articles.importing.uploads import MAX_ZIP_ENTRIES
 from articles.models import Article, ImportBatch, ImportItem
-from articles.uploads import MAX_ZIP_ENTRIES
 from tests.conftest import SAMPLE_FILES, sample_text
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +118,7 @@ def test_a_zip_with_too_many_entries_is_refused(admin_client_):
 
 
 def test_a_zip_bomb_is_refused_quickly(admin_client_, monkeypatch):
-    monkeypatch.setattr("articles.uploads.MAX_ZIP_TOTAL_BYTES", 3 * 1024 * 1024)
+    monkeypatch.setattr("articles.importing.uploads.MAX_ZIP_TOTAL_BYTES", 3 * 1024 * 1024)
     bomb = _zip({f"z{i}.txt": bytes(2 * 1024 * 1024) for i in range(5)})  # tiny compressed
     assert len(bomb) < 100_000
     admin_client_.post(URL, {"files": [_upload("bomb.zip", bomb)]})

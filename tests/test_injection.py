@@ -32,8 +32,8 @@ from django.urls import get_resolver, reverse
 from articles import tagging
 from articles.exporting import FORMULA_TRIGGERS
 from articles.models import Article, ClaimGroup, ImportItem, Tag, TagSet
+from articles.quotes.speakers import speaker_key
 from articles.roles import ADMINS, EDITORS, REVIEWERS
-from articles.speakers import speaker_key
 from tests.conftest import make_article, make_source, make_user
 from tests.test_permission_matrix import MATRIX, _walk
 
@@ -467,10 +467,10 @@ def test_the_checks_catch_live_payloads():
 APP_DIRS = ("articles", "newsdesk")
 # Modules allowed to build markup themselves, and why each is safe.
 MARKUP_BUILDERS = {
-    "articles/rendering.py": "escapes every piece of body text, then wraps it in <mark>",
+    "articles/reading/highlights.py": "escapes every piece of body text, then wraps it in <mark>",
     "articles/templatetags/claims.py": "escapes the evidence; links only http(s) URLs",
-    "articles/tag_items.py": "the side list: every user field through html.escape",
-    "articles/suggestion_items.py": "the suggestion list: every field through html.escape",
+    "articles/reading/side_list.py": "the side list: every user field through html.escape",
+    "articles/reading/suggestion_list.py": "the suggestion list: every field through html.escape",
     "articles/views/reading.py": "joins entries tag_items.py has already escaped",
 }
 

@@ -33,7 +33,7 @@ def test_healthz_is_503_when_the_database_fails(client, db, monkeypatch):
 
 
 def test_a_lost_database_gives_a_clear_503_page(editor_client, monkeypatch):
-    from articles import body_cache
+    from articles.reading import body_cache
 
     def lost(*args, **kwargs):
         raise OperationalError("terminating connection due to administrator command")

@@ -51,7 +51,7 @@ def test_other_errors_outside_a_view_stay_500(editor_client, monkeypatch):
 def test_a_driver_error_outside_djangos_wrapper_gives_the_503_page(editor_client, monkeypatch):
     """psycopg raises AdminShutdown itself when closing a server-side cursor whose
     connection PostgreSQL cut (`pg_ctl stop -m fast`), without Django's wrapper."""
-    from articles import body_cache
+    from articles.reading import body_cache
 
     def shut_down(*args, **kwargs):
         raise psycopg.errors.AdminShutdown("terminating connection due to administrator command")

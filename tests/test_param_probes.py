@@ -23,8 +23,8 @@ from django.urls import get_resolver, reverse
 
 from articles import tagging
 from articles.models import ClaimGroup, Tag, TagSet
+from articles.quotes.speakers import speaker_key
 from articles.roles import ADMINS, EDITORS, REVIEWERS
-from articles.speakers import speaker_key
 from tests.conftest import make_article, make_source, make_user
 from tests.test_permission_matrix import MATRIX, _walk
 

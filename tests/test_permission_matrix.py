@@ -22,9 +22,9 @@ from articles.models import (
     SuggestionRun,
     TagSet,
 )
-from articles.quote_suggestions import RULES_VERSION
+from articles.quotes.speakers import speaker_key
+from articles.quotes.suggestion_store import RULES_VERSION
 from articles.roles import ADMINS, EDITORS, REVIEWERS
-from articles.speakers import speaker_key
 from tests.conftest import make_article, make_user
 
 ANONYMOUS, NO_ROLE = "anonymous", "no role"

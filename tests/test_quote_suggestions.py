@@ -10,11 +10,12 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from articles import quote_suggestions, tagging
+from articles import tagging
 from articles.models import QuoteSuggestion, SuggestionRun, Tag, TagEvent
-from articles.rendering import render_paragraphs
+from articles.quotes import suggestion_store
+from articles.reading.highlights import render_paragraphs
 from articles.roles import EDITORS
-from articles.suggesting import Suggestion
+from articles.text.quote_rules import Suggestion
 from tests.conftest import make_article, make_tag, make_user, sample_text
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -28,7 +29,7 @@ BODY = (
 @pytest.fixture
 def article(db):
     article = make_article(BODY)
-    quote_suggestions.ensure_suggestions(article)
+    suggestion_store.ensure_suggestions(article)
     return article
 
 
@@ -53,37 +54,37 @@ def test_the_first_reading_stores_the_rules_suggestions_once(article):
         ("واشنطن تراقب الوضع عن كثب في المنطقة", "جون كيربي"),
     ]
     assert all(article.body[s.start : s.end] == s.exact and s.explanation for s in first)
-    assert SuggestionRun.objects.get(article=article).version == quote_suggestions.RULES_VERSION
-    quote_suggestions.ensure_suggestions(article)
-    quote_suggestions.store_suggestions(article, None)  # forced: same rows, same ids
+    assert SuggestionRun.objects.get(article=article).version == suggestion_store.RULES_VERSION
+    suggestion_store.ensure_suggestions(article)
+    suggestion_store.store_suggestions(article, None)  # forced: same rows, same ids
     assert [s.pk for s in _open(article)] == [s.pk for s in first]
 
 
 def test_a_second_reading_costs_no_query(article, django_assert_num_queries):
     loaded = type(article).objects.select_related("suggestion_run").get(pk=article.pk)
     with django_assert_num_queries(0):
-        quote_suggestions.ensure_suggestions(loaded)
+        suggestion_store.ensure_suggestions(loaded)
 
 
 def test_a_dismissed_passage_never_comes_back_even_when_the_rules_change(article, editor):
     first, second = _open(article)
-    quote_suggestions.dismiss(first.pk, editor)
+    suggestion_store.dismiss(first.pk, editor)
     # New rules cut the same passage one word longer, and still make the second one.
     longer = (first.start - len("إن "), first.end)
     found = [Suggestion(*longer, "كيربي", "verb_that", "…"), *_given(article, [second.exact])]
-    quote_suggestions.store_suggestions(article, found)
+    suggestion_store.store_suggestions(article, found)
     assert [s.pk for s in _open(article)] == [second.pk]
     # And the real rules again (as after a deploy that changed them).
     SuggestionRun.objects.filter(article=article).update(version="old")
-    quote_suggestions.ensure_suggestions(article)
+    suggestion_store.ensure_suggestions(article)
     assert [s.exact for s in _open(article)] == [second.exact]
     assert QuoteSuggestion.objects.get(pk=first.pk).state == "dismissed"
 
 
 def test_rules_that_no_longer_suggest_drop_open_rows_but_keep_decided_ones(article, editor):
     first, second = _open(article)
-    quote_suggestions.accept(first.pk, editor)
-    quote_suggestions.store_suggestions(article, [])
+    suggestion_store.accept(first.pk, editor)
+    suggestion_store.store_suggestions(article, [])
     assert _open(article) == []
     assert QuoteSuggestion.objects.get(pk=first.pk).state == "accepted"
 
@@ -94,7 +95,7 @@ def test_a_quote_tag_hides_the_suggestions_it_covers(article, editor):
     tagging.create_tag(
         article=article, user=editor, kind="quote", start=first.start + 8, end=first.end
     )
-    shown, _tally = quote_suggestions.for_page(article, quote_suggestions.quote_spans(article))
+    shown, _tally = suggestion_store.for_page(article, suggestion_store.quote_spans(article))
     assert [s.pk for s in shown] == [second.pk]
 
 
@@ -103,15 +104,15 @@ def test_a_quote_tag_hides_the_suggestions_it_covers(article, editor):
 
 def test_accept_makes_a_quote_tag_by_the_editor_with_its_speaker_and_history(article, editor):
     first = _open(article)[0]
-    suggestion, tag, created = quote_suggestions.accept(first.pk, editor)
+    suggestion, tag, created = suggestion_store.accept(first.pk, editor)
     assert created
     assert (tag.kind, tag.exact, tag.speaker) == ("quote", first.exact, "جون كيربي")
     assert tag.created_by == editor and tag.review_state == "pending"
     assert TagEvent.objects.get(tag_id=tag.pk).action == "created"
     suggestion.refresh_from_db()
     assert (suggestion.state, suggestion.tag, suggestion.decided_by) == ("accepted", tag, editor)
-    with pytest.raises(quote_suggestions.AlreadyDecided):
-        quote_suggestions.accept(first.pk, editor)
+    with pytest.raises(suggestion_store.AlreadyDecided):
+        suggestion_store.accept(first.pk, editor)
     assert Tag.objects.count() == 1
 
 
@@ -205,8 +206,8 @@ def test_speaker_and_explanation_are_escaped_on_the_reading_page(editor_client, 
     article = make_article("عنوان\nقال أحدهم إن هذا نص طويل بما يكفي ليقترح.")
     evil = "<script>alert(1)</script>"
     found = [Suggestion(10, 30, evil, "verb_that", 'شرح "<b>"')]
-    quote_suggestions.store_suggestions(article, found)
-    SuggestionRun.objects.filter(article=article).update(version=quote_suggestions.RULES_VERSION)
+    suggestion_store.store_suggestions(article, found)
+    SuggestionRun.objects.filter(article=article).update(version=suggestion_store.RULES_VERSION)
     html = editor_client.get(reverse("read_article", args=[article.pk])).content.decode()
     assert evil not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<b>" not in html
@@ -215,7 +216,7 @@ def test_speaker_and_explanation_are_escaped_on_the_reading_page(editor_client, 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_accepts_make_one_tag():
     article = make_article(sample_text(0), title="تزامن")
-    quote_suggestions.ensure_suggestions(article)
+    suggestion_store.ensure_suggestions(article)
     target = article.suggestions.order_by("start").first()
     users = [make_user(f"accepter{i}", EDITORS) for i in range(4)]
     barrier = threading.Barrier(len(users))

@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 from types import SimpleNamespace
 
-from articles.rendering import kind_combo, paragraph_spans, render_paragraphs
+from articles.reading.highlights import kind_combo, paragraph_spans, render_paragraphs
 
 
 def _tag(tag_id: int, start: int, end: int, kind: str = "claim"):

@@ -7,10 +7,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from articles.importing import import_path
-from articles.listing import filter_articles
+from articles.importing.pipeline import import_path
 from articles.models import Article
-from articles.searching import excerpt, highlight, parse_query
+from articles.search.article_filter import filter_articles
+from articles.search.query import excerpt, highlight, parse_query
 from tests.conftest import SAMPLE_FILES, make_article, make_source, make_tag, make_user
 
 
@@ -75,7 +75,7 @@ def test_pages_run_across_title_matches_and_the_rest(editor_client):
 
 
 def test_huge_result_counts_are_capped(editor_client, monkeypatch):
-    monkeypatch.setattr("articles.searching.TitleFirst.cap", 3)
+    monkeypatch.setattr("articles.search.query.TitleFirst.cap", 3)
     for i in range(5):
         make_article(f"نص {i} عن بوتين", title=f"خبر {i}")
     response = editor_client.get(reverse("article_list"), {"q": "بوتين"})

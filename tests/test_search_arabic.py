@@ -7,8 +7,8 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles.arabic import fold_full, fold_light, folded_with_offsets, word_key
 from articles.models import Article, Tag
+from articles.text.arabic import fold_full, fold_light, folded_with_offsets, word_key
 from tests.conftest import make_article, make_tag, sample_text
 
 # Arabic letters, marks, tatweel, both digit sets, Latin, spaces and the invisibles.

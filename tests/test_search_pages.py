@@ -112,7 +112,7 @@ def test_every_role_sees_the_pages(request, role_client):
 
 
 def test_tag_counts_are_capped(editor_client, tagged, monkeypatch):
-    monkeypatch.setattr("articles.searching.CappedPaginator.cap", 2)
+    monkeypatch.setattr("articles.search.query.CappedPaginator.cap", 2)
     response = editor_client.get(reverse("tag_list"))
     assert "أكثر من 2 وسم" in response.content.decode()
     assert len(response.context["page"].object_list) == 3

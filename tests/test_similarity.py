@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from articles.similarity import Passage, rank_similar, split_sentences, tokens
+from articles.text.similarity import Passage, rank_similar, split_sentences, tokens
 
 SAMPLES = {
     p.name[:3]: p.read_text(encoding="utf-8")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from articles import speakers
 from articles.models import SpeakerAlias
+from articles.quotes import speakers
 from tests.conftest import make_article, make_source, make_tag
 
 BODY = "عنوان\nنص طويل بما يكفي لعدة وسوم اقتباس منسوبة إلى متحدثين مختلفين في هذا المقال."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from articles.suggesting import fold_speaker, speakers_match, suggest_quotes
+from articles.text.quote_rules import fold_speaker, speakers_match, suggest_quotes
 
 
 def passages(body):

@@ -1,4 +1,4 @@
-"""The quote-suggestion list rendered in Python (articles/suggestion_items.py)."""
+"""The quote-suggestion list rendered in Python (articles/reading/suggestion_list.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 from django.urls import reverse
 
-from articles.suggestion_items import render_suggestion_items
+from articles.reading.suggestion_list import render_suggestion_items
 
 HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(1)>'
 

@@ -1,5 +1,5 @@
-"""The side list's entries (articles/tag_items.py) and the cached article body
-(articles/body_cache.py): same markup for every path, everything escaped, never stale."""
+"""The side list's entries (articles/reading/side_list.py) and the cached article body
+(articles/reading/body_cache.py): same markup for every path, everything escaped, never stale."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape as django_escape
 
-from articles import body_cache
-from articles.rendering import render_paragraphs
-from articles.tag_items import ItemContext, render_tag_item
+from articles.reading import body_cache
+from articles.reading.highlights import render_paragraphs
+from articles.reading.side_list import ItemContext, render_tag_item
 from tests.conftest import make_article, make_tag, sample_text
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -15,8 +15,8 @@ def claims_start_unverified(apps, schema_editor):
 def backfill_passages(apps, schema_editor):
     """Passages for the articles imported before this migration (the importer fills them
     from now on). `manage.py index_passages` does the same by hand."""
-    from articles.passages import TOTAL, hashes
-    from articles.similarity import split_sentences
+    from articles.claims.passage_index import TOTAL, hashes
+    from articles.text.similarity import split_sentences
 
     Article = apps.get_model("articles", "Article")
     Passage = apps.get_model("articles", "Passage")

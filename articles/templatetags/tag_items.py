@@ -1,11 +1,11 @@
-"""`{% tag_item tag %}`: one side-list entry from articles/tag_items.py, for the partials
+"""`{% tag_item tag %}`: one side-list entry from articles/reading/side_list.py, for the partials
 that send a single entry (an htmx write, cancelling an edit); `{% suggestion_items %}`:
-the quote-suggestion list from articles/suggestion_items.py."""
+the quote-suggestion list from articles/reading/suggestion_list.py."""
 
 from django import template
 
-from articles.suggestion_items import render_suggestion_items
-from articles.tag_items import ItemContext, render_tag_item
+from articles.reading.side_list import ItemContext, render_tag_item
+from articles.reading.suggestion_list import render_suggestion_items
 
 register = template.Library()
 

@@ -19,12 +19,13 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from articles import claiming, passages, tagging
+from articles import tagging
+from articles.claims import linking, passage_index
 from articles.forms import ClaimStatusForm, GroupLabelForm, LinkPassageForm
 from articles.models import CLAIM, ClaimGroup, Passage, Tag
 from articles.views.tagging import write_with_its_answer
 
-PANEL = "articles/_claim_panel.html"
+PANEL = "articles/claims/_claim_panel.html"
 SIMILAR_SHOWN = 8
 GROUPS_PER_PAGE = 100
 
@@ -47,7 +48,7 @@ def _panel(
     """The panel of one claim: its status, its group, and passages like it elsewhere."""
     can_link = request.user.has_perms(["articles.add_tag", "articles.change_tag"])
     can_edit = request.user.has_perm("articles.change_tag")
-    similar = passages.similar_passages(
+    similar = passage_index.similar_passages(
         claim.exact, exclude_article=claim.article_id, limit=SIMILAR_SHOWN
     )
     group = claim.claim_group
@@ -56,12 +57,12 @@ def _panel(
     context = {
         "claim": claim,
         "group": group,
-        "members": claiming.members(group) if group else [],
+        "members": linking.members(group) if group else [],
         "similar": similar,
         "can_link": can_link,
         "can_edit": can_edit,
         "status_form": status_form or (ClaimStatusForm(tag=claim) if can_edit else None),
-        "default_label": claiming.default_label(claim.exact),
+        "default_label": linking.default_label(claim.exact),
         "notice": notice,
         "link_error": link_error,
     }
@@ -101,7 +102,7 @@ def link_claim(request: HttpRequest, tag_id: int) -> HttpResponse:
     if passage is None:
         return _link_failed(request, claim, _("المقطع المطلوب غير موجود."))
     try:
-        other = claiming.link_passage(
+        other = linking.link_passage(
             claim=claim, passage=passage, user=request.user, label=form.cleaned_data["label"]
         )
     except ValidationError as error:
@@ -127,7 +128,7 @@ def _link_failed(request: HttpRequest, claim: Tag, message: str) -> HttpResponse
 @write_with_its_answer
 def unlink_claim(request: HttpRequest, tag_id: int) -> HttpResponse:
     claim = _get_claim(tag_id)
-    claiming.unlink(claim=claim, user=request.user)
+    linking.unlink(claim=claim, user=request.user)
     claim = _get_claim(tag_id)
     message = _("أُخرج الادعاء من مجموعته.")
     if not request.htmx:
@@ -177,11 +178,11 @@ def claim_group(request: HttpRequest, group_id: int) -> HttpResponse:
     group = get_object_or_404(ClaimGroup.objects.select_related("created_by"), pk=group_id)
     context = {
         "group": group,
-        "members": claiming.members(group),
+        "members": linking.members(group),
         "label_form": GroupLabelForm(initial={"label": group.label}),
         "can_edit": request.user.has_perm("articles.change_tag"),
     }
-    return render(request, "articles/claim_group.html", context)
+    return render(request, "articles/claims/claim_group.html", context)
 
 
 @require_POST
@@ -193,7 +194,7 @@ def rename_claim_group(request: HttpRequest, group_id: int) -> HttpResponse:
     status = 200
     if form.is_valid():
         try:
-            claiming.rename_group(group=group, label=form.cleaned_data["label"])
+            linking.rename_group(group=group, label=form.cleaned_data["label"])
         except ValidationError as error:
             form.add_error("label", error)
     if form.errors:
@@ -203,9 +204,9 @@ def rename_claim_group(request: HttpRequest, group_id: int) -> HttpResponse:
         return redirect(group)
     context = {"group": group, "label_form": form, "can_edit": True, "saved": status == 200}
     if not request.htmx:
-        context["members"] = claiming.members(group)
-        return render(request, "articles/claim_group.html", context, status=status)
-    return render(request, "articles/claim_group.html#group-label", context, status=status)
+        context["members"] = linking.members(group)
+        return render(request, "articles/claims/claim_group.html", context, status=status)
+    return render(request, "articles/claims/claim_group.html#group-label", context, status=status)
 
 
 @require_GET
@@ -217,4 +218,4 @@ def claim_groups(request: HttpRequest) -> HttpResponse:
         first_on=Min("claims__article__published_on"),
         last_on=Max("claims__article__published_on"),
     ).order_by("-created_at", "-id")[:GROUPS_PER_PAGE]
-    return render(request, "articles/claim_groups.html", {"groups": groups})
+    return render(request, "articles/claims/claim_groups.html", {"groups": groups})

@@ -25,14 +25,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from articles import exporting
-from articles.filters import (
+from articles.models import Tag, TagSet
+from articles.search.tag_filter import (
     TagFilterForm,
     as_querydict,
     filter_tags,
     stored_filter_q,
     stored_filters,
 )
-from articles.models import Tag, TagSet
 
 PREVIEW_ROWS = 10
 FORMATS = {
@@ -126,9 +126,9 @@ def export_page(request: HttpRequest) -> HttpResponse:
     else:
         status = 400
     if request.htmx and request.htmx.target == "preview":
-        return render(request, "exports/export_page.html#preview", context, status=status)
+        return render(request, "articles/exports/export_page.html#preview", context, status=status)
     context["tagsets"] = _sets_with_sizes()
-    return render(request, "exports/export_page.html", context, status=status)
+    return render(request, "articles/exports/export_page.html", context, status=status)
 
 
 def _download(request: HttpRequest, tags, *, name: str, label: str) -> HttpResponse:

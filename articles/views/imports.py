@@ -11,11 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from articles.cleaning import INVISIBLE
-from articles.decoding import ENCODING_CHOICES
-from articles.importing import preview, process_pending, retry_with_encoding
+from articles.importing.pipeline import preview, process_pending, retry_with_encoding
+from articles.importing.uploads import read_upload
 from articles.models import Article, ImportBatch, ImportItem
-from articles.uploads import read_upload
+from articles.text.cleaning import INVISIBLE
+from articles.text.decoding import ENCODING_CHOICES
 
 PERMISSION = "articles.import_articles"
 INLINE_FILES = 20  # batches up to this size are imported in the upload request
@@ -103,7 +103,7 @@ def import_files(request: HttpRequest) -> HttpResponse:
         n_rejected=Count("items", filter=Q(items__status=ImportItem.Status.REJECTED)),
     )
     page = Paginator(batches, BATCHES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "articles/import_files.html", {"form": form, "page": page})
+    return render(request, "articles/importing/import_files.html", {"form": form, "page": page})
 
 
 def _batch_context(batch: ImportBatch) -> dict:
@@ -129,7 +129,7 @@ def _batch_context(batch: ImportBatch) -> dict:
 @permission_required(PERMISSION, raise_exception=True)
 def import_batch(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch = _get_batch_for_user(request, batch_id)
-    return render(request, "articles/import_batch.html", _batch_context(batch))
+    return render(request, "articles/importing/import_batch.html", _batch_context(batch))
 
 
 @require_POST
@@ -140,7 +140,7 @@ def process_batch(request: HttpRequest, batch_id: int) -> HttpResponse:
     process_pending(batch, limit=FILES_PER_POLL, user=request.user)
     if not request.htmx:
         return redirect(batch)
-    return render(request, "articles/import_batch.html#results", _batch_context(batch))
+    return render(request, "articles/importing/import_batch.html#results", _batch_context(batch))
 
 
 @require_http_methods(["GET", "POST"])
@@ -156,8 +156,8 @@ def pick_encoding(request: HttpRequest, item_id: int) -> HttpResponse:
         return redirect(item.batch)
     context = {"item": item, "form": form, "preview": preview(item, encoding)}
     if request.htmx:
-        return render(request, "articles/pick_encoding.html#preview", context)
-    return render(request, "articles/pick_encoding.html", context)
+        return render(request, "articles/importing/pick_encoding.html#preview", context)
+    return render(request, "articles/importing/pick_encoding.html", context)
 
 
 @require_GET
@@ -183,7 +183,9 @@ def raw_article(request: HttpRequest, article_id: int) -> HttpResponse:
         }
         for number, text in enumerate(article.raw_text.split("\n"), start=1)
     ]
-    return render(request, "articles/raw_article.html", {"article": article, "lines": lines})
+    return render(
+        request, "articles/importing/raw_article.html", {"article": article, "lines": lines}
+    )
 
 
 def _visible(text: str) -> str:

@@ -13,4 +13,4 @@ from articles.overview import figures
 @require_GET
 @permission_required("articles.view_tag", raise_exception=True)
 def overview(request: HttpRequest) -> HttpResponse:
-    return render(request, "articles/overview.html", figures())
+    return render(request, "articles/overview/overview.html", figures())

@@ -13,18 +13,19 @@ from django.utils.safestring import SafeString
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from articles import body_cache, quote_suggestions
 from articles.kinds import KINDS
-from articles.listing import (
+from articles.models import QUOTE, Article
+from articles.quotes import suggestion_store
+from articles.reading import body_cache
+from articles.reading.highlights import kind_combo
+from articles.reading.side_list import ItemContext, render_tag_item
+from articles.search.article_filter import (
     ArticleFilterForm,
     attach_excerpts,
     attach_tag_counts,
     filter_articles,
 )
-from articles.models import QUOTE, Article
-from articles.rendering import kind_combo
-from articles.searching import parse_query
-from articles.tag_items import ItemContext, render_tag_item
+from articles.search.query import parse_query
 
 ARTICLES_PER_PAGE = 25
 # Columns the side list and the highlights never show: the search vectors (large), the
@@ -61,7 +62,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
     attach_tag_counts(page.object_list)
     attach_excerpts(page.object_list, query)
     context = {"page": page, "form": form, "kinds": KINDS, "query": query}
-    template = "articles/article_list.html"
+    template = "articles/reading/article_list.html"
     return render(request, template + "#results" if request.htmx else template, context)
 
 
@@ -69,8 +70,8 @@ def article_list(request: HttpRequest) -> HttpResponse:
 @permission_required("articles.view_article", raise_exception=True)
 def read_article(request: HttpRequest, article_id: int) -> HttpResponse:
     article = _get_article_for_user(request, article_id)
-    quote_suggestions.ensure_suggestions(article)  # the first reading suggests (issue 9)
-    return render(request, "articles/read_article.html", reading_context(request, article))
+    suggestion_store.ensure_suggestions(article)  # the first reading suggests (issue 9)
+    return render(request, "articles/reading/read_article.html", reading_context(request, article))
 
 
 def reading_context(request: HttpRequest, article: Article, **extra) -> dict:
@@ -94,7 +95,7 @@ def reading_context(request: HttpRequest, article: Article, **extra) -> dict:
     for event in article.tag_events.filter(action="deleted").select_related("user")[:20]:
         if event.tag_id not in present:
             deleted.setdefault(event.tag_id, event)
-    suggestions, suggestion_tally = quote_suggestions.for_page(
+    suggestions, suggestion_tally = suggestion_store.for_page(
         article, [(tag.start, tag.end) for tag in tags if tag.kind == QUOTE]
     )
     can_edit = request.user.has_perm("articles.change_tag")
@@ -145,7 +146,7 @@ def kinds_css(request: HttpRequest) -> HttpResponse:
         rules.append((cls, _background(combo, 1.0), _background(combo, 0.82)))
     return render(
         request,
-        "articles/kinds.css",
+        "articles/reading/kinds.css",
         {"rules": rules, "kinds": KINDS},
         content_type="text/css; charset=utf-8",
     )

@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from articles import reviewing
-from articles.filters import TagFilterForm, filter_tags
 from articles.kinds import KINDS
 from articles.models import ReviewState, Tag
+from articles.search.tag_filter import TagFilterForm, filter_tags
 
 TAGS_PER_PAGE = 50
 
@@ -60,7 +60,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         "kinds": KINDS,
         "querystring": querystring.urlencode(),
     }
-    template = "review/review_queue.html"
+    template = "articles/review/review_queue.html"
     if request.htmx and request.htmx.target == "queue":
         template += "#queue"
     return render(request, template, context, status=status)
@@ -94,4 +94,4 @@ def review_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
         "stale": stale,
         "decided": status == 200,
     }
-    return render(request, "review/review_queue.html#row", context, status=status)
+    return render(request, "articles/review/review_queue.html#row", context, status=status)

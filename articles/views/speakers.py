@@ -3,7 +3,7 @@ quotes, and merging two spellings of one person.
 
 Every reader may look; merging and unmerging change how the newsroom's tags are grouped,
 an editorial call like tagging itself, so they take the permission to change tags
-(Editors and Admins). Merges are reversible rows in SpeakerAlias (articles/speakers.py).
+(Editors and Admins). Merges are reversible rows in SpeakerAlias (articles/quotes/speakers.py).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from articles import quote_suggestions, speakers
+from articles.quotes import speakers, suggestion_store
 from articles.views.tagging import write_with_its_answer
 
 QUOTES_PER_PAGE = 50
@@ -29,9 +29,9 @@ QUOTES_PER_PAGE = 50
 def speaker_list(request: HttpRequest) -> HttpResponse:
     context = {
         "speakers": list(speakers.speaker_groups().values()),
-        "tally": quote_suggestions.tally(),
+        "tally": suggestion_store.tally(),
     }
-    return render(request, "speakers/speaker_list.html", context)
+    return render(request, "articles/quotes/speaker_list.html", context)
 
 
 @require_GET
@@ -52,7 +52,7 @@ def speaker_detail(request: HttpRequest, key: str) -> HttpResponse:
         "others": [other for other in groups.values() if other.key != key],
         "can_merge": request.user.has_perm("articles.change_tag"),
     }
-    return render(request, "speakers/speaker_detail.html", context)
+    return render(request, "articles/quotes/speaker_detail.html", context)
 
 
 class MergeForm(forms.Form):

@@ -13,12 +13,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from articles import quote_suggestions
 from articles.models import QuoteSuggestion
+from articles.quotes import suggestion_store
 from articles.views.tagging import _error, _respond, _respond_write, write_with_its_answer
 
 
-def _already(request: HttpRequest, stale: quote_suggestions.AlreadyDecided) -> HttpResponse:
+def _already(request: HttpRequest, stale: suggestion_store.AlreadyDecided) -> HttpResponse:
     suggestion = stale.suggestion
     who = suggestion.decided_by.get_username() if suggestion.decided_by else "?"
     if suggestion.state == QuoteSuggestion.State.ACCEPTED:
@@ -36,10 +36,10 @@ def _already(request: HttpRequest, stale: quote_suggestions.AlreadyDecided) -> H
 @write_with_its_answer
 def accept_suggestion(request: HttpRequest, suggestion_id: int) -> HttpResponse:
     try:
-        suggestion, tag, created = quote_suggestions.accept(suggestion_id, request.user)
+        suggestion, tag, created = suggestion_store.accept(suggestion_id, request.user)
     except QuoteSuggestion.DoesNotExist:
         raise Http404 from None
-    except quote_suggestions.AlreadyDecided as stale:
+    except suggestion_store.AlreadyDecided as stale:
         return _already(request, stale)
     notice = {"message": _("قُبل الاقتراح وأصبح وسم اقتباس."), "level": "ok", "focus": tag.pk}
     return _respond_write(
@@ -57,10 +57,10 @@ def accept_suggestion(request: HttpRequest, suggestion_id: int) -> HttpResponse:
 @write_with_its_answer
 def dismiss_suggestion(request: HttpRequest, suggestion_id: int) -> HttpResponse:
     try:
-        suggestion = quote_suggestions.dismiss(suggestion_id, request.user)
+        suggestion = suggestion_store.dismiss(suggestion_id, request.user)
     except QuoteSuggestion.DoesNotExist:
         raise Http404 from None
-    except quote_suggestions.AlreadyDecided as stale:
+    except suggestion_store.AlreadyDecided as stale:
         return _already(request, stale)
     notice = {"message": _("استُبعد الاقتراح؛ لن يُقترح ثانية."), "level": "ok"}
     return _respond_write(

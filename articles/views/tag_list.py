@@ -12,11 +12,11 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from articles.arabic import fold_full
-from articles.filters import CHECK_WORTHY_FILTER, tag_filter_q
 from articles.kinds import KIND_CHOICES
 from articles.models import Source, Tag, Verification
-from articles.searching import CappedPaginator, highlight, parse_query, search_tags
+from articles.search.query import CappedPaginator, highlight, parse_query, search_tags
+from articles.search.tag_filter import CHECK_WORTHY_FILTER, tag_filter_q
+from articles.text.arabic import fold_full
 
 TAGS_PER_PAGE = 50
 
@@ -107,5 +107,5 @@ def tag_list(request: HttpRequest) -> HttpResponse:
         tag.speaker_pieces = highlight(tag.speaker, query)
         tag.note_pieces = highlight(tag.note, query)
     context = {"page": page, "form": form, "query": query}
-    template = "articles/tag_list.html"
+    template = "articles/search/tag_list.html"
     return render(request, template + "#results" if request.htmx else template, context)

@@ -19,14 +19,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from articles import quote_suggestions, tagging
+from articles import tagging
 from articles.forms import TagCreateForm, TagEditForm, TagVersionForm
 from articles.kinds import KINDS, KINDS_BY_SLUG
 from articles.models import QUOTE, Article, Tag, TagEvent
-from articles.rendering import paragraph_spans, render_paragraphs
+from articles.quotes import suggestion_store
+from articles.reading.highlights import paragraph_spans, render_paragraphs
 from articles.views.reading import _get_article_for_user, reading_context
 
-PAGE = "articles/read_article.html"
+PAGE = "articles/reading/read_article.html"
 # A write and the answer built after it are one transaction: if the database goes away
 # between them, the write is rolled back, so the 503 page's "nothing was saved" is true and
 # the editor's retry cannot duplicate the tag (found by bench/faults.py).
@@ -92,8 +93,8 @@ def _respond_write(
     tags = article.tags.all()
     # Quote suggestions (issue 9): a new quote tag hides those it covers, a deleted one
     # shows them again; their list goes out of band with the rest.
-    suggestions, suggestion_tally = quote_suggestions.for_page(
-        article, quote_suggestions.quote_spans(article)
+    suggestions, suggestion_tally = suggestion_store.for_page(
+        article, suggestion_store.quote_spans(article)
     )
     if touched:
         low, high = touched[0][0], touched[-1][1]
@@ -327,7 +328,7 @@ def tag_history(request: HttpRequest, tag_id: int) -> HttpResponse:
         "can_restore": not exists and request.user.has_perm("articles.add_tag"),
         "exists": exists,
     }
-    template = "articles/tag_history.html"
+    template = "articles/tagging/tag_history.html"
     return render(request, f"{template}#history" if request.htmx else template, context)
 
 

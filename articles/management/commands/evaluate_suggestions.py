@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from articles.quote_evaluation import evaluate
+from articles.quotes.evaluation import evaluate
 
 DATA = Path(settings.BASE_DIR) / "tests" / "data"
 

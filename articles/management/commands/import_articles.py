@@ -19,7 +19,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from articles.importing import DUPLICATE, IMPORTED, REJECTED, Importer, record, text_files
+from articles.importing.pipeline import DUPLICATE, IMPORTED, REJECTED, Importer, record, text_files
 from articles.models import ImportBatch, ImportItem
 
 CHUNK = 200  # files per transaction

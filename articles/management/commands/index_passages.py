@@ -11,7 +11,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from articles import passages
+from articles.claims import passage_index
 
 
 class Command(BaseCommand):
@@ -19,6 +19,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.perf_counter()
-        total = passages.rebuild()
+        total = passage_index.rebuild()
         elapsed = time.perf_counter() - started
         self.stdout.write(f"{total} passages indexed in {elapsed:.1f} s.")

@@ -1,6 +1,6 @@
 """Quote suggestions stored per article, and an editor's accept or dismiss of each one.
 
-The rules (articles/suggesting.py) run lazily, the first time an article's reading page is
+The rules (articles/quote_rules.py) run lazily, the first time an article's reading page is
 opened, and again only when the rules change (their source hash is the version). Storing is
 an idempotent upsert that never touches a decided row, and a new suggestion that overlaps a
 decided one (by the gold-set criterion: half of each) is dropped, so a dismissed passage
@@ -21,15 +21,16 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from articles import suggesting, tagging
+from articles import tagging
 from articles.models import QUOTE, Article, QuoteSuggestion, SuggestionRun, Tag
+from articles.text import quote_rules
 
 OPEN = QuoteSuggestion.State.OPEN
 ACCEPTED = QuoteSuggestion.State.ACCEPTED
 DISMISSED = QuoteSuggestion.State.DISMISSED
 
 # Any edit to the rules changes this, and the next reading of each article re-suggests.
-RULES_VERSION = hashlib.sha256(Path(suggesting.__file__).read_bytes()).hexdigest()[:16]
+RULES_VERSION = hashlib.sha256(Path(quote_rules.__file__).read_bytes()).hexdigest()[:16]
 
 
 class AlreadyDecided(Exception):
@@ -68,7 +69,7 @@ def store_suggestions(article: Article, found: list | None = None) -> None:
         if found is None:
             if SuggestionRun.objects.filter(article=article, version=version).exists():
                 return
-            found = suggesting.suggest_quotes(article.body)
+            found = quote_rules.suggest_quotes(article.body)
         existing = {(row.start, row.end): row for row in article.suggestions.all()}
         decided = [row for row in existing.values() if row.state != OPEN]
         kept, new = set(), []

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from articles.arabic import fold_full
+from articles.text.arabic import fold_full
 
 __all__ = ["Suggestion", "suggest_quotes", "fold_arabic", "fold_speaker", "speakers_match"]
 
@@ -31,7 +31,7 @@ class Suggestion:
 
 
 def fold_arabic(text: str) -> str:
-    """NFKC (presentation forms from PDF copies), then the search fold of articles/arabic.py,
+    """NFKC (presentation forms from PDF copies), then the search fold of articles/text/arabic.py,
     so suggestions, claim similarity and search agree on what counts as the same word."""
     return fold_full(unicodedata.normalize("NFKC", text))
 

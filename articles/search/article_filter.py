@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.kinds import KIND_CHOICES, KIND_SLUGS
 from articles.models import Article, Source, Tag
-from articles.searching import ParsedQuery, excerpt, highlight, parse_query, search_articles
+from articles.search.query import ParsedQuery, excerpt, highlight, parse_query, search_articles
 
 # The big generated search vectors are for the WHERE clause only, never for display.
 SEARCH_COLUMNS = ("search_stem", "search_exact", "search_title")

@@ -18,9 +18,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from articles import cleaning, near_duplicates, passages
-from articles.decoding import DecodeError, decode
+from articles.claims import passage_index
 from articles.models import Article, ImportBatch, ImportItem, Source, body_sha256
+from articles.text import cleaning, near_duplicates
+from articles.text.decoding import DecodeError, decode
 
 IMPORTED = "imported"
 DUPLICATE = "duplicate"
@@ -244,14 +245,14 @@ class Importer:
         try:
             with transaction.atomic():
                 Article.objects.bulk_create(new)
-                passages.index_articles(new)  # for "similar passages" (issue 9)
+                passage_index.index_articles(new)  # for "similar passages" (issue 9)
         except IntegrityError:
             # Someone imported one of these meanwhile: fall back to one file at a time.
             for article in new:
                 try:
                     with transaction.atomic():
                         article.save()
-                        passages.index_articles([article])
+                        passage_index.index_articles([article])
                 except IntegrityError:
                     found = Article.objects.get(body_sha256=article.body_sha256)
                     for i, result in enumerate(results):

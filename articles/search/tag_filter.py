@@ -15,7 +15,6 @@ from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from articles import searching
 from articles.kinds import KIND_CHOICES
 from articles.models import (
     Article,
@@ -27,6 +26,7 @@ from articles.models import (
     Verification,
 )
 from articles.roles import ADMINS, EDITORS
+from articles.search import query
 
 FILTER_FIELDS = (
     "kind",
@@ -193,8 +193,8 @@ def stored_filter_q(stored: dict[str, list[str]]) -> Q:
 
 def passage_contains(text: str) -> Q:
     """The text search on the tagged passage, its note and speaker: Arabic folding, stems
-    and "quoted phrases", as everywhere else (articles/searching.py)."""
-    return searching.matches(searching.parse_query(text))
+    and "quoted phrases", as everywhere else (articles/search/query.py)."""
+    return query.matches(query.parse_query(text))
 
 
 def tag_filter_q(data: dict) -> Q:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from django.utils.translation import get_language
 
-from articles.rendering import Paragraph, render_paragraphs
+from articles.reading.highlights import Paragraph, render_paragraphs
 
 MAX_ENTRIES = 64  # a few hundred KB each at 500 tags: bounded to a few tens of MB
 

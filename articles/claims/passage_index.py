@@ -1,14 +1,14 @@
 """Similar passages in other articles, fast on many articles (issue 9, part 3).
 
 Every sentence of every article is a `Passage` row holding the 32-bit hashes of its
-similarity features (`articles.similarity.features`: folded tokens + bigrams). To find the
+similarity features (`articles.text.similarity.features`: folded tokens + bigrams). To find the
 passages like a claim:
 
 1. hash the claim's features and look up their document frequency (`FeatureCount`);
 2. probe the GIN index with the claim's *rarest* features only (`features && probe`): the
    common ones (روسيا، بوتين…) would make the posting lists long and carry no signal;
 3. order those candidates in SQL by the IDF weight of the features they share, keep 200;
-4. re-rank the 200 in Python with the IDF-weighted cosine of `articles/similarity.py`.
+4. re-rank the 200 in Python with the IDF-weighted cosine of `articles/text/similarity.py`.
 
 The body never changes after import (`Article.save` refuses), so passages are written once,
 by the importer (`index_articles`) or by `manage.py index_passages` for older articles.
@@ -26,7 +26,7 @@ from datetime import date
 from django.db import connection, transaction
 
 from articles.models import CLAIM, Article, FeatureCount, Passage, Tag
-from articles.similarity import features, split_sentences
+from articles.text.similarity import features, split_sentences
 
 CANDIDATES = 200  # rows re-ranked in Python
 PROBE_FEATURES = 12  # at most this many rare features go into the `&&` probe

@@ -1,6 +1,6 @@
 """The entries of the reading page's quote-suggestion list, rendered in Python in one pass.
 
-Like the tag list (articles/tag_items.py): a template loop with two forms, four URLs and
+Like the tag list (articles/reading/side_list.py): a template loop with two forms, four URLs and
 four translations per entry cost about 1 ms each, most of the page at 0 tags for an
 article with 35 suggestions. Every user-derived field goes through `html.escape`.
 """
@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
-from articles.tag_items import url_shape
+from articles.reading.side_list import url_shape
 
 PASSAGE_CHARS = 110  # the passage is cut here, like truncatechars:110 did
 

@@ -1,6 +1,6 @@
 """Speakers of quote tags, grouped across articles, and editors' merges of two spellings.
 
-A speaker's key is `fold_speaker(Tag.speaker)` (articles/suggesting.py): the Arabic fold of
+A speaker's key is `fold_speaker(Tag.speaker)` (articles/text/quote_rules.py): the Arabic fold of
 search plus titles dropped and the letters foreign names vary in unified, so
 «الرئيس فلاديمير بوتين» and «فلاديمير بوتين», «كيم جونغ أون» and «كيم جونج أون» are one key.
 What the fold cannot know (ليف إريك إيسلي / ليف إيريك إيسلي, بلينكن / بلينكين) an editor
@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 
 from articles.models import QUOTE, SpeakerAlias, Tag
-from articles.suggesting import TITLES, fold_arabic, fold_speaker
+from articles.text.quote_rules import TITLES, fold_arabic, fold_speaker
 
 MERGE_LOCK = 0x5E9A  # advisory lock id serialising merges
 SIMILAR = 0.8  # SequenceMatcher ratio above which two keys are proposed for merging

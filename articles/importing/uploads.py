@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from articles.importing import display_name, too_big_reason
+from articles.importing.pipeline import display_name, too_big_reason
 
 MAX_ZIP_ENTRIES = 500
 MAX_ZIP_TOTAL_BYTES = 50 * 1024 * 1024

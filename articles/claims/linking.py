@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from articles import passages, tagging
+from articles import tagging
+from articles.claims import passage_index
 from articles.models import CLAIM, ClaimGroup, Passage, Tag
 
 LABEL_CHARS = ClaimGroup._meta.get_field("label").max_length
@@ -47,7 +48,7 @@ def link_passage(*, claim: Tag, passage: Passage, user, label: str = "") -> Tag:
         Passage.objects.select_for_update().filter(pk=passage.pk).exists()
         article = passage.article
         others = list(article.tags.filter(kind=CLAIM).select_for_update())
-        other = passages.claim_over(others, passage.start, passage.end)
+        other = passage_index.claim_over(others, passage.start, passage.end)
         group = claim.claim_group
         if group is None and other is not None and other.claim_group_id:
             group = other.claim_group

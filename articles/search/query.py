@@ -17,7 +17,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.utils.functional import cached_property
 
-from articles.arabic import (
+from articles.text.arabic import (
     WORD_RE,
     fold_full,
     fold_light,

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from articles.suggesting import speakers_match, suggest_quotes
+from articles.text.quote_rules import speakers_match, suggest_quotes
 
 MIN_SHARE = 0.5
 
