@@ -7,14 +7,18 @@ constraint and the choices are derived from this table; so is the CSS).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
 class TagKind:
     slug: str
-    label: str
+    label: StrOrPromise
     colour: str  # highlight background; light enough for dark text on top
     key: str  # the digit that picks this kind in the tagging toolbar
 

@@ -238,7 +238,7 @@ class Tag(models.Model):
     review_state = models.CharField(
         _("حالة المراجعة"),
         max_length=10,
-        choices=ReviewState.choices,
+        choices=ReviewState,
         default=ReviewState.PENDING,
     )
     reviewed_by = models.ForeignKey(
@@ -254,10 +254,10 @@ class Tag(models.Model):
 
     # --- Claim status and groups (issue 9): claims only, empty on every other kind. ---
     check_worthy = models.CharField(
-        _("يستحق التحقق"), max_length=3, choices=CheckWorthy.choices, blank=True
+        _("يستحق التحقق"), max_length=3, choices=CheckWorthy, blank=True
     )
     verification = models.CharField(
-        _("حالة التحقق"), max_length=10, choices=Verification.choices, blank=True
+        _("حالة التحقق"), max_length=10, choices=Verification, blank=True
     )
     evidence = models.TextField(_("الأدلة والمراجع"), blank=True)
     claim_group = models.ForeignKey(

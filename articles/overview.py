@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Min
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from articles.kinds import KINDS
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 from articles.models import Article, ReviewState, Tag
 
 ACTIVITY_WEEKS = 26
@@ -60,7 +64,7 @@ def figures() -> dict:
     return context
 
 
-def review_progress() -> list[tuple[str, int]]:
+def review_progress() -> list[tuple[StrOrPromise, int]]:
     """Tags per review state, every state listed even when it has none."""
     counts = dict(Tag.objects.values_list("review_state").annotate(n=Count("id")).order_by())
     return [(label, counts.get(value, 0)) for value, label in ReviewState.choices]

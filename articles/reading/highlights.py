@@ -55,7 +55,7 @@ def render_paragraphs(body: str, tags: Sequence, suggestions: Sequence = ()) -> 
     ends_at: dict[int, list] = {}
     s_starts_at: dict[int, list] = {}
     s_ends_at: dict[int, list] = {}
-    cuts = set()
+    cuts: set[int] = set()
     for tag in tags:
         starts_at.setdefault(tag.start, []).append(tag)
         ends_at.setdefault(tag.end, []).append(tag)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 register = template.Library()
 
@@ -37,7 +41,7 @@ def evidence_links(text: str) -> SafeString:
 
 
 @register.filter
-def verification_label(value: str) -> str:
+def verification_label(value: str) -> StrOrPromise:
     """The Arabic label of a verification status slug (history snapshots keep slugs)."""
     from articles.models import Verification
 

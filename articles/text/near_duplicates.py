@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections import Counter
+from collections.abc import Iterable
 from itertools import chain
 
 SHINGLE_WORDS = 3
@@ -62,7 +63,7 @@ def estimate(a: list[int], b: list[int]) -> float:
 class SketchIndex:
     """Sketches of recent articles, looked up by shared hashes."""
 
-    def __init__(self, items: list[tuple[int, list[int]]] = ()):
+    def __init__(self, items: Iterable[tuple[int, list[int]]] = ()):
         self.sketches: dict[int, list[int]] = {}
         self.by_hash: dict[int, list[int]] = {}
         for key, values in items:

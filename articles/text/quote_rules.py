@@ -393,7 +393,7 @@ def _attribution_after(para: str, end: int, quotes: list) -> tuple[str, str] | N
     m = _AFTER_RE.match(para[end:])
     if not m or not _VERB_RE.fullmatch(m.group("verb")):
         return None
-    words = []
+    words: list[str] = []
     for w in m.group("speaker").split():
         if _core(w) in _SPEAKER_STOPS or len(words) >= _MAX_SPEAKER_WORDS:
             break
