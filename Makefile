@@ -10,8 +10,10 @@ PORT ?= 8000
 run: install migrate demo  ## Install, migrate, load the samples and demo users, serve on localhost
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# One pytest worker per core (pytest-xdist); TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
 test: install system-deps lint check-migrations  ## The whole test suite, browser tests included
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 # Every speed figure in one report, bench/results/<timestamp>.md and .json (README).
 # Options through ARGS, e.g. `make bench ARGS="--quick"`.
