@@ -12,10 +12,10 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from articles.kinds import KINDS
+from articles.models import Article, ReviewState, Tag
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
-from articles.models import Article, ReviewState, Tag
 
 ACTIVITY_WEEKS = 26
 TOP = 10

@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
+
 register = template.Library()
 
 # Only http(s), and no characters that could close the attribute or the tag.
