@@ -45,7 +45,7 @@ COLUMNS = (
     "reviewer",
     "reviewed_at",
     "review_comment",
-    # Claims (issue 9): empty on quotes and background.
+    # Claims: empty on quotes and background.
     "check_worthy",
     "verification",
     "evidence",
@@ -333,7 +333,7 @@ def annotation(row: dict) -> dict:
         assessment["value"] = f"{row['review_state']}: {row['review_comment']}"
     bodies.append(assessment)
     if row["verification"]:
-        # Claim status (issue 9): what the newsroom concluded, and on what evidence.
+        # Claim status: what the newsroom concluded, and on what evidence.
         verdict = f"verification: {row['verification']}"
         if row["check_worthy"]:
             verdict += f"; check-worthy: {row['check_worthy']}"

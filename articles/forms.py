@@ -88,7 +88,7 @@ class TagVersionForm(forms.Form):
     version = forms.IntegerField(min_value=1)
 
 
-# --- Claims across outlets (issue 9) ---
+# --- Claims across outlets ---
 
 
 class ClaimStatusForm(forms.Form):

@@ -21,7 +21,7 @@ from articles.reviewing import pending_again
 
 # What a snapshot keeps: enough to show a diff and to bring a deleted tag back.
 SNAPSHOT_FIELDS = ("kind", "start", "end", "exact", "note", "speaker", "version")
-# Claim status and group (issue 9), in snapshots too; `.get` them: older events lack them.
+# Claim status and group, in snapshots too; `.get` them: older events lack them.
 CLAIM_FIELDS = ("check_worthy", "verification", "evidence", "claim_group_id")
 
 # Extend/shrink a tag's boundary by one word; the word is a run of non-space characters,

@@ -32,7 +32,7 @@ urlpatterns = [
     path("export/sets/", exports.save_set, name="save_tag_set"),
     path("export/sets/<int:set_id>/download/", exports.download_set, name="download_set"),
     path("export/sets/<int:set_id>/freeze/", exports.freeze_set, name="freeze_set"),
-    # Tagging (issue 4)
+    # Tagging
     path("articles/<int:article_id>/tags/", tagging.tag_passage, name="tag_passage"),
     path("articles/<int:article_id>/tags/panel/", tagging.tag_panel, name="tag_panel"),
     path("tags/<int:tag_id>/", tagging.update_tag, name="update_tag"),
@@ -40,7 +40,7 @@ urlpatterns = [
     path("tags/<int:tag_id>/delete/", tagging.delete_tag, name="delete_tag"),
     path("tags/<int:tag_id>/restore/", tagging.restore_tag, name="restore_tag"),
     path("tags/<int:tag_id>/history/", tagging.tag_history, name="tag_history"),
-    # Quote suggestions and speakers (issue 9)
+    # Quote suggestions and speakers
     path(
         "suggestions/<int:suggestion_id>/accept/",
         suggestions.accept_suggestion,
@@ -56,7 +56,7 @@ urlpatterns = [
     path("speakers/unmerge/", speakers.unmerge_speaker, name="unmerge_speaker"),
     # A key is folded Arabic words; `path` so that even a "/" in a name still resolves.
     path("speakers/<path:key>/", speakers.speaker_detail, name="speaker_detail"),
-    # Claims across outlets (issue 9)
+    # Claims across outlets
     path("tags/<int:tag_id>/claim/", claims.claim_panel, name="claim_panel"),
     path("tags/<int:tag_id>/claim/link/", claims.link_claim, name="link_claim"),
     path("tags/<int:tag_id>/claim/unlink/", claims.unlink_claim, name="unlink_claim"),

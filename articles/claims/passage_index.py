@@ -1,4 +1,4 @@
-"""Similar passages in other articles, fast on many articles (issue 9, part 3).
+"""Similar passages in other articles, fast on many articles.
 
 Every sentence of every article is a `Passage` row holding the 32-bit hashes of its
 similarity features (`articles.text.similarity.features`: folded tokens + bigrams). To find the

@@ -245,7 +245,7 @@ class Importer:
         try:
             with transaction.atomic():
                 Article.objects.bulk_create(new)
-                passage_index.index_articles(new)  # for "similar passages" (issue 9)
+                passage_index.index_articles(new)  # for "similar passages"
         except IntegrityError:
             # Someone imported one of these meanwhile: fall back to one file at a time.
             for article in new:

@@ -1,4 +1,4 @@
-# The search folds of articles/arabic.py as IMMUTABLE SQL functions, and the generated
+# The search folds of articles/text/arabic.py as IMMUTABLE SQL functions, and the generated
 # tsvector columns built from them (kept in sync by PostgreSQL on every write path).
 # The character tables are frozen here on purpose: tests/test_search_arabic.py checks
 # that they still agree with the Python functions.

@@ -3,7 +3,7 @@
 # imports at ~170 files/s). Removals are now one regex character class, ASCII lowercasing
 # is lower() under the C collation (which touches A-Z only, like arabic.py), and translate()
 # keeps just the short mappings, skipped when no such character is present.
-# tests/test_search_arabic.py still proves these agree with articles/arabic.py.
+# tests/test_search_arabic.py still proves these agree with articles/text/arabic.py.
 
 import importlib
 

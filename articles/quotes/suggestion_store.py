@@ -1,6 +1,6 @@
 """Quote suggestions stored per article, and an editor's accept or dismiss of each one.
 
-The rules (articles/quote_rules.py) run lazily, the first time an article's reading page is
+The rules (articles/text/quote_rules.py) run lazily, the first time an article's reading page is
 opened, and again only when the rules change (their source hash is the version). Storing is
 an idempotent upsert that never touches a decided row, and a new suggestion that overlaps a
 decided one (by the gold-set criterion: half of each) is dropped, so a dismissed passage

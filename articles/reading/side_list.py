@@ -165,7 +165,7 @@ def _history_link(tag, context: ItemContext) -> str:
 
 
 def _claim(tag, context: ItemContext) -> str:
-    """A claim's verification status, its group (issue 9) and the similar-passages panel."""
+    """A claim's verification status, its group and the similar-passages panel."""
     if tag.kind != CLAIM:
         return ""
     status = escape(tag.verification)

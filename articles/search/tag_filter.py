@@ -43,7 +43,7 @@ FILTER_FIELDS = (
     "claim_group",
 )
 
-# Claim status filters (issue 9): "unset" is a claim nobody has judged yet.
+# Claim status filters: "unset" is a claim nobody has judged yet.
 CHECK_WORTHY_FILTER = [*CheckWorthy.choices, ("unset", _("لم يُحدَّد"))]
 
 

@@ -4,8 +4,8 @@ Pure functions, no Django. Used only for the search index and the query, never f
 stored article text (tag offsets point into that, so it is never rewritten).
 
 Two folds, mirrored exactly by the SQL functions `newsdesk_fold_light` and
-`newsdesk_fold_full` (created in migration 0003_search; `tests/test_search_arabic.py`
-proves Python and PostgreSQL agree):
+`newsdesk_fold_full` (created in migrations 0007_search and 0008_faster_folds;
+`tests/test_search_arabic.py` proves Python and PostgreSQL agree):
 
 `fold_light` (fed to PostgreSQL's `arabic` stemmer):
   * removes tashkeel (U+064B–U+065F), the superscript alef (U+0670), Quranic marks

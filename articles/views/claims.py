@@ -1,4 +1,4 @@
-"""Claims across outlets (issue 9): the claim panel on the reading page (similar passages
+"""Claims across outlets: the claim panel on the reading page (similar passages
 in other articles, the claim's group, its status), linking, and the claim group pages.
 
 Every reader may look; Editors and Admins write (the tag permissions of articles/roles.py).

@@ -70,7 +70,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
 @permission_required("articles.view_article", raise_exception=True)
 def read_article(request: HttpRequest, article_id: int) -> HttpResponse:
     article = _get_article_for_user(request, article_id)
-    suggestion_store.ensure_suggestions(article)  # the first reading suggests (issue 9)
+    suggestion_store.ensure_suggestions(article)  # the first reading suggests
     return render(request, "articles/reading/read_article.html", reading_context(request, article))
 
 

@@ -1,4 +1,4 @@
-"""Speaker pages (issue 9): every speaker of a quote tag across articles, one speaker's
+"""Speaker pages: every speaker of a quote tag across articles, one speaker's
 quotes, and merging two spellings of one person.
 
 Every reader may look; merging and unmerging change how the newsroom's tags are grouped,

@@ -1,4 +1,4 @@
-"""Accepting and dismissing quote suggestions on the reading page (issue 9).
+"""Accepting and dismissing quote suggestions on the reading page.
 
 Both are POSTs that work as plain forms (redirect back) and through htmx, answered like a
 tag write (articles/views/tagging.py): the touched paragraphs, the legend, the notice, the

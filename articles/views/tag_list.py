@@ -1,5 +1,4 @@
-"""All tags across articles: search and a few filters (the lead will merge these filters
-with issue 5's review form)."""
+"""All tags across articles: search and the tag filters the review queue and exports share."""
 
 from __future__ import annotations
 
@@ -48,7 +47,7 @@ class TagFilterForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"dir": "auto"}),
     )
-    # Claims (issue 9): status and group, each from a fixed list of values.
+    # Claims: status and group, each from a fixed list of values.
     verification = forms.ChoiceField(
         label=_("حالة التحقق"),
         choices=[("", _("الكل")), *Verification.choices],

@@ -91,7 +91,7 @@ def _respond_write(
         if any(start <= p_end and end >= p_start for start, end in spans)
     ]
     tags = article.tags.all()
-    # Quote suggestions (issue 9): a new quote tag hides those it covers, a deleted one
+    # Quote suggestions: a new quote tag hides those it covers, a deleted one
     # shows them again; their list goes out of band with the rest.
     suggestions, suggestion_tally = suggestion_store.for_page(
         article, suggestion_store.quote_spans(article)

@@ -1,4 +1,4 @@
-// Quote suggestions on the reading page (issue 9): keyboard accept/dismiss, and linking
+// Quote suggestions on the reading page: keyboard accept/dismiss, and linking
 // the dashed passages in the text with their entries in the side list.
 // Keys are matched on KeyboardEvent.code (the physical key), as in review.js, so they work
 // the same on an Arabic layout: A types "ش" there, D types "ي".
