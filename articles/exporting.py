@@ -20,8 +20,26 @@ import xlsxwriter
 from django.db import connection
 from django.db.models import F, Func, QuerySet, TextField, Value
 from django.db.models.functions import Cast, Concat
+from django.utils.translation import gettext_lazy as _
 
 from articles.models import Tag
+
+FORMATS = {
+    # name: (label, file extension, content type)
+    "csv": (_("CSV لإكسل (UTF-8 مع BOM)"), "csv", "text/csv; charset=utf-8"),
+    "csv-plain": (_("CSV بترميز UTF-8 دون BOM"), "csv", "text/csv; charset=utf-8"),
+    "xlsx": (
+        _("جدول XLSX"),
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    "jsonl": (_("JSON Lines"), "jsonl", "application/x-ndjson; charset=utf-8"),
+    "jsonld": (
+        _("تعليقات W3C ‏(JSON-LD)"),
+        "jsonld",
+        'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
+    ),
+}
 
 COLUMNS = (
     "tag_id",
@@ -51,23 +69,6 @@ COLUMNS = (
     "evidence",
     "claim_group_id",
     "claim_group_label",
-)
-# Which columns carry free text (and so get neutralised in CSV).
-TEXT_COLUMNS = frozenset(
-    {
-        "passage",
-        "context_before",
-        "context_after",
-        "speaker",
-        "note",
-        "title",
-        "source",
-        "editor",
-        "reviewer",
-        "review_comment",
-        "evidence",
-        "claim_group_label",
-    }
 )
 
 # A cell starting with one of these is run as a formula by some spreadsheet (OWASP:

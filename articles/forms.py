@@ -1,13 +1,30 @@
-"""Forms for tagging: every input of the tagging views goes through one of these."""
+"""Every form of the site: each input of a view goes through one of these, so every
+parameter is allow-listed and validated in one place."""
 
 from __future__ import annotations
 
+import re
+
 from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from articles.exporting import FORMATS
 from articles.kinds import KIND_CHOICES
-from articles.models import Article, CheckWorthy, Tag, Verification
+from articles.models import (
+    Article,
+    CheckWorthy,
+    ClaimGroup,
+    ReviewState,
+    Source,
+    Tag,
+    Verification,
+)
+from articles.roles import ADMINS, EDITORS
 from articles.tagging import ADJUSTMENTS, same_text
+from articles.text.decoding import ENCODING_CHOICES
 
 ADJUST_CHOICES = [
     ("extend_start", _("مدّ البداية بكلمة")),
@@ -137,3 +154,281 @@ class GroupLabelForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"dir": "auto"}),
     )
+
+
+# --- The one tag filter: review queue, export page, tag list and saved sets ---
+
+
+# Claim status filters: "unset" is a claim nobody has judged yet.
+CHECK_WORTHY_FILTER = [*CheckWorthy.choices, ("unset", _("لم يُحدَّد"))]
+
+
+class IdListInput(forms.TextInput):
+    """Ids typed as "12, 15" or sent as repeated parameters (`?article=12&article=15`)."""
+
+    def value_from_datadict(self, data, files, name):
+        values = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+        if values is None:
+            return []
+        if isinstance(values, str):
+            values = [values]
+        return [part for value in values for part in re.split(r"[\s,،]+", str(value)) if part]
+
+    def format_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(str(getattr(v, "pk", v)) for v in value)
+        return super().format_value(value)
+
+
+class ArticleIdsField(forms.ModelMultipleChoiceField):
+    """Articles by id: there can be tens of thousands, too many for a <select>."""
+
+    widget = IdListInput
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Article.objects.only("id"), **kwargs)
+        self.error_messages["invalid_pk_value"] = _("لا يوجد مقال برقم %(pk)s.")
+        self.error_messages["invalid_choice"] = _("لا يوجد مقال برقم %(value)s.")
+
+
+class ClaimGroupIdsField(forms.ModelMultipleChoiceField):
+    """Claim groups by id (the number on the group page)."""
+
+    widget = IdListInput
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=ClaimGroup.objects.only("id"), **kwargs)
+        self.error_messages["invalid_pk_value"] = _("لا توجد مجموعة ادعاء برقم %(pk)s.")
+        self.error_messages["invalid_choice"] = _("لا توجد مجموعة ادعاء برقم %(value)s.")
+
+
+def _editor_choices() -> QuerySet:
+    return (
+        get_user_model()
+        .objects.filter(Q(groups__name__in=[EDITORS, ADMINS]) | Q(is_superuser=True))
+        .distinct()
+        .order_by("username")
+    )
+
+
+class TagFilterForm(forms.Form):
+    kind = forms.MultipleChoiceField(
+        label=_("النوع"), choices=KIND_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    state = forms.MultipleChoiceField(
+        label=_("حالة المراجعة"),
+        choices=ReviewState.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    source = forms.ModelMultipleChoiceField(
+        label=_("المصدر"), queryset=Source.objects.order_by("name"), required=False
+    )
+    article = ArticleIdsField(label=_("أرقام المقالات"), required=False)
+    editor = forms.ModelMultipleChoiceField(
+        label=_("المحرر"), queryset=get_user_model().objects.none(), required=False
+    )
+    date_on = forms.ChoiceField(
+        label=_("التاريخ حسب"),
+        choices=[("published", _("تاريخ النشر")), ("tagged", _("تاريخ الوسم"))],
+        required=False,
+        initial="published",
+    )
+    date_from = forms.DateField(
+        label=_("من"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("إلى"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    q = forms.CharField(
+        label=_("نص المقطع يحتوي"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"dir": "auto", "type": "search"}),
+    )
+    speaker = forms.CharField(
+        label=_("المتحدث"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"dir": "auto"}),
+    )
+    check_worthy = forms.MultipleChoiceField(
+        label=_("يستحق التحقق"),
+        choices=CHECK_WORTHY_FILTER,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    verification = forms.MultipleChoiceField(
+        label=_("حالة التحقق"),
+        choices=Verification.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    claim_group = ClaimGroupIdsField(label=_("أرقام مجموعات الادعاء"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if isinstance(self.fields["editor"], forms.ModelMultipleChoiceField):
+            self.fields["editor"].queryset = _editor_choices()
+            self.fields["editor"].label_from_instance = lambda user: user.get_username()
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError(_("بداية المدة بعد نهايتها."))
+        return data
+
+
+class IdListField(forms.Field):
+    """Positive integer ids, checked for form only (no query)."""
+
+    widget = IdListInput
+
+    def to_python(self, value):
+        try:
+            ids = [int(part) for part in value or []]
+        except (TypeError, ValueError):
+            raise forms.ValidationError(_("أرقام غير صالحة.")) from None
+        if any(pk <= 0 for pk in ids):
+            raise forms.ValidationError(_("أرقام غير صالحة."))
+        return ids
+
+
+class StoredTagFilter(TagFilterForm):
+    """A saved set's filter, read back without a query per field: the ids were checked
+    when the set was saved, and an id deleted since simply matches nothing. Lets the
+    list of sets count every live set in one query."""
+
+    source = IdListField(required=False)
+    article = IdListField(required=False)
+    editor = IdListField(required=False)
+    claim_group = IdListField(required=False)
+
+
+# --- The article list's filter ---
+
+
+def importers() -> QuerySet:
+    """Users who may import: the choices of the "imported by" filter."""
+    can_import = Permission.objects.filter(
+        codename="import_articles", content_type__app_label="articles"
+    )
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(is_superuser=True)
+            | Q(groups__permissions__in=can_import)
+            | Q(user_permissions__in=can_import)
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+class ArticleFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("بحث"),
+        required=False,
+        max_length=200,
+        widget=forms.SearchInput(
+            attrs={
+                "dir": "auto",
+                "placeholder": _('كلمات، أو "عبارة بعينها"'),
+                "autocomplete": "off",
+            }
+        ),
+    )
+    source = forms.ModelChoiceField(
+        label=_("المصدر"), queryset=Source.objects.all(), required=False, empty_label=_("الكل")
+    )
+    date_from = forms.DateField(
+        label=_("من تاريخ"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("إلى تاريخ"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    kind = forms.ChoiceField(
+        label=_("فيه وسوم من نوع"), choices=[("", _("أي نوع"))] + KIND_CHOICES, required=False
+    )
+    untagged = forms.BooleanField(label=_("بلا وسوم"), required=False)
+    imported_by = forms.ModelChoiceField(
+        label=_("استورده"), queryset=importers(), required=False, empty_label=_("أي أحد")
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("تاريخ النهاية قبل تاريخ البداية."))
+        return data
+
+
+# --- Export ---
+
+
+class FormatForm(forms.Form):
+    format = forms.ChoiceField(
+        choices=[(name, label) for name, (label, _ext, _type) in FORMATS.items()],
+        required=False,
+    )
+
+
+class SaveSetForm(forms.Form):
+    name = forms.CharField(
+        label=_("اسم المجموعة"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"dir": "auto"}),
+    )
+
+
+# --- Import ---
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,.zip,text/plain"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)]
+
+
+class UploadForm(forms.Form):
+    files = MultipleFileField(label=_("ملفات نصية ‎.txt أو أرشيف ‎.zip"))
+
+
+class EncodingForm(forms.Form):
+    encoding = forms.ChoiceField(label=_("الترميز"), choices=ENCODING_CHOICES)
+
+
+# --- Review ---
+
+
+class ReviewForm(forms.Form):
+    state = forms.ChoiceField(choices=ReviewState.choices)
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    comment = forms.CharField(
+        label=_("تعليق"),
+        required=False,
+        max_length=2000,
+        widget=forms.TextInput(attrs={"dir": "auto", "placeholder": _("تعليق (اختياري)")}),
+    )
+
+
+# --- Speakers ---
+
+
+class MergeForm(forms.Form):
+    source = forms.CharField(max_length=200)
+    target = forms.CharField(max_length=200)
+
+
+class UnmergeForm(forms.Form):
+    key = forms.CharField(max_length=200)

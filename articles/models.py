@@ -9,10 +9,11 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchConfig, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import F, Func, Q, TextField, Value
+from django.db import connection, models, transaction
+from django.db.models import Count, F, Func, Q, TextField, Value
 from django.db.models.functions import Concat
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.kinds import KIND_CHOICES, KIND_SLUGS
@@ -187,6 +188,68 @@ class ReviewState(models.TextChoices):
     REJECTED = "rejected", _("مرفوض")
 
 
+class StaleTag(Exception):
+    """Someone else changed or deleted the tag since this user loaded it: nothing was saved.
+    `current` is the tag as it is now (None if deleted), for the conflict answer."""
+
+    def __init__(self, current: Tag | None):
+        super().__init__("stale tag")
+        self.current = current
+
+
+# Columns the side list and the highlights never show: the search vectors (large), the
+# context and the timestamps (parsing three datetimes per tag is measurable at 500 tags).
+# Showing one of them in the list means taking it out of here, or it costs a query per tag
+# (tests/test_reading.py counts them).
+UNSHOWN_TAG_FIELDS = (
+    "search_stem",
+    "search_exact",
+    "speaker_key",
+    "prefix",
+    "suffix",
+    "created_at",
+    "updated_at",
+    "reviewed_at",
+)
+
+
+class TagQuerySet(models.QuerySet):
+    def for_side_list(self) -> TagQuerySet:
+        """The reading page's tags in reading order, the author's name as a column: no
+        User objects, since at hundreds of tags building objects is much of the page's time
+        (`updated_by` is shown only for a conflicting edit: one query then)."""
+        return (
+            self.annotate(author_name=F("created_by__username"))
+            .defer(*UNSHOWN_TAG_FIELDS)
+            .order_by("start", "-end", "id")
+        )
+
+    def for_tag_table(self) -> TagQuerySet:
+        """Tags for a table across articles: article, source and editor joined, and none of
+        the large columns (search vectors, article bodies) loaded."""
+        return self.select_related("article__source", "created_by").defer(
+            "search_stem",
+            "search_exact",
+            "article__body",
+            "article__search_stem",
+            "article__search_exact",
+            "article__search_title",
+        )
+
+    def counts_by_kind(self) -> dict[str, int]:
+        """How many tags of each kind slug (kinds without tags are missing), one query."""
+        return dict(self.values_list("kind").annotate(n=Count("id")).order_by())
+
+    def speakers_used(self) -> models.QuerySet:
+        """The distinct speakers written on tags, alphabetically."""
+        return (
+            self.filter(~Q(speaker=""))
+            .order_by("speaker")
+            .values_list("speaker", flat=True)
+            .distinct()
+        )
+
+
 class Tag(models.Model):
     """A passage of an article tagged as a claim, a quote or background.
 
@@ -268,6 +331,8 @@ class Tag(models.Model):
         on_delete=models.SET_NULL,
         related_name="claims",
     )
+
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         ordering = ["start", "-end", "id"]
@@ -441,6 +506,35 @@ class TagSet(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def current_tags(self) -> models.QuerySet[Tag]:
+        """The set's tags now: the frozen list, or whatever its filter matches today."""
+        if self.frozen:
+            frozen_ids = TagSet.tags.through.objects.filter(tagset=self).values("tag_id")
+            return Tag.objects.filter(pk__in=frozen_ids)
+        return Tag.objects.filter(self.filter_q())
+
+    def filter_q(self) -> Q:
+        # Imported here: the filter module builds its form fields from these models.
+        from articles.search.tag_filter import stored_filter_q
+
+        return stored_filter_q(self.filters)
+
+    def freeze(self) -> None:
+        """Fix the set's current tags as its list, in one INSERT … SELECT (a set of a
+        hundred thousand tags never passes through Python). Does nothing if frozen."""
+        if self.frozen:
+            return
+        through = TagSet.tags.through
+        sql, params = Tag.objects.filter(self.filter_q()).values("pk").query.sql_with_params()
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {through._meta.db_table} (tagset_id, tag_id) "  # noqa: S608
+                f"SELECT %s, ids.tag_id FROM ({sql}) AS ids (tag_id)",
+                [self.pk, *params],
+            )
+            self.frozen, self.frozen_at = True, timezone.now()
+            TagSet.objects.filter(pk=self.pk).update(frozen=True, frozen_at=self.frozen_at)
 
 
 # --- Tagging history: who changed which tag, and how ----------------------------------

@@ -36,7 +36,7 @@ class Bar:
 
 
 def figures() -> dict:
-    by_kind = dict(Tag.objects.values_list("kind").annotate(n=Count("id")).order_by())
+    by_kind = Tag.objects.counts_by_kind()
     context = {
         "n_articles": Article.objects.count(),
         "n_tags": sum(by_kind.values()),

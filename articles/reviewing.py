@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from articles.models import ReviewState, Tag
-
-
-class StaleTag(Exception):
-    """The tag changed (or vanished) since the reviewer loaded it: nothing was saved."""
+from articles.models import ReviewState, StaleTag, Tag
 
 
 def review(*, tag_id: int, version: int, state: str, reviewer, comment: str = "") -> Tag:
@@ -29,7 +25,7 @@ def review(*, tag_id: int, version: int, state: str, reviewer, comment: str = ""
         review_comment=comment,
     )
     if not updated:
-        raise StaleTag(tag_id)
+        raise StaleTag(Tag.objects.filter(pk=tag_id).first())
     return Tag.objects.select_related("article__source", "created_by", "reviewed_by").get(pk=tag_id)
 
 
@@ -48,16 +44,6 @@ def reject(*, tag_id: int, version: int, reviewer, comment: str = "") -> Tag:
         tag_id=tag_id,
         version=version,
         state=ReviewState.REJECTED,
-        reviewer=reviewer,
-        comment=comment,
-    )
-
-
-def back_to_pending(*, tag_id: int, version: int, reviewer, comment: str = "") -> Tag:
-    return review(
-        tag_id=tag_id,
-        version=version,
-        state=ReviewState.PENDING,
         reviewer=reviewer,
         comment=comment,
     )

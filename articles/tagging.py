@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles.models import CLAIM, Article, ClaimGroup, Tag, TagEvent
+from articles.models import CLAIM, Article, ClaimGroup, StaleTag, Tag, TagEvent
 from articles.reviewing import pending_again
 
 # What a snapshot keeps: enough to show a diff and to bring a deleted tag back.
@@ -37,14 +37,6 @@ CLEAN = {
     "validate_unique": False,
     "validate_constraints": False,
 }
-
-
-class StaleTag(Exception):
-    """Someone else changed or deleted the tag since this editor loaded it."""
-
-    def __init__(self, current: Tag | None):
-        super().__init__("stale tag")
-        self.current = current
 
 
 class TagGone(Exception):

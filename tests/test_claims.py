@@ -17,9 +17,10 @@ from django.urls import reverse
 
 from articles import tagging
 from articles.claims import linking, passage_index
+from articles.forms import TagFilterForm
 from articles.importing.pipeline import Importer
 from articles.models import ClaimGroup, FeatureCount, Passage, Tag, TagEvent
-from articles.search.tag_filter import TagFilterForm, filter_tags
+from articles.search.tag_filter import filter_tags
 from articles.templatetags.claims import evidence_links
 from tests.conftest import SAMPLE_FILES, make_article, make_tag
 

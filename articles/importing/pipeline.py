@@ -10,7 +10,7 @@ file is stored in its own transaction, so one bad file never spoils a batch.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -310,20 +310,6 @@ def record(batch: ImportBatch, position: int, result: ImportResult) -> ImportIte
     )
 
 
-def hold_files(batch: ImportBatch, files: Iterable[tuple[str, bytes]]) -> None:
-    """Queue files on a batch (bytes kept until processed), in one query."""
-    ImportItem.objects.bulk_create(
-        ImportItem(
-            batch=batch,
-            position=position,
-            filename=display_name(name),
-            status=ImportItem.Status.PENDING,
-            held_data=data,
-        )
-        for position, (name, data) in enumerate(files)
-    )
-
-
 def process_pending(batch: ImportBatch, *, limit: int, user=None) -> int:
     """Import up to `limit` pending files of `batch` in one commit; returns how many.
 
@@ -369,8 +355,3 @@ def _apply(item: ImportItem, result: ImportResult) -> None:
     if result.status != UNSURE:
         item.held_data = None  # the bytes live on as the article's raw text, or not at all
     item.save(update_fields=["status", "reason", "article", "encoding", "held_data"])
-
-
-def iter_results(importer: Importer, paths: list[Path]) -> Iterator[tuple[Path, ImportResult]]:
-    for path in paths:
-        yield path, importer.import_path(path)

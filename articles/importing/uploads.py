@@ -27,10 +27,6 @@ class Incoming:
     reason: str = ""  # set when the file is refused before import
 
 
-class ArchiveRefused(ValueError):
-    pass
-
-
 def read_upload(upload) -> list[Incoming]:
     """One uploaded file: a .txt gives one entry, a .zip one per member."""
     name = display_name(upload.name)

@@ -19,7 +19,8 @@ from django.db import connection, transaction
 from django.db.models import Count
 
 from articles.models import QUOTE, SpeakerAlias, Tag
-from articles.text.quote_rules import TITLES, fold_arabic, fold_speaker
+from articles.text.arabic import fold_arabic
+from articles.text.quote_rules import TITLES, fold_speaker
 
 MERGE_LOCK = 0x5E9A  # advisory lock id serialising merges
 SIMILAR = 0.8  # SequenceMatcher ratio above which two keys are proposed for merging

@@ -1,73 +1,15 @@
-"""The article list: its filter form (an allow-list of parameters) and the query behind it."""
+"""The article list: the query behind its filter form (`articles.forms.ArticleFilterForm`)."""
 
 from __future__ import annotations
 
-from django import forms
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.utils.translation import gettext_lazy as _
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
-from articles.kinds import KIND_CHOICES, KIND_SLUGS
-from articles.models import Article, Source, Tag
+from articles.kinds import KIND_SLUGS
+from articles.models import Article, Tag
 from articles.search.query import ParsedQuery, excerpt, highlight, parse_query, search_articles
 
 # The big generated search vectors are for the WHERE clause only, never for display.
 SEARCH_COLUMNS = ("search_stem", "search_exact", "search_title")
-
-
-def importers() -> QuerySet:
-    """Users who may import: the choices of the "imported by" filter."""
-    can_import = Permission.objects.filter(
-        codename="import_articles", content_type__app_label="articles"
-    )
-    return (
-        get_user_model()
-        .objects.filter(
-            Q(is_superuser=True)
-            | Q(groups__permissions__in=can_import)
-            | Q(user_permissions__in=can_import)
-        )
-        .distinct()
-        .order_by("username")
-    )
-
-
-class ArticleFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("بحث"),
-        required=False,
-        max_length=200,
-        widget=forms.SearchInput(
-            attrs={
-                "dir": "auto",
-                "placeholder": _('كلمات، أو "عبارة بعينها"'),
-                "autocomplete": "off",
-            }
-        ),
-    )
-    source = forms.ModelChoiceField(
-        label=_("المصدر"), queryset=Source.objects.all(), required=False, empty_label=_("الكل")
-    )
-    date_from = forms.DateField(
-        label=_("من تاريخ"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("إلى تاريخ"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    kind = forms.ChoiceField(
-        label=_("فيه وسوم من نوع"), choices=[("", _("أي نوع"))] + KIND_CHOICES, required=False
-    )
-    untagged = forms.BooleanField(label=_("بلا وسوم"), required=False)
-    imported_by = forms.ModelChoiceField(
-        label=_("استورده"), queryset=importers(), required=False, empty_label=_("أي أحد")
-    )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", _("تاريخ النهاية قبل تاريخ البداية."))
-        return data
 
 
 def filter_articles(data: dict) -> QuerySet:

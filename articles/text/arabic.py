@@ -32,6 +32,7 @@ character of the folded text back to its place in the original (for highlighting
 from __future__ import annotations
 
 import re
+import unicodedata
 
 ALEF = "ا"
 
@@ -82,6 +83,12 @@ def fold_light(text: str) -> str:
 def fold_full(text: str) -> str:
     """`fold_light` plus ى→ي, ة→ه, ؤ/ئ→ء: the key for exact-word matching."""
     return text.translate(_FULL_TABLE)
+
+
+def fold_arabic(text: str) -> str:
+    """NFKC (presentation forms from PDF copies), then `fold_full`, so quote suggestions,
+    claim similarity, speakers and search agree on what counts as the same word."""
+    return fold_full(unicodedata.normalize("NFKC", text))
 
 
 def folded_with_offsets(text: str) -> tuple[str, list[int]]:

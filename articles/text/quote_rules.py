@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass
 
-from articles.text.arabic import fold_full
+from articles.text.arabic import fold_arabic
 
-__all__ = ["Suggestion", "suggest_quotes", "fold_arabic", "fold_speaker", "speakers_match"]
+__all__ = ["Suggestion", "suggest_quotes", "fold_speaker", "speakers_match"]
 
 
 @dataclass(frozen=True)
@@ -25,15 +24,6 @@ class Suggestion:
     speaker: str
     rule: str
     explanation: str
-
-
-# --- Arabic folding ------------------------------------------------------------------------
-
-
-def fold_arabic(text: str) -> str:
-    """NFKC (presentation forms from PDF copies), then the search fold of articles/text/arabic.py,
-    so suggestions, claim similarity and search agree on what counts as the same word."""
-    return fold_full(unicodedata.normalize("NFKC", text))
 
 
 _fold = fold_arabic

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from articles.text.quote_rules import fold_arabic
+from articles.text.arabic import fold_arabic
 
 __all__ = ["Passage", "Match", "tokens", "features", "split_sentences", "rank_similar"]
 

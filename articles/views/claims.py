@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from articles import tagging
 from articles.claims import linking, passage_index
 from articles.forms import ClaimStatusForm, GroupLabelForm, LinkPassageForm
-from articles.models import CLAIM, ClaimGroup, Passage, Tag
+from articles.models import CLAIM, ClaimGroup, Passage, StaleTag, Tag
 from articles.views.tagging import write_with_its_answer
 
 PANEL = "articles/claims/_claim_panel.html"
@@ -157,7 +157,7 @@ def claim_status(request: HttpRequest, tag_id: int) -> HttpResponse:
             speaker=claim.speaker,
             claim={name: data[name] for name in ("check_worthy", "verification", "evidence")},
         )
-    except tagging.StaleTag as stale:
+    except StaleTag as stale:
         message = _("عدّل محرر آخر هذا الادعاء قبلك؛ لم يُحفظ تعديلك. هذه حالته الآن.")
         if stale.current is None:
             raise Http404 from None

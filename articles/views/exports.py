@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.http import (
     FileResponse,
@@ -21,51 +20,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from articles import exporting
+from articles.exporting import FORMATS
+from articles.forms import FormatForm, SaveSetForm, TagFilterForm
 from articles.models import Tag, TagSet
 from articles.search.tag_filter import (
-    TagFilterForm,
     as_querydict,
     filter_tags,
-    stored_filter_q,
     stored_filters,
 )
 
 PREVIEW_ROWS = 10
-FORMATS = {
-    # name: (label, file extension, content type)
-    "csv": (gettext_lazy("CSV لإكسل (UTF-8 مع BOM)"), "csv", "text/csv; charset=utf-8"),
-    "csv-plain": (gettext_lazy("CSV بترميز UTF-8 دون BOM"), "csv", "text/csv; charset=utf-8"),
-    "xlsx": (
-        gettext_lazy("جدول XLSX"),
-        "xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ),
-    "jsonl": (gettext_lazy("JSON Lines"), "jsonl", "application/x-ndjson; charset=utf-8"),
-    "jsonld": (
-        gettext_lazy("تعليقات W3C ‏(JSON-LD)"),
-        "jsonld",
-        'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
-    ),
-}
-
-
-class FormatForm(forms.Form):
-    format = forms.ChoiceField(
-        choices=[(name, label) for name, (label, _ext, _type) in FORMATS.items()],
-        required=False,
-    )
-
-
-class SaveSetForm(forms.Form):
-    name = forms.CharField(
-        label=gettext_lazy("اسم المجموعة"),
-        max_length=200,
-        widget=forms.TextInput(attrs={"dir": "auto"}),
-    )
 
 
 def _get_tagset_for_user(request: HttpRequest, set_id: int, *, write: bool = False) -> TagSet:
@@ -81,13 +48,6 @@ def _get_tagset_for_user(request: HttpRequest, set_id: int, *, write: bool = Fal
     return tagset
 
 
-def _set_tags(tagset: TagSet):
-    if tagset.frozen:
-        frozen_ids = TagSet.tags.through.objects.filter(tagset=tagset).values("tag_id")
-        return Tag.objects.filter(pk__in=frozen_ids)
-    return Tag.objects.filter(stored_filter_q(tagset.filters))
-
-
 def _sets_with_sizes() -> list[TagSet]:
     """All sets with their current size, in two queries whatever their number: frozen
     sets count their list, live sets are counted together in one conditional aggregate."""
@@ -98,9 +58,7 @@ def _sets_with_sizes() -> list[TagSet]:
     )
     live = [tagset for tagset in tagsets if not tagset.frozen]
     sizes = (
-        Tag.objects.aggregate(
-            **{f"set_{s.pk}": Count("pk", filter=stored_filter_q(s.filters)) for s in live}
-        )
+        Tag.objects.aggregate(**{f"set_{s.pk}": Count("pk", filter=s.filter_q()) for s in live})
         if live
         else {}
     )
@@ -189,7 +147,7 @@ def download_tags(request: HttpRequest) -> HttpResponse:
 @permission_required("articles.export_tags", raise_exception=True)
 def download_set(request: HttpRequest, set_id: int) -> HttpResponse:
     tagset = _get_tagset_for_user(request, set_id)
-    response = _download(request, _set_tags(tagset), name=tagset.name, label=tagset.name)
+    response = _download(request, tagset.current_tags(), name=tagset.name, label=tagset.name)
     if response.status_code == 200:
         TagSet.objects.filter(pk=tagset.pk).update(last_exported_at=timezone.now())
     return response
@@ -231,16 +189,6 @@ def freeze_set(request: HttpRequest, set_id: int) -> HttpResponse:
     """Fix the set's current tags as its list, in one INSERT … SELECT."""
     tagset = _get_tagset_for_user(request, set_id, write=True)
     if not tagset.frozen:
-        through = TagSet.tags.through
-        sql, params = (
-            Tag.objects.filter(stored_filter_q(tagset.filters)).values("pk").query.sql_with_params()
-        )
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {through._meta.db_table} (tagset_id, tag_id) "  # noqa: S608
-                f"SELECT %s, ids.tag_id FROM ({sql}) AS ids (tag_id)",
-                [tagset.pk, *params],
-            )
-            TagSet.objects.filter(pk=tagset.pk).update(frozen=True, frozen_at=timezone.now())
+        tagset.freeze()
         messages.success(request, _("جُمّدت المجموعة: قائمتها ثابتة الآن."))
     return redirect("export_page")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -11,11 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from articles.forms import EncodingForm, UploadForm
 from articles.importing.pipeline import preview, process_pending, retry_with_encoding
 from articles.importing.uploads import read_upload
 from articles.models import Article, ImportBatch, ImportItem
 from articles.text.cleaning import INVISIBLE
-from articles.text.decoding import ENCODING_CHOICES
 
 PERMISSION = "articles.import_articles"
 INLINE_FILES = 20  # batches up to this size are imported in the upload request
@@ -34,30 +33,6 @@ RULE_LABELS = {
     "hashtag": _("وسم #"),
     "invisible": _("محارف خفية حُذفت"),
 }
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,.zip,text/plain"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data]
-        return [single(data, initial)]
-
-
-class UploadForm(forms.Form):
-    files = MultipleFileField(label=_("ملفات نصية ‎.txt أو أرشيف ‎.zip"))
-
-
-class EncodingForm(forms.Form):
-    encoding = forms.ChoiceField(label=_("الترميز"), choices=ENCODING_CHOICES)
 
 
 def _get_batch_for_user(request: HttpRequest, batch_id: int) -> ImportBatch:

@@ -6,13 +6,13 @@ from collections import Counter
 
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.paginator import Paginator
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import SafeString
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from articles.forms import ArticleFilterForm
 from articles.kinds import KINDS
 from articles.models import QUOTE, Article
 from articles.quotes import suggestion_store
@@ -20,7 +20,6 @@ from articles.reading import body_cache
 from articles.reading.highlights import kind_combo
 from articles.reading.side_list import ItemContext, render_tag_item
 from articles.search.article_filter import (
-    ArticleFilterForm,
     attach_excerpts,
     attach_tag_counts,
     filter_articles,
@@ -28,20 +27,6 @@ from articles.search.article_filter import (
 from articles.search.query import parse_query
 
 ARTICLES_PER_PAGE = 25
-# Columns the side list and the highlights never show: the search vectors (large), the
-# context and the timestamps (parsing three datetimes per tag is measurable at 500 tags).
-# Showing one of them in the list means taking it out of here, or it costs a query per tag
-# (tests/test_reading.py counts them).
-UNSHOWN_TAG_FIELDS = (
-    "search_stem",
-    "search_exact",
-    "speaker_key",
-    "prefix",
-    "suffix",
-    "created_at",
-    "updated_at",
-    "reviewed_at",
-)
 
 
 def _get_article_for_user(request: HttpRequest, article_id: int) -> Article:
@@ -78,14 +63,7 @@ def reading_context(request: HttpRequest, article: Article, **extra) -> dict:
     """What the reading page and its fragments (article body, tag panel) are drawn from.
 
     `extra["editing"]` maps a tag id to the inline form to show in its place."""
-    tags = list(
-        # No User objects: the author's name comes as a column (`updated_by` is shown only
-        # for a conflicting edit: one query then). At hundreds of tags, building objects
-        # is much of the page's time.
-        article.tags.annotate(author_name=F("created_by__username"))
-        .defer(*UNSHOWN_TAG_FIELDS)
-        .order_by("start", "-end", "id")
-    )
+    tags = list(article.tags.for_side_list())
     editing = extra.pop("editing", {})
     for tag in tags:
         tag.edit_form = editing.get(tag.pk)

@@ -2,32 +2,20 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from articles import reviewing
+from articles.forms import ReviewForm, TagFilterForm
 from articles.kinds import KINDS
-from articles.models import ReviewState, Tag
-from articles.search.tag_filter import TagFilterForm, filter_tags
+from articles.models import ReviewState, StaleTag, Tag
+from articles.search.tag_filter import filter_tags
 
 TAGS_PER_PAGE = 50
-
-
-class ReviewForm(forms.Form):
-    state = forms.ChoiceField(choices=ReviewState.choices)
-    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
-    comment = forms.CharField(
-        label=_("تعليق"),
-        required=False,
-        max_length=2000,
-        widget=forms.TextInput(attrs={"dir": "auto", "placeholder": _("تعليق (اختياري)")}),
-    )
 
 
 def _tags():
@@ -84,7 +72,7 @@ def review_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
                 reviewer=request.user,
                 comment=form.cleaned_data["comment"],
             )
-        except reviewing.StaleTag:
+        except StaleTag:
             status, stale = 409, True
     if not request.htmx:
         return redirect("review_queue") if status == 200 else HttpResponse(status=status)

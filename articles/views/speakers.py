@@ -8,7 +8,6 @@ an editorial call like tagging itself, so they take the permission to change tag
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
@@ -18,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from articles.forms import MergeForm, UnmergeForm
 from articles.quotes import speakers, suggestion_store
 from articles.views.tagging import write_with_its_answer
 
@@ -53,15 +53,6 @@ def speaker_detail(request: HttpRequest, key: str) -> HttpResponse:
         "can_merge": request.user.has_perm("articles.change_tag"),
     }
     return render(request, "articles/quotes/speaker_detail.html", context)
-
-
-class MergeForm(forms.Form):
-    source = forms.CharField(max_length=200)
-    target = forms.CharField(max_length=200)
-
-
-class UnmergeForm(forms.Form):
-    key = forms.CharField(max_length=200)
 
 
 @require_POST

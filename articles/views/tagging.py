@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from articles import tagging
 from articles.forms import TagCreateForm, TagEditForm, TagVersionForm
 from articles.kinds import KINDS, KINDS_BY_SLUG
-from articles.models import QUOTE, Article, Tag, TagEvent
+from articles.models import QUOTE, Article, StaleTag, Tag, TagEvent
 from articles.quotes import suggestion_store
 from articles.reading.highlights import paragraph_spans, render_paragraphs
 from articles.views.reading import _get_article_for_user, reading_context
@@ -42,8 +42,7 @@ def _get_tag_for_user(request: HttpRequest, tag_id: int) -> Tag:
 
 def _speakers() -> list[str]:
     """Speakers already used in the newsroom, for the inline form's suggestions."""
-    used = Tag.objects.filter(~Q(speaker="")).order_by("speaker").values_list("speaker", flat=True)
-    return list(used.distinct()[:SPEAKER_SUGGESTIONS])
+    return list(Tag.objects.speakers_used()[:SPEAKER_SUGGESTIONS])
 
 
 def _respond(
@@ -112,7 +111,7 @@ def _respond_write(
         ]
     else:
         paragraphs = []
-    counts = dict(article.tags.values_list("kind").annotate(n=Count("id")).order_by())
+    counts = article.tags.counts_by_kind()
     inserting = item is not None and removed is None and not _is_replacement(request)
     if inserting and sum(counts.values()) == 1:
         # The first tag: the panel has no list to insert into yet, so send it whole.
@@ -225,7 +224,7 @@ def update_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
             start=start,
             end=end,
         )
-    except tagging.StaleTag as stale:
+    except StaleTag as stale:
         return _conflict(request, tag, stale.current, data)
     except ValidationError as error:
         form.add_error(None, error.messages)
@@ -268,7 +267,7 @@ def delete_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
         return _respond(request, tag.article, status=422, notice=_error(_("طلب غير صالح.")))
     try:
         tagging.delete_tag(tag=tag, version=form.cleaned_data["version"], user=request.user)
-    except tagging.StaleTag as stale:
+    except StaleTag as stale:
         return _conflict(request, tag, stale.current, None)
     notice = {"message": _("حُذف الوسم."), "level": "ok", "undo": tag.pk}
     return _respond_write(
