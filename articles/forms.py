@@ -166,7 +166,7 @@ CHECK_WORTHY_FILTER = [*CheckWorthy.choices, ("unset", _("لم يُحدَّد"))
 class IdListInput(forms.TextInput):
     """Ids typed as "12, 15" or sent as repeated parameters (`?article=12&article=15`)."""
 
-    def value_from_datadict(self, data, files, name):
+    def value_from_datadict(self, data, files, name):  # noqa: ARG002 (Django's signature)
         values = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
         if values is None:
             return []

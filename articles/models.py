@@ -529,7 +529,7 @@ class TagSet(models.Model):
         sql, params = Tag.objects.filter(self.filter_q()).values("pk").query.sql_with_params()
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {through._meta.db_table} (tagset_id, tag_id) "  # noqa: S608
+                f"INSERT INTO {through._meta.db_table} (tagset_id, tag_id) "
                 f"SELECT %s, ids.tag_id FROM ({sql}) AS ids (tag_id)",
                 [self.pk, *params],
             )

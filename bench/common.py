@@ -139,7 +139,7 @@ def machine() -> dict:
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             info["postgresql"] = cursor.fetchone()[0]
-    except Exception:  # noqa: BLE001  (machine info is best effort)
+    except Exception:
         pass
     try:
         commit = subprocess.run(

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import bench_database  # noqa: E402
+from bench.common import bench_database
 
 
 def _status_kb(field: str) -> int:

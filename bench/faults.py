@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.load import (  # noqa: E402
+from bench.load import (
     Stats,
     arguments,
     check_integrity,
@@ -105,7 +105,7 @@ def main() -> int:
     first_ok = min((r.at for r in after if r.ok), default=None)
     recovered_at = marks["back"] + RECOVERY_GRACE
     late_errors = [r for r in after if r.at >= recovered_at and not r.ok]
-    counts = count_tags(url, ledgers)
+    counts = count_tags(ledgers)
     integrity = check_integrity()
     phases = {
         "before": dict(Counter(r.status for r in before)),

@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import BENCH_DATABASE, ROOT, bench_database, machine  # noqa: E402
+from bench.common import BENCH_DATABASE, ROOT, bench_database, machine
 
 RESULTS = ROOT / "bench" / "results"
 READING_TAGS = (0, 100, 300, 500)

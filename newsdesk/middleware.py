@@ -69,7 +69,7 @@ class DatabaseUnavailableMiddleware:
         return unavailable(request, exception)
 
 
-def unavailable(request, exception) -> HttpResponse:
+def unavailable(request, exception) -> HttpResponse:  # noqa: ARG001 (handler signature)
     logging.getLogger("newsdesk").warning("database unavailable: %s", exception)
     # No request context: its processors (user, messages) would ask the lost database.
     response = HttpResponse(render_to_string("503.html"), status=503)

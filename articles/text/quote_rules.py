@@ -335,7 +335,7 @@ def _suggest_in_paragraph(para: str, offset: int, last_speaker: str, out: list) 
         prev_word = _core(before.rsplit(maxsplit=1)[-1]) if before else ""
         if prev_word in _TITLE_NOUNS:
             continue
-        after = _attribution_after(para, e, quotes)
+        after = _attribution_after(para, e)
         if after:
             verb, speaker = after
             carried = not _named(speaker)
@@ -378,7 +378,7 @@ _AFTER_RE = re.compile(
 _SAID_IN_RE = re.compile(r"جاء في\s+(?P<speaker>[^،,.:؛\n]{2,40}):$")
 
 
-def _attribution_after(para: str, end: int, quotes: list) -> tuple[str, str] | None:
+def _attribution_after(para: str, end: int) -> tuple[str, str] | None:
     """`“…” للمرة الأولى، حسبما أكد الخبير` or `“…”، بحسب ما أعرب عنه الرئيس`."""
     m = _AFTER_RE.match(para[end:])
     if not m or not _VERB_RE.fullmatch(m.group("verb")):
