@@ -13,7 +13,12 @@ from django.utils.html import escape as django_escape
 
 from articles.reading import body_cache
 from articles.reading.highlights import render_paragraphs
-from articles.reading.side_list import ItemContext, render_tag_item
+from articles.reading.side_list import (
+    ItemContext,
+    render_snapshot,
+    render_tag_item,
+    render_tag_summary,
+)
 from tests.conftest import make_article, make_tag, sample_text
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -148,3 +153,30 @@ def test_cache_is_bounded(fresh_cache, monkeypatch):
     for i in range(10):
         body_cache.paragraphs(f"نص {i}", [])
     assert len(body_cache._entries) == 3
+
+
+def test_a_history_snapshot_and_a_conflict_summary_draw_the_tag_like_the_list(db):
+    context = ItemContext.build(can_edit=False)
+    snapshot = {
+        "kind": "claim",
+        "start": 3,
+        "end": 9,
+        "exact": HOSTILE,
+        "speaker": HOSTILE,
+        "note": "",
+        "verification": "false",
+        "check_worthy": "yes",
+        "evidence": HOSTILE,
+        "claim_group_id": 12,
+    }
+    html_out = render_snapshot(snapshot, context)
+    escaped_once = html.escape(HOSTILE)
+    assert f'<q class="passage">{escaped_once}</q>' in html_out
+    assert f'<span class="evidence" dir="auto">{escaped_once}</span>' in html_out
+    assert "<script>" not in html_out and "&amp;lt;" not in html_out
+    assert '<span class="offsets">[3–9]</span>' in html_out
+    assert "يستحق التحقق" in html_out and "مجموعة الادعاء #12" in html_out
+    tag = _tag(kind="claim", exact=HOSTILE, speaker=HOSTILE, verification="", claim_group_id=None)
+    item, summary = render_tag_item(tag, context), render_tag_summary(tag, context)
+    for part in summary.split("\n"):
+        assert part in item  # the same kind, passage and speaker markup as the side list

@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
 
 register = template.Library()
 
@@ -39,11 +34,3 @@ def evidence_links(text: str) -> SafeString:
         at = end
     pieces.append(conditional_escape((text or "")[at:]))
     return mark_safe("".join(str(p) for p in pieces))  # every piece escaped above
-
-
-@register.filter
-def verification_label(value: str) -> StrOrPromise:
-    """The Arabic label of a verification status slug (history snapshots keep slugs)."""
-    from articles.models import Verification
-
-    return dict(Verification.choices).get(value, value)

@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_not_required, permission_requir
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.safestring import SafeString
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -18,7 +17,7 @@ from articles.models import QUOTE, Article
 from articles.quotes import suggestion_store
 from articles.reading import body_cache
 from articles.reading.highlights import kind_combo
-from articles.reading.side_list import ItemContext, render_tag_item
+from articles.reading.side_list import render_side_list
 from articles.search.article_filter import (
     attach_excerpts,
     attach_tag_counts,
@@ -83,7 +82,7 @@ def reading_context(request: HttpRequest, article: Article, **extra) -> dict:
         "suggestions": suggestions,
         "suggestion_tally": suggestion_tally,
         "tags": tags,
-        "tag_items": side_list(tags, can_edit=can_edit),
+        "tag_items": render_side_list(tags, can_edit=can_edit),
         "deleted": list(deleted.values())[:10],
         "legend": [(kind, counts[kind.slug]) for kind in KINDS],
         "can_tag": request.user.has_perm("articles.add_tag"),
@@ -91,25 +90,6 @@ def reading_context(request: HttpRequest, article: Article, **extra) -> dict:
         "can_delete": request.user.has_perm("articles.delete_tag"),
         **extra,
     }
-
-
-def side_list(tags: list, *, can_edit: bool) -> list[tuple[SafeString, object]]:
-    """The side list as (html, None) for each run of plain entries, rendered in one pass,
-    and ("", tag) for a tag shown with its inline edit form (a template partial)."""
-    context = ItemContext.build(can_edit=can_edit)
-    chunks: list[tuple[SafeString, object]] = []
-    run: list[str] = []
-    for tag in tags:
-        if tag.edit_form:
-            if run:
-                chunks.append((SafeString("".join(run)), None))
-                run = []
-            chunks.append((SafeString(""), tag))
-        else:
-            run.append(render_tag_item(tag, context))
-    if run:
-        chunks.append((SafeString("".join(run)), None))
-    return chunks
 
 
 @login_not_required

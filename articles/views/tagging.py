@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles import tagging
 from articles.forms import TagCreateForm, TagEditForm, TagVersionForm
-from articles.kinds import KINDS, KINDS_BY_SLUG
+from articles.kinds import KINDS
 from articles.models import QUOTE, Article, StaleTag, Tag, TagEvent
 from articles.quotes import suggestion_store
 from articles.reading.highlights import paragraph_spans, render_paragraphs
@@ -315,10 +315,6 @@ def tag_history(request: HttpRequest, tag_id: int) -> HttpResponse:
     if not events:
         raise Http404
     article = events[0].article
-    for event in events:
-        for snap in (event.before, event.after):
-            if snap:
-                snap["label"] = KINDS_BY_SLUG[snap["kind"]].label
     exists = Tag.objects.filter(pk=tag_id).exists()
     context = {
         "article": article,
