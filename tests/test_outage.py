@@ -67,12 +67,12 @@ def test_a_driver_error_outside_djangos_wrapper_gives_the_503_page(editor_client
 def test_a_write_whose_answer_fails_is_rolled_back(editor_client, monkeypatch):
     """The database goes away after the INSERT, while the answer is built: the 503 page
     says nothing was saved, so nothing may be (a retry would duplicate the tag)."""
-    from articles.views import tagging as tagging_views
+    from articles.views import responses
 
     def lost(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(tagging_views, "paragraph_spans", lost)
+    monkeypatch.setattr(responses, "paragraph_spans", lost)
     article = make_article("نص المقال الأول.\nفقرة ثانية فيها كلمات.")
     # A first tag, so the write takes the fragment path that calls paragraph_spans.
     make_tag(article, 0, 2, user=get_user_model().objects.get(username="editor1"))

@@ -108,10 +108,29 @@ def test_editing_after_review_sends_back_to_pending(reviewer, editor, tag):
 
 def test_bad_review_input_is_400(reviewer_client, tag):
     response = reviewer_client.post(
-        reverse("review_tag", args=[tag.pk]), {"state": "approved", "version": 1}
+        reverse("review_tag", args=[tag.pk]),
+        {"state": "approved", "version": 1},
+        headers={"HX-Request": "true", "HX-Target": f"review-{tag.pk}"},
     )
     assert response.status_code == 400
     assert reviewer_client.post(reverse("review_tag", args=[999999]), {}).status_code == 404
+
+
+def test_without_javascript_a_failed_review_goes_back_to_the_queue_saying_why(
+    reviewer_client, editor, tag
+):
+    response = reviewer_client.post(
+        reverse("review_tag", args=[tag.pk]), {"state": "approved", "version": 1}, follow=True
+    )
+    assert response.redirect_chain == [(reverse("review_queue"), 302)]
+    assert "تعذّر حفظ المراجعة." in response.content.decode()
+    _edit(tag, editor, note="عدّلت")
+    response = _post(reviewer_client, Tag(pk=tag.pk, version=1), "accepted")
+    assert response.status_code == 302 and response.url == reverse("review_queue")
+    queue = reviewer_client.get(response.url).content.decode()
+    assert "تغيّر هذا الوسم منذ فتح الصفحة" in queue
+    tag.refresh_from_db()
+    assert tag.review_state == "pending"
 
 
 def test_review_needs_post(reviewer_client, tag):

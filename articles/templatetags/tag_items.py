@@ -20,7 +20,7 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def tag_item(context, tag) -> SafeString:
     item_context = ItemContext.build(can_edit=bool(context.get("can_edit")))
-    return render_tag_item(tag, item_context, oob=bool(context.get("item_oob")))
+    return render_tag_item(tag, item_context, oob=bool(context.get("oob")))
 
 
 @register.simple_tag

@@ -2,7 +2,7 @@
 in other articles, the claim's group, its status), linking, and the claim group pages.
 
 Every reader may look; Editors and Admins write (the tag permissions of articles/roles.py).
-The panel is an htmx fragment (`templates/articles/_claim_panel.html`) swapped into
+The panel is an htmx fragment (`templates/articles/claims/_claim_panel.html`) swapped into
 `#claim-panel`; each write answers with the panel again. Without htmx the writes redirect
 back to the reading page.
 """
@@ -23,7 +23,7 @@ from articles import tagging
 from articles.claims import linking, passage_index
 from articles.forms import ClaimStatusForm, GroupLabelForm, LinkPassageForm
 from articles.models import CLAIM, ClaimGroup, Passage, StaleTag, Tag
-from articles.views.tagging import write_with_its_answer
+from articles.views.responses import Notice, write_with_its_answer
 
 PANEL = "articles/claims/_claim_panel.html"
 SIMILAR_SHOWN = 8
@@ -41,7 +41,7 @@ def _panel(
     claim: Tag,
     *,
     status: int = 200,
-    notice: dict | None = None,
+    notice: Notice | None = None,
     status_form: ClaimStatusForm | None = None,
     link_error: str = "",
 ) -> HttpResponse:
@@ -82,7 +82,7 @@ def claim_panel(request: HttpRequest, tag_id: int) -> HttpResponse:
     if not request.htmx:
         return redirect(claim.article.get_absolute_url() + f"#tag-{claim.pk}")
     if request.GET.get("close"):
-        return HttpResponse('<div id="claim-panel"></div>')
+        return render(request, "articles/claims/_claim_panel_closed.html")
     return _panel(request, claim)
 
 
@@ -114,7 +114,7 @@ def link_claim(request: HttpRequest, tag_id: int) -> HttpResponse:
     }
     if not request.htmx:
         return _back(request, claim, message)
-    return _panel(request, claim, notice={"level": "ok", "message": message})
+    return _panel(request, claim, notice=Notice(message))
 
 
 def _link_failed(request: HttpRequest, claim: Tag, message: str) -> HttpResponse:
@@ -133,7 +133,7 @@ def unlink_claim(request: HttpRequest, tag_id: int) -> HttpResponse:
     message = _("أُخرج الادعاء من مجموعته.")
     if not request.htmx:
         return _back(request, claim, message)
-    return _panel(request, claim, notice={"level": "ok", "message": message})
+    return _panel(request, claim, notice=Notice(message))
 
 
 @require_POST
@@ -164,12 +164,12 @@ def claim_status(request: HttpRequest, tag_id: int) -> HttpResponse:
         if not request.htmx:
             return _back(request, claim, message, error=True)
         current = _get_claim(tag_id)
-        return _panel(request, current, status=409, notice={"level": "error", "message": message})
+        return _panel(request, current, status=409, notice=Notice.error(message))
     claim = _get_claim(tag_id)
     message = _("حُفظت حالة الادعاء.")
     if not request.htmx:
         return _back(request, claim, message)
-    return _panel(request, claim, notice={"level": "ok", "message": message})
+    return _panel(request, claim, notice=Notice(message))
 
 
 @require_GET

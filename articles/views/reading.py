@@ -28,7 +28,7 @@ from articles.search.query import parse_query
 ARTICLES_PER_PAGE = 25
 
 
-def _get_article_for_user(request: HttpRequest, article_id: int) -> Article:
+def get_article_for_user(request: HttpRequest, article_id: int) -> Article:
     """Every role may read every article; the permission decorator checks the role."""
     articles = Article.objects.select_related("source", "suggestion_run")
     return get_object_or_404(articles, pk=article_id)
@@ -53,17 +53,27 @@ def article_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @permission_required("articles.view_article", raise_exception=True)
 def read_article(request: HttpRequest, article_id: int) -> HttpResponse:
-    article = _get_article_for_user(request, article_id)
+    article = get_article_for_user(request, article_id)
     suggestion_store.ensure_suggestions(article)  # the first reading suggests
     return render(request, "articles/reading/read_article.html", reading_context(request, article))
 
 
-def reading_context(request: HttpRequest, article: Article, **extra) -> dict:
+def reading_context(
+    request: HttpRequest,
+    article: Article,
+    *,
+    editing: dict | None = None,
+    notice: object = None,
+    speakers: list[str] | None = None,
+    oob: bool = False,
+) -> dict:
     """What the reading page and its fragments (article body, tag panel) are drawn from.
 
-    `extra["editing"]` maps a tag id to the inline form to show in its place."""
+    `editing` maps a tag id to the inline form to show in its place, `speakers` are the
+    suggestions of that form, `notice` the status line (a `responses.Notice`) and `oob`
+    whether the body and the panel are sent out of band (an htmx answer)."""
     tags = list(article.tags.for_side_list())
-    editing = extra.pop("editing", {})
+    editing = editing or {}
     for tag in tags:
         tag.edit_form = editing.get(tag.pk)
     counts = Counter(tag.kind for tag in tags)
@@ -88,7 +98,9 @@ def reading_context(request: HttpRequest, article: Article, **extra) -> dict:
         "can_tag": request.user.has_perm("articles.add_tag"),
         "can_edit": can_edit,
         "can_delete": request.user.has_perm("articles.delete_tag"),
-        **extra,
+        "notice": notice,
+        "speakers": speakers or [],
+        "oob": oob,
     }
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from articles import reviewing
@@ -14,6 +15,7 @@ from articles.forms import ReviewForm, TagFilterForm
 from articles.kinds import KINDS
 from articles.models import ReviewState, StaleTag, Tag
 from articles.search.tag_filter import filter_tags
+from articles.views.responses import write_with_its_answer
 
 TAGS_PER_PAGE = 50
 
@@ -56,7 +58,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @permission_required("articles.review_tag", raise_exception=True)
-@transaction.atomic  # the review and its answer together (see views/tagging.py)
+@write_with_its_answer
 def review_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
     tag = _get_tag_for_reviewer(request, tag_id)
     form = ReviewForm(request.POST)
@@ -75,7 +77,14 @@ def review_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
         except StaleTag:
             status, stale = 409, True
     if not request.htmx:
-        return redirect("review_queue") if status == 200 else HttpResponse(status=status)
+        # Without JavaScript: back to the queue, which shows the tag as it is now.
+        if stale:
+            messages.error(
+                request, _("تغيّر هذا الوسم منذ فتح الصفحة؛ هذه نسخته الحالية. راجعه مجدداً.")
+            )
+        elif status == 400:
+            messages.error(request, _("تعذّر حفظ المراجعة."))
+        return redirect("review_queue")
     context = {
         "tag": tag,
         "form_errors": form.errors if status == 400 else None,

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles.forms import MergeForm, UnmergeForm
 from articles.quotes import speakers, suggestion_store
-from articles.views.tagging import write_with_its_answer
+from articles.views.responses import write_with_its_answer
 
 QUOTES_PER_PAGE = 50
 

@@ -1,7 +1,7 @@
 """Accepting and dismissing quote suggestions on the reading page.
 
 Both are POSTs that work as plain forms (redirect back) and through htmx, answered like a
-tag write (articles/views/tagging.py): the touched paragraphs, the legend, the notice, the
+tag write (articles/views/responses.py): the touched paragraphs, the legend, the notice, the
 new tag's list entry and the suggestion list, out of band. A suggestion someone already
 decided gets a 409 with the page's current state and says who decided it.
 """
@@ -15,7 +15,13 @@ from django.views.decorators.http import require_POST
 
 from articles.models import QuoteSuggestion
 from articles.quotes import suggestion_store
-from articles.views.tagging import _error, _respond, _respond_write, write_with_its_answer
+from articles.views.responses import (
+    Notice,
+    TagChange,
+    after_write,
+    page_or_fragment,
+    write_with_its_answer,
+)
 
 
 def _already(request: HttpRequest, stale: suggestion_store.AlreadyDecided) -> HttpResponse:
@@ -25,8 +31,8 @@ def _already(request: HttpRequest, stale: suggestion_store.AlreadyDecided) -> Ht
         message = _("قبل %(who)s هذا الاقتراح من قبل؛ الوسم موجود ولم يُنشأ وسم ثانٍ.")
     else:
         message = _("استبعد %(who)s هذا الاقتراح من قبل.")
-    notice = _error(message % {"who": who})
-    return _respond(request, suggestion.article, status=409, notice=notice)
+    notice = Notice.error(message % {"who": who})
+    return page_or_fragment(request, suggestion.article, status=409, notice=notice)
 
 
 # Accepting creates a tag, so it takes the permission to add one; so does dismissing,
@@ -41,15 +47,13 @@ def accept_suggestion(request: HttpRequest, suggestion_id: int) -> HttpResponse:
         raise Http404 from None
     except suggestion_store.AlreadyDecided as stale:
         return _already(request, stale)
-    notice = {"message": _("قُبل الاقتراح وأصبح وسم اقتباس."), "level": "ok", "focus": tag.pk}
-    return _respond_write(
-        request,
-        suggestion.article,
+    change = TagChange(
         spans=[(tag.start, tag.end)],
-        notice=notice,
         item=tag if created else None,  # a hand-made tag of that passage is listed already
         anchor=f"#tag-{tag.pk}",
     )
+    notice = Notice(_("قُبل الاقتراح وأصبح وسم اقتباس."), focus=tag.pk)
+    return after_write(request, suggestion.article, change, notice)
 
 
 @require_POST
@@ -62,11 +66,6 @@ def dismiss_suggestion(request: HttpRequest, suggestion_id: int) -> HttpResponse
         raise Http404 from None
     except suggestion_store.AlreadyDecided as stale:
         return _already(request, stale)
-    notice = {"message": _("استُبعد الاقتراح؛ لن يُقترح ثانية."), "level": "ok"}
-    return _respond_write(
-        request,
-        suggestion.article,
-        spans=[(suggestion.start, suggestion.end)],
-        notice=notice,
-        anchor="#suggestions",
-    )
+    change = TagChange(spans=[(suggestion.start, suggestion.end)], anchor="#suggestions")
+    notice = Notice(_("استُبعد الاقتراح؛ لن يُقترح ثانية."))
+    return after_write(request, suggestion.article, change, notice)
