@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
-from articles.reading.side_list import url_shape
+from articles.reading.side_list import escaped, url_shape
 
 PASSAGE_CHARS = 110  # the passage is cut here, like truncatechars:110 did
 
@@ -21,13 +21,13 @@ PASSAGE_CHARS = 110  # the passage is cut here, like truncatechars:110 did
 def render_suggestion_items(suggestions, *, can_tag: bool, csrf_token: str) -> SafeString:
     """The `<li class="suggestion">` entries; the accept/dismiss forms only for writers."""
     words = {
-        "speaker": escape(gettext("المتحدث:")),
-        "unknown": escape(gettext("المتحدث غير معروف")),
-        "why": escape(gettext("لماذا اقتُرح؟")),
-        "accept": escape(gettext("قبول")),
-        "accept_title": escape(gettext("قبول: يصبح وسم اقتباس (Enter أو A)")),
-        "dismiss": escape(gettext("استبعاد")),
-        "dismiss_title": escape(gettext("استبعاد: لن يُقترح ثانية (D)")),
+        "speaker": escaped(gettext("المتحدث:")),
+        "unknown": escaped(gettext("المتحدث غير معروف")),
+        "why": escaped(gettext("لماذا اقتُرح؟")),
+        "accept": escaped(gettext("قبول")),
+        "accept_title": escaped(gettext("قبول: يصبح وسم اقتباس (Enter أو A)")),
+        "dismiss": escaped(gettext("استبعاد")),
+        "dismiss_title": escaped(gettext("استبعاد: لن يُقترح ثانية (D)")),
     }
     urls = {name: url_shape(name) for name in ("accept_suggestion", "dismiss_suggestion")}
     token = escape(csrf_token)
