@@ -468,10 +468,9 @@ APP_DIRS = ("articles", "newsdesk")
 # Modules allowed to build markup themselves, and why each is safe.
 MARKUP_BUILDERS = {
     "articles/reading/highlights.py": "escapes every piece of body text, then wraps it in <mark>",
-    "articles/templatetags/claims.py": "escapes the evidence; links only http(s) URLs",
-    "articles/reading/side_list.py": "the side list: every user field through html.escape",
+    "articles/reading/evidence.py": "escapes the evidence; links only http(s) URLs",
+    "articles/reading/side_list.py": "a tag's markup: every user field through html.escape",
     "articles/reading/suggestion_list.py": "the suggestion list: every field through html.escape",
-    "articles/views/reading.py": "joins entries tag_items.py has already escaped",
 }
 
 
