@@ -116,3 +116,14 @@ def test_tag_counts_are_capped(editor_client, tagged, monkeypatch):
     response = editor_client.get(reverse("tag_list"))
     assert "أكثر من 2 وسم" in response.content.decode()
     assert len(response.context["page"].object_list) == 3
+
+
+def test_the_speaker_filter_is_the_one_tag_filter_everywhere(reviewer_client, tagged):
+    """The tag list's speaker filter is a field of the one filter: the review queue has it,
+    and a saved set keeps it (folded, so بُوتين and بوتين are one speaker)."""
+    from articles.search.tag_filter import stored_filter_q
+
+    queue = reviewer_client.get(reverse("review_queue"), {"speaker": "بوتين"})
+    assert len(queue.context["page"].object_list) == 2
+    assert Tag.objects.filter(stored_filter_q({"speaker": ["بوتين"]})).count() == 2
+    assert Tag.objects.filter(stored_filter_q({"speaker": ["كيربي"]})).count() == 0
