@@ -74,7 +74,7 @@ class ItemContext:
         return SafeString(f"{before}{int(object_id)}{after}")
 
 
-def escaped(text: str) -> SafeString:
+def escaped(text: object) -> SafeString:
     """`text` escaped once, and marked so that nothing escapes it again."""
     return SafeString(escape(str(text)))
 
