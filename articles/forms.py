@@ -4,6 +4,7 @@ parameter is allow-listed and validated in one place."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -35,6 +36,13 @@ ADJUST_CHOICES = [
 assert [slug for slug, _label in ADJUST_CHOICES] == list(ADJUSTMENTS)
 
 
+class UsernameChoiceField(forms.ModelMultipleChoiceField):
+    """Users listed by their user name (the default label is their full name, often empty)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.get_username()
+
+
 class TagCreateForm(forms.Form):
     """A selection from the page: code-point offsets plus the text the browser saw there.
 
@@ -50,7 +58,8 @@ class TagCreateForm(forms.Form):
         self.article = article
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end, exact = data.get("start"), data.get("end"), data.get("exact")
         if start is None or end is None or exact is None:
             return data
@@ -71,6 +80,8 @@ class TagEditForm(forms.Form):
     """The inline form: kind, note, speaker, boundaries by a word, and the version it
     started from (optimistic locking). A plain form, so validating it never touches the
     tag as read from the database (the history's "before")."""
+
+    conflict = False  # shown after another editor saved first: "re-apply my change"
 
     kind = forms.ChoiceField(label=_("النوع"), choices=KIND_CHOICES, widget=forms.RadioSelect)
     speaker = forms.CharField(
@@ -225,7 +236,7 @@ class TagFilterForm(forms.Form):
         label=_("المصدر"), queryset=Source.objects.order_by("name"), required=False
     )
     article = ArticleIdsField(label=_("أرقام المقالات"), required=False)
-    editor = forms.ModelMultipleChoiceField(
+    editor = UsernameChoiceField(
         label=_("المحرر"), queryset=get_user_model().objects.none(), required=False
     )
     date_on = forms.ChoiceField(
@@ -270,10 +281,10 @@ class TagFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         if isinstance(self.fields["editor"], forms.ModelMultipleChoiceField):
             self.fields["editor"].queryset = _editor_choices()
-            self.fields["editor"].label_from_instance = lambda user: user.get_username()
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             raise forms.ValidationError(_("بداية المدة بعد نهايتها."))
@@ -300,10 +311,11 @@ class StoredTagFilter(TagFilterForm):
     when the set was saved, and an id deleted since simply matches nothing. Lets the
     list of sets count every live set in one query."""
 
-    source = IdListField(required=False)
-    article = IdListField(required=False)
-    editor = IdListField(required=False)
-    claim_group = IdListField(required=False)
+    # Narrower fields than the base form's on purpose (see the docstring).
+    source = IdListField(required=False)  # type: ignore[assignment]
+    article = IdListField(required=False)  # type: ignore[assignment]
+    editor = IdListField(required=False)  # type: ignore[assignment]
+    claim_group = IdListField(required=False)  # type: ignore[assignment]
 
 
 # --- The article list's filter ---
@@ -349,7 +361,7 @@ class ArticleFilterForm(forms.Form):
         label=_("إلى تاريخ"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     kind = forms.ChoiceField(
-        label=_("فيه وسوم من نوع"), choices=[("", _("أي نوع"))] + KIND_CHOICES, required=False
+        label=_("فيه وسوم من نوع"), choices=[("", _("أي نوع")), *KIND_CHOICES], required=False
     )
     untagged = forms.BooleanField(label=_("بلا وسوم"), required=False)
     imported_by = forms.ModelChoiceField(
@@ -357,7 +369,8 @@ class ArticleFilterForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("تاريخ النهاية قبل تاريخ البداية."))
         return data
@@ -401,7 +414,9 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(forms.Form):
-    files = MultipleFileField(label=_("ملفات نصية ‎.txt أو أرشيف ‎.zip"))
+    # The metaclass moves declared fields off the class, so `form.files` (the request's
+    # files) is untouched; the type checker sees a clash with that attribute.
+    files = MultipleFileField(label=_("ملفات نصية ‎.txt أو أرشيف ‎.zip"))  # type: ignore[assignment]
 
 
 class EncodingForm(forms.Form):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -17,6 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.kinds import KIND_CHOICES, KIND_SLUGS
+
+if TYPE_CHECKING:
+    from articles.forms import TagEditForm
 
 
 def body_sha256(body: str) -> str:
@@ -80,6 +84,10 @@ class Article(models.Model):
     title = models.CharField(_("العنوان"), max_length=500)
     body = models.TextField(_("النص"))
     body_sha256 = models.CharField(max_length=64, unique=True, editable=False)
+    # Set on a page of search results for display (search/article_filter.py), not stored.
+    n_tags: int
+    title_pieces: list[tuple[str, bool]]
+    excerpt: list[tuple[str, bool]]
     source = models.ForeignKey(
         Source, verbose_name=_("المصدر"), null=True, blank=True, on_delete=models.PROTECT
     )
@@ -157,9 +165,10 @@ class Article(models.Model):
         return reverse("read_article", args=[self.pk])
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        article = super().from_db(db, field_names, values)
-        article._loaded_body = article.__dict__.get("body")
+    def from_db(cls, db, field_names, values, **kwargs):
+        article = super().from_db(db, field_names, values, **kwargs)
+        # None when the body was deferred: `save` then has nothing to compare.
+        article._loaded_body = article.__dict__.get("body")  # type: ignore[assignment]
         return article
 
 
@@ -258,6 +267,9 @@ class Tag(models.Model):
     `prefix`/`suffix` hold up to 32 characters around it so the passage can be found
     again (W3C TextQuoteSelector). Tags may overlap freely.
     """
+
+    # The inline edit form shown in the tag's place on the reading page, when one is open.
+    edit_form: TagEditForm | None
 
     CONTEXT_CHARS = 32
 
@@ -483,6 +495,7 @@ class TagSet(models.Model):
     """
 
     name = models.CharField(_("الاسم"), max_length=200)
+    size: int  # set by the export page: rows now (live) or when frozen, not stored
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("المالك"),

@@ -29,14 +29,16 @@ CLAIM_FIELDS = ("check_worthy", "verification", "evidence", "claim_group_id")
 ADJUSTMENTS = ("extend_start", "shrink_start", "extend_end", "shrink_end")
 _WORD = re.compile(r"\S+")
 
+
 # Validate fields and `Tag.clean` (offsets, snapshot) in Python; the foreign keys are
 # objects we just loaded, and the check constraints are enforced by PostgreSQL anyway,
 # so skip the extra round trips `full_clean` would make for them.
-CLEAN = {
-    "exclude": ["article", "created_by", "updated_by"],
-    "validate_unique": False,
-    "validate_constraints": False,
-}
+def clean_in_python(tag: Tag) -> None:
+    tag.full_clean(
+        exclude=["article", "created_by", "updated_by"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
 
 
 class TagGone(Exception):
@@ -107,7 +109,7 @@ def create_tag(
         updated_by=user,
     )
     tag.fill_from_body()
-    tag.full_clean(**CLEAN)
+    clean_in_python(tag)
     with transaction.atomic():
         tag.save()
         TagEvent.objects.create(
@@ -160,7 +162,7 @@ def update_tag(
         **status,
     )
     edited.fill_from_body()
-    edited.full_clean(**CLEAN)
+    clean_in_python(edited)
     values = {name: getattr(edited, name) for name in ("kind", "start", "end", "exact")}
     values.update(prefix=edited.prefix, suffix=edited.suffix, note=note, speaker=speaker)
     values.update({name: getattr(edited, name) for name in CLAIM_FIELDS})
@@ -225,6 +227,8 @@ def restore_tag(*, tag_id: int, user) -> Tag:
         if event is None or Tag.objects.filter(pk=tag_id).exists():
             raise TagGone(tag_id)
         old = event.before
+        if not old:
+            raise TagGone(tag_id)
         tag = Tag(
             pk=tag_id,
             article=event.article,
@@ -243,7 +247,7 @@ def restore_tag(*, tag_id: int, user) -> Tag:
             claim_group=ClaimGroup.objects.filter(pk=old.get("claim_group_id") or 0).first(),
         )
         tag.fill_from_body()
-        tag.full_clean(**CLEAN)
+        clean_in_python(tag)
         tag.save(force_insert=True)
         if old.get("created_at"):
             # auto_now_add stamped "now"; the tag keeps its original creation time.

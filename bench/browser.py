@@ -26,6 +26,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.error import URLError
@@ -79,6 +80,9 @@ def production_env(port: int) -> dict:
         "BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "2",
         "LOG_REQUESTS": "0",
+        # Static files of its own: collecting into the project's folder while a test
+        # process serves from it (whitenoise) would race.
+        "STATIC_ROOT": tempfile.mkdtemp(prefix="newsdesk-bench-static-"),
     }
 
 

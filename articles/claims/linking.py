@@ -65,7 +65,7 @@ def link_passage(*, claim: Tag, passage: Passage, user, label: str = "") -> Tag:
                 end=passage.end,
                 claim_group=group,
             )
-        elif other.claim_group_id and other.claim_group_id != group.pk:
+        elif other.claim_group is not None and other.claim_group_id != group.pk:
             merge_groups(keep=group, gone=other.claim_group, user=user)
         tagging.set_claim_group(tag=claim, group=group, user=user)
         other = tagging.set_claim_group(tag=other, group=group, user=user)

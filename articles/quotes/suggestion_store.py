@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count
@@ -121,14 +122,14 @@ def quote_spans(article: Article) -> list[tuple[int, int]]:
     return list(article.tags.filter(kind=QUOTE).values_list("start", "end"))
 
 
-def tally(article: Article | None = None) -> dict[str, int]:
+def tally(article: Article | None = None) -> dict[str, Any]:
     """How many suggestions are open, accepted and dismissed (one article, or all)."""
     rows = QuoteSuggestion.objects.all() if article is None else article.suggestions.all()
     return _tally(dict(rows.values_list("state").annotate(n=Count("id")).order_by()))
 
 
-def _tally(counts: dict) -> dict:
-    result = {state: counts.get(state, 0) for state in (OPEN, ACCEPTED, DISMISSED)}
+def _tally(counts: dict) -> dict[str, Any]:
+    result: dict[str, Any] = {state: counts.get(state, 0) for state in (OPEN, ACCEPTED, DISMISSED)}
     decided = result[ACCEPTED] + result[DISMISSED]
     result["accept_rate"] = round(100 * result[ACCEPTED] / decided) if decided else None
     return result
@@ -154,7 +155,7 @@ def accept(suggestion_id: int, user) -> tuple[QuoteSuggestion, Tag, bool]:
         # Someone tagged exactly this passage as a quote by hand meanwhile: link to it.
         tag = article.tags.filter(kind=QUOTE, start=suggestion.start, end=suggestion.end).first()
         created = tag is None
-        if created:
+        if tag is None:
             tag = tagging.create_tag(
                 article=article,
                 user=user,

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from articles.kinds import KIND_SLUGS
 from articles.models import Article, Tag
-from articles.search.query import ParsedQuery, excerpt, highlight, parse_query, search_articles
+from articles.search.query import (
+    ParsedQuery,
+    TitleFirst,
+    excerpt,
+    highlight,
+    parse_query,
+    search_articles,
+)
 
 # The big generated search vectors are for the WHERE clause only, never for display.
 SEARCH_COLUMNS = ("search_stem", "search_exact", "search_title")
 
 
-def filter_articles(data: dict) -> QuerySet:
+def filter_articles(data: dict) -> TitleFirst | QuerySet:
     """Articles for the valid part of the form's data, searched and ordered."""
     articles = Article.objects.select_related("source").defer(*SEARCH_COLUMNS)
     if data.get("source"):
@@ -35,7 +44,7 @@ def filter_articles(data: dict) -> QuerySet:
     return articles.order_by("-imported_at", "-id")
 
 
-def attach_tag_counts(articles: list[Article]) -> None:
+def attach_tag_counts(articles: Sequence[Article]) -> None:
     """Set `n_tags` and `n_<kind>` on a page of articles, in one query for the page
     (counting over the whole filtered set would aggregate every tag in the database)."""
     counts = (
@@ -54,7 +63,7 @@ def attach_tag_counts(articles: list[Article]) -> None:
             setattr(article, f"n_{slug}", found.get(slug, 0))
 
 
-def attach_excerpts(articles: list[Article], parsed: ParsedQuery) -> None:
+def attach_excerpts(articles: Sequence[Article], parsed: ParsedQuery) -> None:
     """Title and matching passage as (text, is_hit) pieces, for a search result page."""
     for article in articles:
         article.title_pieces = highlight(article.title, parsed)

@@ -230,6 +230,7 @@ class CappedPaginator(Paginator):
     tags: an exact count would scan every match; "more than 1000" is as useful."""
 
     cap = TitleFirst.cap
+    object_list: QuerySet
 
     @cached_property
     def count(self) -> int:

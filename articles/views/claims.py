@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Min
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from articles import tagging
 from articles.claims import linking, passage_index
 from articles.forms import ClaimStatusForm, GroupLabelForm, LinkPassageForm
 from articles.models import CLAIM, ClaimGroup, Passage, StaleTag, Tag
+from articles.views.request import HtmxHttpRequest
 from articles.views.responses import Notice, write_with_its_answer
 
 PANEL = "articles/claims/_claim_panel.html"
@@ -37,7 +38,7 @@ def _get_claim(tag_id: int) -> Tag:
 
 
 def _panel(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     claim: Tag,
     *,
     status: int = 200,
@@ -69,7 +70,7 @@ def _panel(
     return render(request, PANEL, context, status=status)
 
 
-def _back(request: HttpRequest, claim: Tag, message: str, *, error: bool = False):
+def _back(request: HtmxHttpRequest, claim: Tag, message: str, *, error: bool = False):
     """Without htmx: back to the reading page with the message."""
     (messages.error if error else messages.success)(request, message)
     return redirect(claim.article.get_absolute_url() + f"#tag-{claim.pk}")
@@ -77,7 +78,7 @@ def _back(request: HttpRequest, claim: Tag, message: str, *, error: bool = False
 
 @require_GET
 @permission_required("articles.view_tag", raise_exception=True)
-def claim_panel(request: HttpRequest, tag_id: int) -> HttpResponse:
+def claim_panel(request: HtmxHttpRequest, tag_id: int) -> HttpResponse:
     claim = _get_claim(tag_id)
     if not request.htmx:
         return redirect(claim.article.get_absolute_url() + f"#tag-{claim.pk}")
@@ -89,7 +90,7 @@ def claim_panel(request: HttpRequest, tag_id: int) -> HttpResponse:
 @require_POST
 @permission_required(["articles.add_tag", "articles.change_tag"], raise_exception=True)
 @write_with_its_answer
-def link_claim(request: HttpRequest, tag_id: int) -> HttpResponse:
+def link_claim(request: HtmxHttpRequest, tag_id: int) -> HttpResponse:
     claim = _get_claim(tag_id)
     form = LinkPassageForm(request.POST)
     passage = None
@@ -110,14 +111,14 @@ def link_claim(request: HttpRequest, tag_id: int) -> HttpResponse:
     claim = _get_claim(tag_id)
     message = _("رُبط المقطع من «%(title)s» بمجموعة «%(label)s».") % {
         "title": Truncator(other.article.title).chars(50),
-        "label": claim.claim_group.label,
+        "label": claim.claim_group.label if claim.claim_group else "",
     }
     if not request.htmx:
         return _back(request, claim, message)
     return _panel(request, claim, notice=Notice(message))
 
 
-def _link_failed(request: HttpRequest, claim: Tag, message: str) -> HttpResponse:
+def _link_failed(request: HtmxHttpRequest, claim: Tag, message: str) -> HttpResponse:
     if not request.htmx:
         return _back(request, claim, message, error=True)
     return _panel(request, claim, status=422, link_error=message)
@@ -126,7 +127,7 @@ def _link_failed(request: HttpRequest, claim: Tag, message: str) -> HttpResponse
 @require_POST
 @permission_required(["articles.add_tag", "articles.change_tag"], raise_exception=True)
 @write_with_its_answer
-def unlink_claim(request: HttpRequest, tag_id: int) -> HttpResponse:
+def unlink_claim(request: HtmxHttpRequest, tag_id: int) -> HttpResponse:
     claim = _get_claim(tag_id)
     linking.unlink(claim=claim, user=request.user)
     claim = _get_claim(tag_id)
@@ -139,7 +140,7 @@ def unlink_claim(request: HttpRequest, tag_id: int) -> HttpResponse:
 @require_POST
 @permission_required("articles.change_tag", raise_exception=True)
 @write_with_its_answer
-def claim_status(request: HttpRequest, tag_id: int) -> HttpResponse:
+def claim_status(request: HtmxHttpRequest, tag_id: int) -> HttpResponse:
     claim = _get_claim(tag_id)
     form = ClaimStatusForm(request.POST, tag=claim)
     if not form.is_valid():
@@ -174,7 +175,7 @@ def claim_status(request: HttpRequest, tag_id: int) -> HttpResponse:
 
 @require_GET
 @permission_required("articles.view_tag", raise_exception=True)
-def claim_group(request: HttpRequest, group_id: int) -> HttpResponse:
+def claim_group(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
     group = get_object_or_404(ClaimGroup.objects.select_related("created_by"), pk=group_id)
     context = {
         "group": group,
@@ -188,7 +189,7 @@ def claim_group(request: HttpRequest, group_id: int) -> HttpResponse:
 @require_POST
 @permission_required("articles.change_tag", raise_exception=True)
 @write_with_its_answer
-def rename_claim_group(request: HttpRequest, group_id: int) -> HttpResponse:
+def rename_claim_group(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
     group = get_object_or_404(ClaimGroup, pk=group_id)
     form = GroupLabelForm(request.POST)
     status = 200
@@ -211,7 +212,7 @@ def rename_claim_group(request: HttpRequest, group_id: int) -> HttpResponse:
 
 @require_GET
 @permission_required("articles.view_tag", raise_exception=True)
-def claim_groups(request: HttpRequest) -> HttpResponse:
+def claim_groups(request: HtmxHttpRequest) -> HttpResponse:
     groups = ClaimGroup.objects.annotate(
         n_claims=Count("claims"),
         n_outlets=Count("claims__article__source", distinct=True),

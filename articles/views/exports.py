@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -10,9 +12,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.http import (
     FileResponse,
-    HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
+    HttpResponseBase,
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,11 +33,12 @@ from articles.search.tag_filter import (
     filter_tags,
     stored_filters,
 )
+from articles.views.request import HtmxHttpRequest
 
 PREVIEW_ROWS = 10
 
 
-def _get_tagset_for_user(request: HttpRequest, set_id: int, *, write: bool = False) -> TagSet:
+def _get_tagset_for_user(request: HtmxHttpRequest, set_id: int, *, write: bool = False) -> TagSet:
     """Every exporter sees and downloads every set (they are the team's datasets); only
     the owner or an Admin (change_tagset) changes one."""
     tagset = get_object_or_404(TagSet.objects.select_related("owner"), pk=set_id)
@@ -48,7 +51,7 @@ def _get_tagset_for_user(request: HttpRequest, set_id: int, *, write: bool = Fal
     return tagset
 
 
-def _sets_with_sizes() -> list[TagSet]:
+def _sets_with_sizes() -> Sequence[TagSet]:
     """All sets with their current size, in two queries whatever their number: frozen
     sets count their list, live sets are counted together in one conditional aggregate."""
     tagsets = list(
@@ -69,7 +72,7 @@ def _sets_with_sizes() -> list[TagSet]:
 
 @require_GET
 @permission_required("articles.export_tags", raise_exception=True)
-def export_page(request: HttpRequest) -> HttpResponse:
+def export_page(request: HtmxHttpRequest) -> HttpResponse:
     form = TagFilterForm(request.GET)
     context = {"form": form, "formats": FORMATS, "save_form": SaveSetForm()}
     status = 200
@@ -79,8 +82,9 @@ def export_page(request: HttpRequest) -> HttpResponse:
         context["preview"] = tags.select_related(
             "article__source", "created_by", "reviewed_by"
         ).order_by("id")[:PREVIEW_ROWS]
-        context["filters"] = stored_filters(request.GET)
-        context["querystring"] = as_querydict(context["filters"]).urlencode()
+        filters = stored_filters(request.GET)
+        context["filters"] = filters
+        context["querystring"] = as_querydict(filters).urlencode()
     else:
         status = 400
     if request.htmx and request.htmx.target == "preview":
@@ -89,7 +93,7 @@ def export_page(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/exports/export_page.html", context, status=status)
 
 
-def _download(request: HttpRequest, tags, *, name: str, label: str) -> HttpResponse:
+def _download(request: HtmxHttpRequest, tags, *, name: str, label: str) -> HttpResponseBase:
     form = FormatForm(request.GET)
     if not form.is_valid():
         return HttpResponseBadRequest(_("صيغة غير معروفة."))
@@ -97,6 +101,7 @@ def _download(request: HttpRequest, tags, *, name: str, label: str) -> HttpRespo
     _label, extension, content_type = FORMATS[fmt]
     base = request.build_absolute_uri(reverse("article_list"))
     filename = f"{name}-{timezone.localdate().isoformat()}.{extension}"
+    response: HttpResponseBase
     if fmt == "xlsx":
         response = FileResponse(
             exporting.xlsx_file(tags, article_url_base=base), content_type=content_type
@@ -134,7 +139,7 @@ def _safe_filename(name: str) -> str:
 
 @require_GET
 @permission_required("articles.export_tags", raise_exception=True)
-def download_tags(request: HttpRequest) -> HttpResponse:
+def download_tags(request: HtmxHttpRequest) -> HttpResponseBase:
     """The current filter, without saving a set."""
     form = TagFilterForm(request.GET)
     if not form.is_valid():
@@ -145,7 +150,7 @@ def download_tags(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @permission_required("articles.export_tags", raise_exception=True)
-def download_set(request: HttpRequest, set_id: int) -> HttpResponse:
+def download_set(request: HtmxHttpRequest, set_id: int) -> HttpResponseBase:
     tagset = _get_tagset_for_user(request, set_id)
     response = _download(request, tagset.current_tags(), name=tagset.name, label=tagset.name)
     if response.status_code == 200:
@@ -155,7 +160,7 @@ def download_set(request: HttpRequest, set_id: int) -> HttpResponse:
 
 @require_GET
 @permission_required("articles.export_tags", raise_exception=True)
-def export_format_doc(request: HttpRequest) -> HttpResponse:
+def export_format_doc(request: HtmxHttpRequest) -> HttpResponse:
     """docs/export-format.md, as plain text, linked from the export page."""
     text = (settings.BASE_DIR / "docs" / "export-format.md").read_text(encoding="utf-8")
     return HttpResponse(text, content_type="text/plain; charset=utf-8")
@@ -163,7 +168,7 @@ def export_format_doc(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @permission_required("articles.export_tags", raise_exception=True)
-def save_set(request: HttpRequest) -> HttpResponse:
+def save_set(request: HtmxHttpRequest) -> HttpResponse:
     save_form = SaveSetForm(request.POST)
     filter_form = TagFilterForm(request.POST)
     if not (save_form.is_valid() and filter_form.is_valid()):
@@ -185,7 +190,7 @@ def save_set(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @permission_required("articles.export_tags", raise_exception=True)
-def freeze_set(request: HttpRequest, set_id: int) -> HttpResponse:
+def freeze_set(request: HtmxHttpRequest, set_id: int) -> HttpResponse:
     """Fix the set's current tags as its list, in one INSERT … SELECT."""
     tagset = _get_tagset_for_user(request, set_id, write=True)
     if not tagset.frozen:

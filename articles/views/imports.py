@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,6 +15,7 @@ from articles.importing.pipeline import preview, process_pending, retry_with_enc
 from articles.importing.uploads import read_upload
 from articles.models import Article, ImportBatch, ImportItem
 from articles.text.cleaning import INVISIBLE
+from articles.views.request import HtmxHttpRequest
 
 PERMISSION = "articles.import_articles"
 INLINE_FILES = 20  # batches up to this size are imported in the upload request
@@ -35,12 +36,12 @@ RULE_LABELS = {
 }
 
 
-def _get_batch_for_user(request: HttpRequest, batch_id: int) -> ImportBatch:
+def _get_batch_for_user(request: HtmxHttpRequest, batch_id: int) -> ImportBatch:
     """Admins see every batch; the permission decorator has checked the role."""
     return get_object_or_404(ImportBatch.objects.select_related("created_by"), pk=batch_id)
 
 
-def _get_unsure_item_for_user(request: HttpRequest, item_id: int) -> ImportItem:
+def _get_unsure_item_for_user(request: HtmxHttpRequest, item_id: int) -> ImportItem:
     return get_object_or_404(
         ImportItem.objects.select_related("batch"), pk=item_id, status=ImportItem.Status.UNSURE
     )
@@ -48,11 +49,11 @@ def _get_unsure_item_for_user(request: HttpRequest, item_id: int) -> ImportItem:
 
 @require_http_methods(["GET", "POST"])
 @permission_required(PERMISSION, raise_exception=True)
-def import_files(request: HttpRequest) -> HttpResponse:
+def import_files(request: HtmxHttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         batch = ImportBatch.objects.create(created_by=request.user, via="web")
-        items = []
+        items: list[ImportItem] = []
         for upload in form.cleaned_data["files"]:
             for incoming in read_upload(upload):
                 items.append(
@@ -102,14 +103,14 @@ def _batch_context(batch: ImportBatch) -> dict:
 
 @require_GET
 @permission_required(PERMISSION, raise_exception=True)
-def import_batch(request: HttpRequest, batch_id: int) -> HttpResponse:
+def import_batch(request: HtmxHttpRequest, batch_id: int) -> HttpResponse:
     batch = _get_batch_for_user(request, batch_id)
     return render(request, "articles/importing/import_batch.html", _batch_context(batch))
 
 
 @require_POST
 @permission_required(PERMISSION, raise_exception=True)
-def process_batch(request: HttpRequest, batch_id: int) -> HttpResponse:
+def process_batch(request: HtmxHttpRequest, batch_id: int) -> HttpResponse:
     """Import the next few waiting files; htmx calls this again until none are left."""
     batch = _get_batch_for_user(request, batch_id)
     process_pending(batch, limit=FILES_PER_POLL, user=request.user)
@@ -120,7 +121,7 @@ def process_batch(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required(PERMISSION, raise_exception=True)
-def pick_encoding(request: HttpRequest, item_id: int) -> HttpResponse:
+def pick_encoding(request: HtmxHttpRequest, item_id: int) -> HttpResponse:
     """A file whose encoding was a guess: preview it in another encoding, then import."""
     item = _get_unsure_item_for_user(request, item_id)
     data = request.POST if request.method == "POST" else request.GET
@@ -137,7 +138,7 @@ def pick_encoding(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @require_GET
 @permission_required(PERMISSION, raise_exception=True)
-def raw_article(request: HttpRequest, article_id: int) -> HttpResponse:
+def raw_article(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
     """The file as it came in, escaped, with the lines the clean-up removed marked."""
     article = get_object_or_404(Article.objects.select_related("source"), pk=article_id)
     removed: dict[int, str] = {}

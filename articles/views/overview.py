@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from articles.overview import figures
+from articles.views.request import HtmxHttpRequest
 
 
 @require_GET
 @permission_required("articles.view_tag", raise_exception=True)
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "articles/overview/overview.html", figures())

@@ -6,14 +6,14 @@ from collections import Counter
 
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from articles.forms import ArticleFilterForm
 from articles.kinds import KINDS
-from articles.models import QUOTE, Article
+from articles.models import QUOTE, Article, TagEvent
 from articles.quotes import suggestion_store
 from articles.reading import body_cache
 from articles.reading.highlights import kind_combo
@@ -24,11 +24,12 @@ from articles.search.article_filter import (
     filter_articles,
 )
 from articles.search.query import parse_query
+from articles.views.request import HtmxHttpRequest
 
 ARTICLES_PER_PAGE = 25
 
 
-def get_article_for_user(request: HttpRequest, article_id: int) -> Article:
+def get_article_for_user(request: HtmxHttpRequest, article_id: int) -> Article:
     """Every role may read every article; the permission decorator checks the role."""
     articles = Article.objects.select_related("source", "suggestion_run")
     return get_object_or_404(articles, pk=article_id)
@@ -36,15 +37,19 @@ def get_article_for_user(request: HttpRequest, article_id: int) -> Article:
 
 @require_GET
 @permission_required("articles.view_article", raise_exception=True)
-def article_list(request: HttpRequest) -> HttpResponse:
+def article_list(request: HtmxHttpRequest) -> HttpResponse:
     form = ArticleFilterForm(request.GET)
     form.is_valid()  # invalid fields are reported and left out; the valid ones still apply
-    page = Paginator(filter_articles(form.cleaned_data), ARTICLES_PER_PAGE).get_page(
+    # A search result (TitleFirst) is only ever sliced, and Paginator counts it with its
+    # own count(): it need not be a full sequence.
+    articles = filter_articles(form.cleaned_data)
+    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(  # type: ignore[arg-type]
         request.GET.get("page")
     )
     query = parse_query(form.cleaned_data.get("q") or "")
-    attach_tag_counts(page.object_list)
-    attach_excerpts(page.object_list, query)
+    rows = list(page.object_list)  # the page's own rows: annotated in place below
+    attach_tag_counts(rows)
+    attach_excerpts(rows, query)
     context = {"page": page, "form": form, "kinds": KINDS, "query": query}
     template = "articles/reading/article_list.html"
     return render(request, template + "#results" if request.htmx else template, context)
@@ -52,14 +57,14 @@ def article_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @permission_required("articles.view_article", raise_exception=True)
-def read_article(request: HttpRequest, article_id: int) -> HttpResponse:
+def read_article(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
     article = get_article_for_user(request, article_id)
     suggestion_store.ensure_suggestions(article)  # the first reading suggests
     return render(request, "articles/reading/read_article.html", reading_context(request, article))
 
 
 def reading_context(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     article: Article,
     *,
     editing: dict | None = None,
@@ -78,7 +83,7 @@ def reading_context(
         tag.edit_form = editing.get(tag.pk)
     counts = Counter(tag.kind for tag in tags)
     present = {tag.pk for tag in tags}
-    deleted = {}
+    deleted: dict[int, TagEvent] = {}
     for event in article.tag_events.filter(action="deleted").select_related("user")[:20]:
         if event.tag_id not in present:
             deleted.setdefault(event.tag_id, event)
@@ -107,7 +112,7 @@ def reading_context(
 @login_not_required
 @require_GET
 @cache_control(max_age=3600)
-def kinds_css(request: HttpRequest) -> HttpResponse:
+def kinds_css(request: HtmxHttpRequest) -> HttpResponse:
     """Highlight colours for every combination of kinds, from the one table in kinds.py."""
     rules = []
     for mask in range(1, 2 ** len(KINDS)):

@@ -18,7 +18,7 @@ from typing import Literal
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from articles.forms import TagEditForm
@@ -27,6 +27,7 @@ from articles.models import Article, Tag
 from articles.quotes import suggestion_store
 from articles.reading.highlights import paragraph_spans, render_paragraphs
 from articles.views.reading import reading_context
+from articles.views.request import HtmxHttpRequest
 
 PAGE = "articles/reading/read_article.html"
 SPEAKER_SUGGESTIONS = 200
@@ -69,7 +70,7 @@ def speaker_suggestions() -> list[str]:
 
 
 def page_or_fragment(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     article: Article,
     *,
     status: int = 200,
@@ -97,7 +98,7 @@ def page_or_fragment(
 
 
 def after_write(
-    request: HttpRequest, article: Article, change: TagChange, notice: Notice
+    request: HtmxHttpRequest, article: Article, change: TagChange, notice: Notice
 ) -> HttpResponse:
     """After a successful write, send htmx only what changed: the paragraphs that the
     changed spans touch (re-rendered with every tag over them), the counts, the notice,

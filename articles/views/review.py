@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -15,6 +15,7 @@ from articles.forms import ReviewForm, TagFilterForm
 from articles.kinds import KINDS
 from articles.models import ReviewState, StaleTag, Tag
 from articles.search.tag_filter import filter_tags
+from articles.views.request import HtmxHttpRequest
 from articles.views.responses import write_with_its_answer
 
 TAGS_PER_PAGE = 50
@@ -24,14 +25,14 @@ def _tags():
     return Tag.objects.select_related("article__source", "created_by", "reviewed_by")
 
 
-def _get_tag_for_reviewer(request: HttpRequest, tag_id: int) -> Tag:
+def _get_tag_for_reviewer(request: HtmxHttpRequest, tag_id: int) -> Tag:
     """Reviewers and Admins review every tag; the decorator checks the permission."""
     return get_object_or_404(_tags(), pk=tag_id)
 
 
 @require_GET
 @permission_required("articles.review_tag", raise_exception=True)
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: HtmxHttpRequest) -> HttpResponse:
     data = request.GET.copy()
     if "state" not in data:
         data.setlist("state", [ReviewState.PENDING])  # the queue: pending unless asked
@@ -59,7 +60,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 @permission_required("articles.review_tag", raise_exception=True)
 @write_with_its_answer
-def review_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
+def review_tag(request: HtmxHttpRequest, tag_id: int) -> HttpResponse:
     tag = _get_tag_for_reviewer(request, tag_id)
     form = ReviewForm(request.POST)
     status, stale = 200, False

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles.forms import MergeForm, UnmergeForm
 from articles.quotes import speakers, suggestion_store
+from articles.views.request import HtmxHttpRequest
 from articles.views.responses import write_with_its_answer
 
 QUOTES_PER_PAGE = 50
@@ -26,7 +27,7 @@ QUOTES_PER_PAGE = 50
 
 @require_GET
 @permission_required("articles.view_tag", raise_exception=True)
-def speaker_list(request: HttpRequest) -> HttpResponse:
+def speaker_list(request: HtmxHttpRequest) -> HttpResponse:
     context = {
         "speakers": list(speakers.speaker_groups().values()),
         "tally": suggestion_store.tally(),
@@ -36,7 +37,7 @@ def speaker_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @permission_required("articles.view_tag", raise_exception=True)
-def speaker_detail(request: HttpRequest, key: str) -> HttpResponse:
+def speaker_detail(request: HtmxHttpRequest, key: str) -> HttpResponse:
     groups = speakers.speaker_groups()
     canonical = speakers.aliases().get(key)
     if canonical and canonical in groups:
@@ -58,7 +59,7 @@ def speaker_detail(request: HttpRequest, key: str) -> HttpResponse:
 @require_POST
 @permission_required("articles.change_tag", raise_exception=True)
 @write_with_its_answer
-def merge_speakers(request: HttpRequest) -> HttpResponse:
+def merge_speakers(request: HtmxHttpRequest) -> HttpResponse:
     form = MergeForm(request.POST)
     groups = speakers.speaker_groups()
     # Allow-list: only keys of speakers that exist (or are merged spellings of one).
@@ -82,7 +83,7 @@ def merge_speakers(request: HttpRequest) -> HttpResponse:
 @require_POST
 @permission_required("articles.change_tag", raise_exception=True)
 @write_with_its_answer
-def unmerge_speaker(request: HttpRequest) -> HttpResponse:
+def unmerge_speaker(request: HtmxHttpRequest) -> HttpResponse:
     form = UnmergeForm(request.POST)
     if not form.is_valid() or not speakers.unmerge(form.cleaned_data["key"]):
         messages.error(request, _("هذا الاسم غير مدموج."))

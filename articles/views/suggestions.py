@@ -9,12 +9,13 @@ decided gets a 409 with the page's current state and says who decided it.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import permission_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from articles.models import QuoteSuggestion
 from articles.quotes import suggestion_store
+from articles.views.request import HtmxHttpRequest
 from articles.views.responses import (
     Notice,
     TagChange,
@@ -24,7 +25,7 @@ from articles.views.responses import (
 )
 
 
-def _already(request: HttpRequest, stale: suggestion_store.AlreadyDecided) -> HttpResponse:
+def _already(request: HtmxHttpRequest, stale: suggestion_store.AlreadyDecided) -> HttpResponse:
     suggestion = stale.suggestion
     who = suggestion.decided_by.get_username() if suggestion.decided_by else "?"
     if suggestion.state == QuoteSuggestion.State.ACCEPTED:
@@ -40,7 +41,7 @@ def _already(request: HttpRequest, stale: suggestion_store.AlreadyDecided) -> Ht
 @require_POST
 @permission_required("articles.add_tag", raise_exception=True)
 @write_with_its_answer
-def accept_suggestion(request: HttpRequest, suggestion_id: int) -> HttpResponse:
+def accept_suggestion(request: HtmxHttpRequest, suggestion_id: int) -> HttpResponse:
     try:
         suggestion, tag, created = suggestion_store.accept(suggestion_id, request.user)
     except QuoteSuggestion.DoesNotExist:
@@ -59,7 +60,7 @@ def accept_suggestion(request: HttpRequest, suggestion_id: int) -> HttpResponse:
 @require_POST
 @permission_required("articles.add_tag", raise_exception=True)
 @write_with_its_answer
-def dismiss_suggestion(request: HttpRequest, suggestion_id: int) -> HttpResponse:
+def dismiss_suggestion(request: HtmxHttpRequest, suggestion_id: int) -> HttpResponse:
     try:
         suggestion = suggestion_store.dismiss(suggestion_id, request.user)
     except QuoteSuggestion.DoesNotExist:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -11,13 +11,14 @@ from articles.forms import TagFilterForm
 from articles.models import Tag
 from articles.search.query import CappedPaginator, highlight, parse_query
 from articles.search.tag_filter import filter_tags
+from articles.views.request import HtmxHttpRequest
 
 TAGS_PER_PAGE = 50
 
 
 @require_GET
 @permission_required("articles.view_tag", raise_exception=True)
-def tag_list(request: HttpRequest) -> HttpResponse:
+def tag_list(request: HtmxHttpRequest) -> HttpResponse:
     form = TagFilterForm(request.GET)
     form.is_valid()  # invalid fields are reported and left out
     tags = filter_tags(Tag.objects.for_tag_table(), form.cleaned_data).order_by(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -20,6 +20,7 @@ from articles import tagging
 from articles.forms import TagCreateForm, TagEditForm, TagVersionForm
 from articles.models import QUOTE, StaleTag, Tag, TagEvent
 from articles.views.reading import get_article_for_user, reading_context
+from articles.views.request import HtmxHttpRequest
 from articles.views.responses import (
     PAGE,
     Notice,
@@ -31,7 +32,7 @@ from articles.views.responses import (
 )
 
 
-def _get_tag_for_user(request: HttpRequest, tag_id: int) -> Tag:
+def _get_tag_for_user(request: HtmxHttpRequest, tag_id: int) -> Tag:
     """Every role that reaches here may see every tag; decorators check the role."""
     return get_object_or_404(Tag.objects.select_related("article", "updated_by"), pk=tag_id)
 
@@ -39,7 +40,7 @@ def _get_tag_for_user(request: HttpRequest, tag_id: int) -> Tag:
 @require_POST
 @permission_required("articles.add_tag", raise_exception=True)
 @write_with_its_answer
-def tag_passage(request: HttpRequest, article_id: int) -> HttpResponse:
+def tag_passage(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
     article = get_article_for_user(request, article_id)
     form = TagCreateForm(request.POST, article=article)
     if not form.is_valid():
@@ -68,7 +69,7 @@ def tag_passage(request: HttpRequest, article_id: int) -> HttpResponse:
 
 @require_GET
 @permission_required("articles.change_tag", raise_exception=True)
-def edit_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
+def edit_tag(request: HtmxHttpRequest, tag_id: int) -> HttpResponse:
     tag = _get_tag_for_user(request, tag_id)
     form = TagEditForm(tag=tag)
     if request.htmx:
@@ -85,7 +86,7 @@ def edit_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
 @require_POST
 @permission_required("articles.change_tag", raise_exception=True)
 @write_with_its_answer
-def update_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
+def update_tag(request: HtmxHttpRequest, tag_id: int) -> HttpResponse:
     tag = _get_tag_or_conflict(request, tag_id)
     if isinstance(tag, HttpResponse):
         return tag
@@ -129,7 +130,7 @@ def update_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
 @require_POST
 @permission_required("articles.delete_tag", raise_exception=True)
 @write_with_its_answer
-def delete_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
+def delete_tag(request: HtmxHttpRequest, tag_id: int) -> HttpResponse:
     tag = _get_tag_or_conflict(request, tag_id)
     if isinstance(tag, HttpResponse):
         return tag
@@ -150,7 +151,7 @@ def delete_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
 @require_POST
 @permission_required("articles.add_tag", raise_exception=True)
 @write_with_its_answer
-def restore_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
+def restore_tag(request: HtmxHttpRequest, tag_id: int) -> HttpResponse:
     event = tagging.last_deletion(tag_id)
     if event is None:
         raise Http404
@@ -170,7 +171,7 @@ def restore_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
 
 @require_GET
 @permission_required("articles.view_tag", raise_exception=True)
-def tag_history(request: HttpRequest, tag_id: int) -> HttpResponse:
+def tag_history(request: HtmxHttpRequest, tag_id: int) -> HttpResponse:
     events = list(
         TagEvent.objects.filter(tag_id=tag_id)
         .select_related("user", "article")
@@ -193,7 +194,7 @@ def tag_history(request: HttpRequest, tag_id: int) -> HttpResponse:
 
 @require_GET
 @permission_required("articles.view_article", raise_exception=True)
-def tag_panel(request: HttpRequest, article_id: int) -> HttpResponse:
+def tag_panel(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
     """The side list alone: cancelling an inline edit, or picking up others' new tags."""
     article = get_article_for_user(request, article_id)
     if not request.htmx:
@@ -201,7 +202,7 @@ def tag_panel(request: HttpRequest, article_id: int) -> HttpResponse:
     return render(request, f"{PAGE}#tagging-update", reading_context(request, article, oob=True))
 
 
-def _get_tag_or_conflict(request: HttpRequest, tag_id: int) -> Tag | HttpResponse:
+def _get_tag_or_conflict(request: HtmxHttpRequest, tag_id: int) -> Tag | HttpResponse:
     """The tag to write to; if someone deleted it meanwhile, a 409 saying so."""
     tag = Tag.objects.select_related("article").filter(pk=tag_id).first()
     if tag is not None:
@@ -216,7 +217,7 @@ def _get_tag_or_conflict(request: HttpRequest, tag_id: int) -> Tag | HttpRespons
 
 
 def _conflict(
-    request: HttpRequest, mine: Tag, current: Tag | None, data: dict | None
+    request: HtmxHttpRequest, mine: Tag, current: Tag | None, data: dict | None
 ) -> HttpResponse:
     """409: show the tag as it is now, with this editor's change ready to re-apply."""
     if current is None:
