@@ -9,7 +9,6 @@ file is stored in its own transaction, so one bad file never spoils a batch.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,8 +60,7 @@ class _Ready:
 
 def normalise_text(text: str) -> str:
     """NFC and LF line endings, once, before anything is stored (offsets count after it)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", text)
+    return cleaning.normalise(text)
 
 
 def display_name(name: str) -> str:

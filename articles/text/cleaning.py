@@ -212,6 +212,12 @@ def clean(raw: str) -> Cleaned:
     )
 
 
+def normalise(text: str) -> str:
+    """NFC and LF line endings, once, before anything is stored (offsets count after it)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
+
+
 def has_arabic(text: str) -> bool:
     return ARABIC_RE.search(text) is not None
 
