@@ -125,7 +125,9 @@ def _story_lines_lost(raw: str, gold: dict, body: str) -> list[str]:
     return lost
 
 
-def evaluate(directory: Path, gold_path: Path | None = None) -> tuple[list[PageScore], ImportTotals]:
+def evaluate(
+    directory: Path, gold_path: Path | None = None
+) -> tuple[list[PageScore], ImportTotals]:
     gold_path = gold_path or directory / "expected.json"
     pages = json.loads(gold_path.read_text(encoding="utf-8"))
     scores, totals = [], ImportTotals()
