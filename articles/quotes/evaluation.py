@@ -52,8 +52,17 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
-def score_text(name: str, body: str, gold: list[dict], *, missing_ok: bool = False) -> Score:
-    """`missing_ok`: a gold passage the text lacks (cut by the clean-up) counts as a miss."""
+def score_text(
+    name: str,
+    body: str,
+    gold: list[dict],
+    *,
+    missing_ok: bool = False,
+    kind: str = "",
+    headline: str = "",
+) -> Score:
+    """`missing_ok`: a gold passage the text lacks (cut by the clean-up) counts as a miss.
+    `kind` ("direct" or "reported"): only suggestions of that kind are scored."""
     score = Score(name, gold=len(gold))
     spans = []
     for item in gold:
@@ -61,7 +70,7 @@ def score_text(name: str, body: str, gold: list[dict], *, missing_ok: bool = Fal
         if start < 0 and not missing_ok:
             raise ValueError(f"{name}: gold passage not in text: {item['exact'][:40]}")
         spans.append((start, start + len(item["exact"])) if start >= 0 else (-1, -1))
-    suggestions = suggest_quotes(body)
+    suggestions = [s for s in suggest_quotes(body, headline=headline) if not kind or s.kind == kind]
     score.suggested = len(suggestions)
     matched: set[int] = set()
     for s in suggestions:
@@ -122,8 +131,11 @@ def evaluate_pages(
     for page in pages:
         raw = (gold_path.parent / page["file"]).read_text(encoding="utf-8")
         raw = cleaning.normalise(raw)
-        body = cleaning.clean(raw).body if clean else raw
-        score = score_text(page["file"], body, page_gold(page, kinds), missing_ok=True)
+        cleaned = cleaning.clean(raw)
+        body, headline = (cleaned.body, cleaned.title) if clean else (raw, "")
+        kind = "" if len(kinds) > 1 else {"quotes": "direct", "reported": "reported"}[kinds[0]]
+        gold = page_gold(page, kinds)
+        score = score_text(page["file"], body, gold, missing_ok=True, kind=kind, headline=headline)
         per_page.append(score)
         total.add(score)
     return per_page, total

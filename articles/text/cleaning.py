@@ -478,11 +478,11 @@ def arabic_share(text: str) -> float:
 def _is_paragraph(text: str) -> bool:
     words = _words(text)
     if words >= PARAGRAPH_MIN_WORDS:
-        return arabic_share(text) >= 0.5 and not _is_code(text)
+        return arabic_share(text) >= 0.5 and not is_code(text)
     return words >= SENTENCE_MIN_WORDS and text.rstrip("”\"»)' ").endswith(SENTENCE_END)
 
 
-def _is_code(text: str) -> bool:
+def is_code(text: str) -> bool:
     """CSS, JavaScript, JSON, HTML or BBCode, however long the line."""
     if MARKUP_RE.search(text) and arabic_share(text) < 0.5:
         return True
@@ -506,7 +506,7 @@ def furniture_kind(text: str) -> str | None:
     social and share buttons, paywall notices, bare datelines, "read also" links."""
     if URL_LINE_RE.fullmatch(text):
         return "link"
-    if _is_code(text):
+    if is_code(text):
         return "code"
     key = _key(text)
     words = _words(text)

@@ -13,8 +13,12 @@ import re
 from dataclasses import dataclass
 
 from articles.text.arabic import fold_arabic
+from articles.text.cleaning import is_code
 
 __all__ = ["Suggestion", "suggest_quotes", "fold_speaker", "speakers_match"]
+
+
+REPORTED_RULES = frozenset({"verb_that", "participle"})
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,12 @@ class Suggestion:
     speaker: str
     rule: str
     explanation: str
+
+    @property
+    def kind(self) -> str:
+        """ "reported" (unmarked speech after أن/إن) or "direct" (in quotation marks, or
+        after a colon), so an editor can tell a paraphrase from the speaker's words."""
+        return "reported" if self.rule in REPORTED_RULES else "direct"
 
 
 _fold = fold_arabic
@@ -54,28 +64,76 @@ def _tolerant(word: str) -> str:
     return _D.join(parts) + _D
 
 
-# Past-tense attribution verbs (masculine singular); feminine ت, plural وا, an attached
-# object pronoun (ذكرته، وصفها) and a و/ف prefix are added by the pattern below.
-ATTRIBUTION_VERBS = _listed(
+# Attribution verbs: (past, present stem after ي/ت, participle stem or ""). The pattern adds
+# و/ف, the past's feminine ت / dual تا ا / plural وا, an object pronoun (ذكرته، وصفها), the
+# present's ي/ت prefix and plural ون/ان, and the participle's ا/اً/ة endings (مضيفاً، مؤكدة).
+# Participles that are also common nouns (متحدث "spokesman", مغرد "tweeter") are left out.
+VERB_FORMS = [
+    ("قال", "قول", "قائل"),
+    ("أضاف", "ضيف", "مضيف"),
+    ("أكد", "ؤكد", "مؤكد"),
+    ("أوضح", "وضح", "موضح"),
+    ("صرح", "صرح", ""),
+    ("أشار", "شير", "مشير"),
+    ("ذكر", "ذكر", ""),
+    ("أعلن", "علن", "معلن"),
+    ("تابع", "تابع", "متابع"),
+    ("شدد", "شدد", "مشدد"),
+    ("حذر", "حذر", "محذر"),
+    ("اعتبر", "عتبر", "معتبر"),
+    ("وصف", "صف", ""),
+    ("أعرب", "عرب", "معرب"),
+    ("تحدث", "تحدث", ""),
+    ("لفت", "لفت", "لافت"),
+    ("أفاد", "فيد", ""),
+    ("نفى", "نفي", "نافي"),
+    ("غرد", "غرد", ""),
+    ("أردف", "ردف", "مردف"),
+    ("استدرك", "ستدرك", "مستدرك"),
+    ("واصل", "واصل", ""),
+    ("أكمل", "كمل", ""),
+    ("نوه", "نوه", "منوه"),
+    ("علق", "علق", "معلق"),
+    ("أجاب", "جيب", ""),
+    ("كتب", "كتب", ""),
+    ("توقع", "توقع", "متوقع"),
+    ("نقل", "نقل", ""),
+    ("اعتقد", "عتقد", ""),
+    ("كشف", "كشف", "كاشف"),
+    ("زعم", "زعم", ""),
+    ("اعترف", "عترف", "معترف"),
+    ("استطرد", "ستطرد", "مستطرد"),
+    ("أبرز", "برز", "مبرز"),
+    ("", "", "مبين"),
+    ("", "", "معبر"),
+]
+ATTRIBUTION_VERBS = [past for past, _present, _participle in VERB_FORMS if past]
+# Verbs that report speech in every position ("الوزير أكد أن"); the others (present tense,
+# كتب، نقل، توقع …) also narrate, so they count only where a clause begins: after و/ف, a
+# full stop, a comma or a colon, or at the start of the paragraph.
+ALWAYS_ATTRIBUTING = _folded(
     "قال أضاف أكد أوضح صرح أشار ذكر أعلن تابع شدد حذر اعتبر وصف أعرب تحدث لفت أفاد"
 )
-# A few present-tense forms used as attribution in the samples (يقول/تقول، يعتقد).
-PRESENT_VERBS = _listed("يقول تقول يقولون يعتقد تعتقد")
-# Participles that attach a further statement to the current speaker (مضيفا أن …).
-PARTICIPLES = _listed("قائل مضيف مشير موضح مؤكد مشدد محذر معتبر لافت")
+PRESENT_STEMS = [present for _past, present, _participle in VERB_FORMS if present]
+PARTICIPLES = [participle for _past, _present, participle in VERB_FORMS if participle]
 
 _VERB_RE = re.compile(
     _LEFT
     + "(?P<prefix>[وف]?)(?P<verb>"
     + "|".join(_tolerant(v) for v in ATTRIBUTION_VERBS)
-    + rf")(?P<suffix>ت|وا|تا)?{_D}(?P<pronoun>ه|ها|هم)?"
+    + rf")(?P<suffix>ت|وا|تا|ا)?{_D}(?P<pronoun>ه|ها|هم|هما)?"
     + _RIGHT
     + "|"
     + _LEFT
-    + "(?P<pprefix>[وف]?)(?P<present>"
-    + "|".join(_tolerant(v) for v in PRESENT_VERBS)
-    + ")"
+    + "(?P<pprefix>[وف]?)(?P<present>[يت](?:"
+    + "|".join(_tolerant(v) for v in PRESENT_STEMS)
+    + rf"))(?:ون|ان)?{_D}"
     + _RIGHT
+    + "|"
+    + _LEFT
+    + "(?P<bprefix>[وف])(?P<bayyana>"
+    + _tolerant("بين")
+    + r")(?=\s+(?:[أإا]ن|بأن))"
     + "|"
     + _LEFT
     + "(?P<participle>"
@@ -84,9 +142,13 @@ _VERB_RE = re.compile(
     + _RIGHT
 )
 
-# Pairs of quotation marks within one paragraph; “…“ (opened twice) occurs in the samples.
-_QUOTE_RE = re.compile(r"“[^“”\n]*[”“]|«[^«»\n]*»|\"[^\"\n]*\"")
-_OPENING = '“«"'
+# Quotation marks: «» ‹› „“ and the marks written both ways (" ” “ ″ ‟ ''); their role
+# (opening or closing) is read from the spaces around them, see _quotations.
+_OPENING = '“«"”″„‟‹'
+_CLOSING = '”“»"″‟›'
+_ALWAYS_OPEN = "«‹„"
+_ALWAYS_CLOSE = "»›"
+_QUOTE_MARKS = frozenset(_OPENING + _CLOSING)
 
 COMPLEMENTIZERS = _folded("إن أن إنه أنه إنها أنها إنهم أنهم إنهما أنهما بأن بأنه بأنها بأنهم")
 # Words that end a speaker phrase (prepositions, times, verbs of going) after the verb.
@@ -211,6 +273,60 @@ def _read_cue(para: str, m: re.Match, quotes: list[tuple[int, int]], limit: int)
     return _Cue(m.start(), verb, _clean_speaker(speaker), None, how, describe)
 
 
+def _attributes_here(para: str, m: re.Match) -> bool:
+    """Whether a verb match reports speech where it stands (see ALWAYS_ATTRIBUTING)."""
+    if m.group("participle") or m.group("bayyana"):
+        return True
+    verb = m.group("verb")
+    if verb and (m.group("suffix") == "وا" or _fold(verb) in ALWAYS_ATTRIBUTING):
+        return True
+    if m.group("prefix") or m.group("pprefix"):
+        return True
+    if m.group("present") and _fold(m.group("present"))[1:].startswith("قول"):
+        return True  # في المقابل تقول واشنطن إن …
+    before = para[: m.start()].rstrip()
+    return not before or before[-1] in ".،,:؛;!؟?" + _CLOSING
+
+
+def _quotations(para: str) -> list[tuple[int, int]]:
+    """The outermost quotations of a paragraph as (start, end) spans, marks included.
+
+    A mark opens when a space (or the line start, a colon, a bracket) is before it and a
+    letter after it, and closes the other way round; so a quotation nested in one with the
+    same mark ("قال: "هذا "مهم" جدا"") stays inside it, and two quotations joined by a full
+    stop with no space ("…".“…”) stay apart. A quotation left open at the end of the
+    paragraph (a capture cut mid-quote) runs to its end.
+    """
+    spans: list[tuple[int, int]] = []
+    stack: list[int] = []
+    for i, ch in enumerate(para):
+        if ch not in _QUOTE_MARKS:
+            continue
+        before = para[i - 1] if i else " "
+        after = para[i + 1] if i + 1 < len(para) else " "
+        opens_here = before.isspace() or before in ":(،,[«“—-" or i == 0
+        closes_here = after.isspace() or after in ".,،:؛;!?؟)]»”…-–" or i + 1 == len(para)
+        if ch in _ALWAYS_OPEN:
+            role = "open"
+        elif ch in _ALWAYS_CLOSE:
+            role = "close"
+        elif opens_here and not closes_here:
+            role = "open"
+        elif closes_here and not opens_here:
+            role = "close"
+        else:
+            role = "close" if stack else "open"
+        if role == "open":
+            stack.append(i)
+        elif stack:
+            start = stack.pop()
+            if not stack:
+                spans.append((start, i + 1))
+    if stack:
+        spans.append((stack[0], len(para)))
+    return spans
+
+
 def _title_like(para: str, quote: tuple[int, int]) -> bool:
     """A quoted name inside the speaker phrase (وأضاف “الديب”): one or two words."""
     return len(para[quote[0] + 1 : quote[1] - 1].split()) <= 2
@@ -236,9 +352,9 @@ def _trim(para: str, start: int, end: int) -> tuple[int, int]:
             continue
         break
     # A passage that is one quotation, marks and all, becomes the text inside the marks.
-    if end - start >= 2 and para[start] in _OPENING and para[end - 1] in '”“»"':
+    if end - start >= 2 and para[start] in _OPENING and para[end - 1] in _CLOSING:
         inner = para[start + 1 : end - 1]
-        if not any(c in inner for c in '“”«»"'):
+        if not any(c in _QUOTE_MARKS for c in inner):
             start, end = start + 1, end - 1
             while start < end and para[start].isspace():
                 start += 1
@@ -256,12 +372,21 @@ def _named(speaker: str) -> bool:
 
 
 # --- The suggester -------------------------------------------------------------------------
-def suggest_quotes(body: str) -> list[Suggestion]:
-    """Suggest quote passages with speakers, in text order, never overlapping."""
+def suggest_quotes(body: str, headline: str = "") -> list[Suggestion]:
+    """Suggest quote passages with speakers, in text order, never overlapping.
+
+    A first line equal to `headline` is skipped: a headline's "X: «…»" sums up a quote
+    that the story gives in full."""
     out: list[Suggestion] = []
     last_speaker = ""  # carried forward for anaphoric وأضاف / وتابع / participles
     offset = 0
-    for para in body.split("\n"):
+    for number, para in enumerate(body.split("\n")):
+        if number == 0 and headline and para.strip() == headline.strip():
+            offset += len(para) + 1
+            continue
+        if is_code(para):
+            offset += len(para) + 1
+            continue
         last_speaker = _suggest_in_paragraph(para, offset, last_speaker, out)
         offset += len(para) + 1
     return out
@@ -270,8 +395,12 @@ def suggest_quotes(body: str) -> list[Suggestion]:
 def _suggest_in_paragraph(para: str, offset: int, last_speaker: str, out: list) -> str:
     if not para.strip():
         return last_speaker
-    quotes = [(m.start(), m.end()) for m in _QUOTE_RE.finditer(para)]
-    matches = [m for m in _VERB_RE.finditer(para) if not _inside(m.start(), quotes)]
+    quotes = _quotations(para)
+    matches = [
+        m
+        for m in _VERB_RE.finditer(para)
+        if not _inside(m.start(), quotes) and _attributes_here(para, m)
+    ]
     covered: list[tuple[int, int]] = []
 
     def emit(start: int, end: int, speaker: str, rule: str, verb: str, carried: bool) -> None:
