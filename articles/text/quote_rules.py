@@ -160,7 +160,9 @@ _SPEAKER_STOPS = _folded(
 # A name in quotation marks right after one of these nouns is a title, not speech.
 _TITLE_NOUNS = _folded(
     "صحيفة لصحيفة للصحيفة وكالة لوكالة موقع قناة مجلة جامعة قاعدة شبكة لشبكة "
-    "عنوانه بعنوان عنوان برنامج معهد مركز"
+    "عنوانه عنوانها بعنوان عنوان برنامج لبرنامج معهد مركز شاشة جلسة جلسات منتدى مؤتمر "
+    "حساب صفحة هاشتاق هاشتاغ وسم حملة مبادرة كتاب كتابه فيلم مسلسل أغنية خطبة مقال مقاله "
+    "تقرير جريدة لجريدة نشرة إذاعة لإذاعة تلفزيون قناته فضائية لـ"
 )
 # "ل" + a media noun ends a speaker: قال مسؤولون لشبكة … / قال X لوكالة …
 _TO_MEDIA = _folded("لوكالة لشبكة لصحيفة لموقع لقناة لمجلة")
@@ -172,7 +174,7 @@ _MIN_BARE_QUOTE_WORDS = 4  # an unattributed quote shorter than this is a term o
 
 _WORD_RE = re.compile(r"\S+")
 _EDGE_PUNCT = "،,:؛;.!؟?()[]" + "“”«»\"'"
-_SENTENCE_END_RE = re.compile(r"[.!؟?](?=\s|$)")
+_SENTENCE_END_RE = re.compile(r"(?<!\.)[.!؟?](?=\s|$)")  # "…فيه.. لكنهم" goes on
 
 EXPLANATIONS = {
     "verb_that": "فعل إسناد «{verb}» يليه «أن/إن»: ما بعده كلام منقول{who}.",
@@ -327,6 +329,25 @@ def _quotations(para: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _after_title_noun(before: str) -> bool:
+    """«…» right after صحيفة، برنامج، بعنوان، عنوانها، لـ: a title, not speech."""
+    if before.endswith(("لـ", "ل")):
+        return True
+    words = before.rsplit(maxsplit=1)
+    if not words:
+        return False
+    core = _core(words[-1])
+    return core in _TITLE_NOUNS or re.sub("(ها|ه|هم)$", "", core) in _TITLE_NOUNS
+
+
+def _is_name(para: str, start: int, end: int) -> bool:
+    """A quotation of one or two words not introduced by a colon names something (a
+    channel, a programme, a hashtag) or is a scare term; it is not speech."""
+    before = para[:start].rstrip()
+    inner = para[start + 1 : end - 1] if para[end - 1] in _CLOSING else para[start + 1 : end]
+    return _words(inner) <= 2 and not before.endswith(":") or _after_title_noun(before)
+
+
 def _title_like(para: str, quote: tuple[int, int]) -> bool:
     """A quoted name inside the speaker phrase (وأضاف “الديب”): one or two words."""
     return len(para[quote[0] + 1 : quote[1] - 1].split()) <= 2
@@ -405,7 +426,7 @@ def _suggest_in_paragraph(para: str, offset: int, last_speaker: str, out: list) 
 
     def emit(start: int, end: int, speaker: str, rule: str, verb: str, carried: bool) -> None:
         start, end = _trim(para, start, end)
-        if end <= start:
+        if end <= start or not re.search(r"\w", para[start:end]):
             return
         if any(s < end and start < e for s, e in covered):
             return
@@ -438,6 +459,8 @@ def _suggest_in_paragraph(para: str, offset: int, last_speaker: str, out: list) 
                 if cue.content_start <= s + 1 and e <= next_cue:
                     if cue.describe and not (_words(para[s:e]) >= 2 or cue.speaker):
                         continue  # وُصفت بأنها “تاريخية”: a scare quote, nobody named
+                    if not cue.describe and _is_name(para, s, e):
+                        continue  # عبر شاشة «القناة»، لـ"الصحيفة": a name, not speech
                     rule = "describe_as" if cue.describe else f"verb_{cue.how}"
                     emit(s, e, speaker, rule, cue.verb, carried)
             continue
@@ -454,6 +477,10 @@ def _suggest_in_paragraph(para: str, offset: int, last_speaker: str, out: list) 
         if _words(para[start:end]) < _MIN_REPORTED_WORDS:
             continue
         rule = "participle" if cue.how == "participle" else "verb_that"
+        opening = start + len(para[start:end]) - len(para[start:end].lstrip())
+        whole = next(((qs, qe) for qs, qe in quotes if qs == opening and qe >= end - 1), None)
+        if whole:  # قال إن «…»: the speaker's own words, in marks
+            rule = "verb_quote"
         emit(start, end, speaker, rule, cue.verb, carried)
 
     for s, e in quotes:
@@ -461,8 +488,7 @@ def _suggest_in_paragraph(para: str, offset: int, last_speaker: str, out: list) 
             continue
         text = para[s + 1 : e - 1]
         before = para[:s].rstrip()
-        prev_word = _core(before.rsplit(maxsplit=1)[-1]) if before else ""
-        if prev_word in _TITLE_NOUNS:
+        if _after_title_noun(before) or _is_name(para, s, e):
             continue
         after = _attribution_after(para, e)
         if after:
@@ -477,7 +503,7 @@ def _suggest_in_paragraph(para: str, offset: int, last_speaker: str, out: list) 
             speaker = _said_in(before)
             emit(s, e, speaker, "colon_quote", ":", False)
         elif _words(text) >= _MIN_BARE_QUOTE_WORDS:
-            emit(s, e, "", "quote_marks", "", False)
+            emit(s, e, last_speaker, "quote_marks", "", bool(last_speaker))
     return last_speaker
 
 
