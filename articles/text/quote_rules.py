@@ -164,6 +164,8 @@ _TITLE_NOUNS = _folded(
     "حساب صفحة هاشتاق هاشتاغ وسم حملة مبادرة كتاب كتابه فيلم مسلسل أغنية خطبة مقال مقاله "
     "تقرير جريدة لجريدة نشرة إذاعة لإذاعة تلفزيون قناته فضائية لـ"
 )
+# Nouns that start a description of a speaker rather than a name.
+ROLE_NOUNS = _folded("مدرب مدير نائب عضو محامي محامية ناطق متحدث سفير أمين قائد مسؤول مستشار")
 # "ل" + a media noun ends a speaker: قال مسؤولون لشبكة … / قال X لوكالة …
 _TO_MEDIA = _folded("لوكالة لشبكة لصحيفة لموقع لقناة لمجلة")
 
@@ -255,15 +257,18 @@ def _read_cue(para: str, m: re.Match, quotes: list[tuple[int, int]], limit: int)
                     prev_core = ""
                 continue
             if quote:
-                return _Cue(m.start(), verb, _clean_speaker(speaker), w.start(), "quote", describe)
+                who = _apposed(para, m.end(), w.start(), speaker)
+                return _Cue(m.start(), verb, who, w.start(), "quote", describe)
         if _inside(w.start(), quotes):
             continue
         if core in COMPLEMENTIZERS:
-            return _Cue(m.start(), verb, _clean_speaker(speaker), w.end(), how, describe)
+            who = _apposed(para, m.end(), w.start(), speaker)
+            return _Cue(m.start(), verb, who, w.end(), how, describe)
         if word.endswith(":"):
             if collecting:
                 speaker.append(word)
-            return _Cue(m.start(), verb, _clean_speaker(speaker), w.end(), "colon", describe)
+            who = _apposed(para, m.end(), w.end() - 1, speaker)
+            return _Cue(m.start(), verb, who, w.end(), "colon", describe)
         if collecting:
             if core in _SPEAKER_STOPS or core in _TO_MEDIA or len(speaker) >= _MAX_SPEAKER_WORDS:
                 collecting = False
@@ -273,6 +278,51 @@ def _read_cue(para: str, m: re.Match, quotes: list[tuple[int, int]], limit: int)
                     collecting = False
         prev_core = core
     return _Cue(m.start(), verb, _clean_speaker(speaker), None, how, describe)
+
+
+def _role_like(phrase: str) -> bool:
+    """A description rather than a name: "المتحدث باسم …", "وزير الخارجية", "مدرب الفريق"."""
+    first = phrase.split()[0] if phrase.split() else ""
+    return _fold(first).startswith("ال") or _core(first) in TITLES or _core(first) in ROLE_NOUNS
+
+
+def _apposed(para: str, start: int, end: int, speaker: list[str]) -> str:
+    """The speaker after a verb; when a role is followed by a name between commas
+    ("قال الناطق باسم الحكومة، سامي الأحمد، إن"), the name."""
+    collected = _clean_speaker(speaker)
+    parts = [p.strip() for p in re.split(r"[،,]", para[start:end])]
+    if len(parts) < 2 or not _role_like(parts[0]):
+        return collected
+    name = parts[1].strip(" :")
+    words = name.split()
+    if not 1 <= len(words) <= 4 or any(_core(w) in _SPEAKER_STOPS for w in words):
+        return collected
+    if re.search(r"\d", name) or (
+        _fold(words[0]).startswith("ال") and _core(words[0]) not in TITLES
+    ):
+        return collected
+    return name
+
+
+def _lead_subject(body: str, headline: str) -> str:
+    """The subject of the story's first sentence ("فندت الوزارة في بيان …" → الوزارة): the
+    speaker to fall back on for a quotation with no attribution before it."""
+    lines = [line for line in body.split("\n") if line.strip()]
+    if lines and headline and lines[0].strip() == headline.strip():
+        lines = lines[1:]
+    words = lines[0].split() if lines else []
+    if len(words) < 3 or _core(words[0]) in _SPEAKER_STOPS or _fold(words[0]).startswith("ال"):
+        return ""
+    if not re.fullmatch(r"[\u0621-\u064a\u064b-\u065f]+", words[0]):
+        return ""
+    subject: list[str] = []
+    for word in words[1 : 1 + _MAX_SPEAKER_WORDS]:
+        if _core(word) in _SPEAKER_STOPS or _core(word) in COMPLEMENTIZERS:
+            break
+        subject.append(word)
+        if word.endswith(("،", ",", ":", ".")):
+            break
+    return _clean_speaker(subject)
 
 
 def _attributes_here(para: str, m: re.Match) -> bool:
@@ -288,6 +338,12 @@ def _attributes_here(para: str, m: re.Match) -> bool:
         return True  # في المقابل تقول واشنطن إن …
     before = para[: m.start()].rstrip()
     return not before or before[-1] in ".،,:؛;!؟?" + _CLOSING
+
+
+def _relative(para: str, m: re.Match) -> bool:
+    """ "وهو ما أكده الصحفيون": a relative clause narrates, it names no speaker to carry."""
+    before = para[: m.start()].split()
+    return bool(before) and _core(before[-1]) in {"ما", "مما", "حسبما", "وفقما"}
 
 
 def _quotations(para: str) -> list[tuple[int, int]]:
@@ -399,7 +455,8 @@ def suggest_quotes(body: str, headline: str = "") -> list[Suggestion]:
     A first line equal to `headline` is skipped: a headline's "X: «…»" sums up a quote
     that the story gives in full."""
     out: list[Suggestion] = []
-    last_speaker = ""  # carried forward for anaphoric وأضاف / وتابع / participles
+    # carried forward for anaphoric وأضاف / وتابع / participles and unattributed quotations
+    last_speaker = _lead_subject(body, headline)
     offset = 0
     for number, para in enumerate(body.split("\n")):
         if number == 0 and headline and para.strip() == headline.strip():
@@ -444,7 +501,7 @@ def _suggest_in_paragraph(para: str, offset: int, last_speaker: str, out: list) 
             speaker = _subject_before(para, m.start())  # محللين قالوا إن …
         if not _named(speaker):
             speaker, carried = last_speaker, True
-        else:
+        elif not _relative(para, m):
             last_speaker = speaker
         if cue.content_start is None:
             continue
