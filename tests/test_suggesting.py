@@ -20,7 +20,8 @@ def test_it_handles_curly_ascii_and_mismatched_quotation_marks():
         'وقال بوتين إن "الاتفاقية تنص على المساعدة المتبادلة".',
         "وقال بوتين إن “الاتفاقية تنص على المساعدة المتبادلة“.",
     ):
-        assert passages(body) == [("الاتفاقية تنص على المساعدة المتبادلة", "بوتين", "verb_that")]
+        # the words in marks are the speaker's own: a direct quote, not reported speech
+        assert passages(body) == [("الاتفاقية تنص على المساعدة المتبادلة", "بوتين", "verb_quote")]
 
 
 def test_offsets_are_code_points_into_the_body():

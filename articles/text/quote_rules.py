@@ -387,7 +387,7 @@ def _quotations(para: str) -> list[tuple[int, int]]:
 
 def _after_title_noun(before: str) -> bool:
     """«…» right after صحيفة، برنامج، بعنوان، عنوانها، لـ: a title, not speech."""
-    if before.endswith(("لـ", "ل")):
+    if before.endswith(("لـ", " ل")) or before == "ل":
         return True
     words = before.rsplit(maxsplit=1)
     if not words:
