@@ -452,7 +452,7 @@ _key = line_key
 _TRAILER_KEYS = {_key(m) for m in TRAILER_MARKERS}
 _READ_ALSO_KEYS = {_key(m) for m in READ_ALSO_MARKERS}
 _TRAILER_PREFIX_KEYS = tuple(_key(p) for p in TRAILER_PREFIXES)
-_SOCIAL_KEYS = {_key(w) for w in SOCIAL_WORDS}
+SOCIAL_KEYS = {_key(w) for w in SOCIAL_WORDS}
 _PAYWALL_KEYS = tuple(_key(w) for w in PAYWALL_PHRASES)
 _MASTHEAD_KEYS = tuple(_key(w) for w in MASTHEAD_PHRASES)
 _SECTION_KEYS = {line_key(w) for w in SECTION_NAMES}
@@ -510,7 +510,7 @@ def furniture_kind(text: str) -> str | None:
         return "code"
     key = _key(text)
     words = _words(text)
-    if words <= 12 and (key in _SOCIAL_KEYS or _social_line(key)):
+    if words <= 12 and (key in SOCIAL_KEYS or _social_line(key)):
         return "social"
     if words <= 20 and any(phrase in key for phrase in _PAYWALL_KEYS):
         return "paywall"
@@ -529,7 +529,7 @@ def _social_line(key: str) -> bool:
     """ "Follow us on …", "share on …": a follow/share verb and a network or news app."""
     tokens = key.split()
     follow = any(t.startswith(FOLLOW_STEMS) for t in tokens[:3])
-    return follow and any(t in _SOCIAL_KEYS or t in ("نيوز", "news") for t in tokens)
+    return follow and any(t in SOCIAL_KEYS or t in ("نيوز", "news") for t in tokens)
 
 
 def _is_trailer(text: str) -> bool:
@@ -945,7 +945,7 @@ def _name_line_after(texts: list[str], rules: list[str | None], headline: int | 
         if _parse_date(text) or re.search(r"[,،:/|»>]", text) or re.search(r"\d{3,}", text):
             continue
         key = _key(text)
-        if key in _GENERIC_KEYS or key in _SOCIAL_KEYS or key in _SECTION_KEYS:
+        if key in _GENERIC_KEYS or key in SOCIAL_KEYS or key in _SECTION_KEYS:
             continue
         if _is_masthead(text):
             continue

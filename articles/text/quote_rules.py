@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from articles.text.arabic import fold_arabic
-from articles.text.cleaning import is_code
+from articles.text.cleaning import SOCIAL_KEYS, is_code, line_key
 
 __all__ = ["Suggestion", "suggest_quotes", "fold_speaker", "speakers_match"]
 
@@ -238,7 +238,9 @@ def _read_cue(para: str, m: re.Match, quotes: list[tuple[int, int]], limit: int)
         verb = m.group(0)
         how, speaker_open = "that", True
     describe = bool(m.group("verb")) and _fold(m.group("verb")) == _fold("وصف")
-    if describe and not m.group("pronoun"):
+    next_word = para[m.end() :].split(maxsplit=1)
+    definite = bool(next_word) and _fold(next_word[0]).startswith("ال")
+    if describe and not m.group("pronoun") and definite:
         speaker_open = False  # ووصف الاتفاق بأنه …: the noun after the verb is the object
     speaker: list[str] = []
     collecting = speaker_open
@@ -272,12 +274,20 @@ def _read_cue(para: str, m: re.Match, quotes: list[tuple[int, int]], limit: int)
         if collecting:
             if core in _SPEAKER_STOPS or core in _TO_MEDIA or len(speaker) >= _MAX_SPEAKER_WORDS:
                 collecting = False
+            elif not speaker and _adverb(word):
+                collecting = False  # كتبت أخيراً، ذكرها تأدباً: an adverb, no subject here
             else:
                 speaker.append(word)
                 if word.endswith(("،", ",")):
                     collecting = False
         prev_core = core
     return _Cue(m.start(), verb, _clean_speaker(speaker), None, how, describe)
+
+
+def _adverb(word: str) -> bool:
+    """An accusative adverb (أخيراً، تأدباً، أيضاً): it ends in alef with tanween."""
+    core = word.strip(_EDGE_PUNCT)
+    return core.endswith(("اً", "ًا")) and len(core) > 3
 
 
 def _role_like(phrase: str) -> bool:
@@ -295,6 +305,8 @@ def _apposed(para: str, start: int, end: int, speaker: list[str]) -> str:
         return collected
     name = parts[1].strip(" :")
     words = name.split()
+    if line_key(name) in SOCIAL_KEYS:  # "على صفحته بموقع التواصل، تويتر:" is the medium
+        return collected
     if not 1 <= len(words) <= 4 or any(_core(w) in _SPEAKER_STOPS for w in words):
         return collected
     if re.search(r"\d", name) or (
@@ -316,6 +328,8 @@ def _lead_subject(body: str, headline: str) -> str:
     if not re.fullmatch(r"[\u0621-\u064a\u064b-\u065f]+", words[0]):
         return ""
     subject: list[str] = []
+    if _adverb(words[1]):
+        return ""
     for word in words[1 : 1 + _MAX_SPEAKER_WORDS]:
         if _core(word) in _SPEAKER_STOPS or _core(word) in COMPLEMENTIZERS:
             break
@@ -587,13 +601,23 @@ _AFTER_RE = re.compile(
     r"^[^.؟!“”«»\"]{0,30}?" + _LEFT + r"(?:حسبما|بحسب ما|كما|حسب ما)\s+(?P<verb>\S+)\s+"
     r"(?:عنه\s+)?(?P<speaker>[^،,.:؛\n]{2,60})"
 )
+# “…”، يقول د. محمد: the verb right after the quotation, its speaker after it.
+_VERB_AFTER_RE = re.compile(r"^\s*[،,]\s*(?P<verb>\S+)\s+(?P<speaker>[^،,.:؛\n“”«»\"]{2,60})")
+# “…”، على حد قول المحامي X / وفقاً للوزارة: a speaker named without a verb.
+_ACCORDING_RE = re.compile(
+    r"^[^.؟!“”«»\"]{0,30}?" + _LEFT + r"(?P<verb>على حد (?:قول|تعبير)|وفقا ل|وفقاً ل|بحسب)\s*"
+    r"(?P<speaker>[^،,.:؛\n“”«»\"]{2,60})"
+)
 _SAID_IN_RE = re.compile(r"جاء في\s+(?P<speaker>[^،,.:؛\n]{2,40}):$")
 
 
 def _attribution_after(para: str, end: int) -> tuple[str, str] | None:
     """`“…” للمرة الأولى، حسبما أكد الخبير` or `“…”، بحسب ما أعرب عنه الرئيس`."""
-    m = _AFTER_RE.match(para[end:])
-    if not m or not _VERB_RE.fullmatch(m.group("verb")):
+    m = _AFTER_RE.match(para[end:]) or _VERB_AFTER_RE.match(para[end:])
+    if m and not _VERB_RE.fullmatch(m.group("verb")):
+        m = None
+    m = m or _ACCORDING_RE.match(para[end:])
+    if not m:
         return None
     words: list[str] = []
     for w in m.group("speaker").split():
