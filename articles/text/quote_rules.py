@@ -87,6 +87,7 @@ VERB_FORMS = [
     ("لفت", "لفت", "لافت"),
     ("أفاد", "فيد", ""),
     ("نفى", "نفي", "نافي"),
+    ("نفت", "", ""),  # نفى loses its ى before ت
     ("غرد", "غرد", ""),
     ("أردف", "ردف", "مردف"),
     ("استدرك", "ستدرك", "مستدرك"),
@@ -174,7 +175,9 @@ _SEARCH_WORDS = 24  # how far after the speaker a complementizer or quote may co
 _MIN_REPORTED_WORDS = 3  # shorter reported content is not a statement
 _MIN_BARE_QUOTE_WORDS = 4  # an unattributed quote shorter than this is a term or a title
 
-_WORD_RE = re.compile(r"\S+")
+# A word; a colon ends one even when the quotation mark follows it with no space
+# (قال:"…"), but not inside a time (10:30).
+_WORD_RE = re.compile(r"(?:[^\s:]|(?<=\d):(?=\d))+:?|:")
 _EDGE_PUNCT = "،,:؛;.!؟?()[]" + "“”«»\"'"
 _SENTENCE_END_RE = re.compile(r"(?<!\.)[.!؟?](?=\s|$)")  # "…فيه.. لكنهم" goes on
 
@@ -331,7 +334,7 @@ def _lead_subject(body: str, headline: str) -> str:
     if _adverb(words[1]):
         return ""
     for word in words[1 : 1 + _MAX_SPEAKER_WORDS]:
-        if _core(word) in _SPEAKER_STOPS or _core(word) in COMPLEMENTIZERS:
+        if _core(word) in _SPEAKER_STOPS | COMPLEMENTIZERS | _TO_MEDIA:
             break
         subject.append(word)
         if word.endswith(("،", ",", ":", ".")):
@@ -445,7 +448,7 @@ def _trim(para: str, start: int, end: int) -> tuple[int, int]:
     # A passage that is one quotation, marks and all, becomes the text inside the marks.
     if end - start >= 2 and para[start] in _OPENING and para[end - 1] in _CLOSING:
         inner = para[start + 1 : end - 1]
-        if not any(c in _QUOTE_MARKS for c in inner):
+        if _quotations(para[start:end]) == [(0, end - start)]:
             start, end = start + 1, end - 1
             while start < end and para[start].isspace():
                 start += 1
@@ -470,7 +473,7 @@ def suggest_quotes(body: str, headline: str = "") -> list[Suggestion]:
     that the story gives in full."""
     out: list[Suggestion] = []
     # carried forward for anaphoric وأضاف / وتابع / participles and unattributed quotations
-    last_speaker = _lead_subject(body, headline)
+    lead = last_speaker = _lead_subject(body, headline)
     offset = 0
     for number, para in enumerate(body.split("\n")):
         if number == 0 and headline and para.strip() == headline.strip():
@@ -479,12 +482,14 @@ def suggest_quotes(body: str, headline: str = "") -> list[Suggestion]:
         if is_code(para):
             offset += len(para) + 1
             continue
-        last_speaker = _suggest_in_paragraph(para, offset, last_speaker, out)
+        last_speaker = _suggest_in_paragraph(para, offset, last_speaker, out, lead)
         offset += len(para) + 1
     return out
 
 
-def _suggest_in_paragraph(para: str, offset: int, last_speaker: str, out: list) -> str:
+def _suggest_in_paragraph(
+    para: str, offset: int, last_speaker: str, out: list, lead: str = ""
+) -> str:
     if not para.strip():
         return last_speaker
     quotes = _quotations(para)
@@ -513,8 +518,10 @@ def _suggest_in_paragraph(para: str, offset: int, last_speaker: str, out: list) 
         speaker, carried = cue.speaker, False
         if not _named(speaker) and m.group("suffix") == "وا":
             speaker = _subject_before(para, m.start())  # محللين قالوا إن …
-        if not _named(speaker):
-            speaker, carried = last_speaker, True
+        if not _named(speaker) and not (speaker and last_speaker in ("", lead)):
+            speaker, carried = last_speaker, True  # وأضاف أن …: the speaker named before
+        elif not _named(speaker):
+            pass  # قال الوزير: a role named here beats the story's lead subject
         elif not _relative(para, m):
             last_speaker = speaker
         if cue.content_start is None:
@@ -602,7 +609,7 @@ _AFTER_RE = re.compile(
     r"(?:عنه\s+)?(?P<speaker>[^،,.:؛\n]{2,60})"
 )
 # “…”، يقول د. محمد: the verb right after the quotation, its speaker after it.
-_VERB_AFTER_RE = re.compile(r"^\s*[،,]\s*(?P<verb>\S+)\s+(?P<speaker>[^،,.:؛\n“”«»\"]{2,60})")
+_VERB_AFTER_RE = re.compile(r"^\s*[،,]\s*(?P<verb>\S+)\s+(?P<speaker>[^،,:؛\n“”«»\"]{2,60})")
 # “…”، على حد قول المحامي X / وفقاً للوزارة: a speaker named without a verb.
 _ACCORDING_RE = re.compile(
     r"^[^.؟!“”«»\"]{0,30}?" + _LEFT + r"(?P<verb>على حد (?:قول|تعبير)|وفقا ل|وفقاً ل|بحسب)\s*"
@@ -624,7 +631,9 @@ def _attribution_after(para: str, end: int) -> tuple[str, str] | None:
         if _core(w) in _SPEAKER_STOPS or len(words) >= _MAX_SPEAKER_WORDS:
             break
         words.append(w)
-    return m.group("verb"), " ".join(words)
+        if w.endswith(".") and len(w.strip(".")) > 2:
+            break  # a full stop ends the sentence; "د." is an abbreviation
+    return m.group("verb"), " ".join(words).rstrip(".")
 
 
 def _said_in(before: str) -> str:
