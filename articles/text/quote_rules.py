@@ -447,7 +447,6 @@ def _trim(para: str, start: int, end: int) -> tuple[int, int]:
         break
     # A passage that is one quotation, marks and all, becomes the text inside the marks.
     if end - start >= 2 and para[start] in _OPENING and para[end - 1] in _CLOSING:
-        inner = para[start + 1 : end - 1]
         if _quotations(para[start:end]) == [(0, end - start)]:
             start, end = start + 1, end - 1
             while start < end and para[start].isspace():
