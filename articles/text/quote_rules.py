@@ -446,13 +446,13 @@ def _trim(para: str, start: int, end: int) -> tuple[int, int]:
             continue
         break
     # A passage that is one quotation, marks and all, becomes the text inside the marks.
-    if end - start >= 2 and para[start] in _OPENING and para[end - 1] in _CLOSING:
-        if _quotations(para[start:end]) == [(0, end - start)]:
-            start, end = start + 1, end - 1
-            while start < end and para[start].isspace():
-                start += 1
-            while end > start and para[end - 1].isspace():
-                end -= 1
+    marked = end - start >= 2 and para[start] in _OPENING and para[end - 1] in _CLOSING
+    if marked and _quotations(para[start:end]) == [(0, end - start)]:
+        start, end = start + 1, end - 1
+        while start < end and para[start].isspace():
+            start += 1
+        while end > start and para[end - 1].isspace():
+            end -= 1
     return start, end
 
 
