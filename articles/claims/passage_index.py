@@ -76,6 +76,23 @@ def index_articles(articles: Iterable[Article]) -> int:
     return len(rows)
 
 
+def reindex_articles(articles: list[Article]) -> int:
+    """Replace the passages of articles whose text was cleaned again (untagged articles
+    only), taking their old features off the counts first."""
+    old = Passage.objects.filter(article__in=articles)
+    counts: dict[int, int] = {}
+    n = 0
+    for features in old.values_list("features", flat=True):
+        n += 1
+        for h in features:
+            counts[h] = counts.get(h, 0) - 1
+    if n:
+        counts[TOTAL] = -n
+        add_counts(counts)
+        old.delete()
+    return index_articles(articles)
+
+
 def add_counts(counts: dict[int, int]) -> None:
     """Upsert document frequencies, in hash order so that concurrent imports lock the rows
     in the same order (no deadlock)."""

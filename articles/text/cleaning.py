@@ -328,12 +328,39 @@ class Cleaned:
 
 @dataclass(frozen=True)
 class OutletMemory:
-    """What earlier imports from one outlet taught: lines that are its furniture (seen on
-    its other pages, or marked by an admin) and lines an admin said are story. Lines are
-    compared by `line_key`."""
+    """What earlier imports from one outlet taught, as `line_key`s: lines an admin marked
+    as furniture or as story, and short lines seen on its other pages (site memory)."""
 
     furniture: frozenset[str] = frozenset()
     story: frozenset[str] = frozenset()
+    seen: frozenset[str] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.furniture or self.story or self.seen)
+
+    def touches(self, keys: set[str]) -> bool:
+        """Whether any of these line keys is remembered (else cleaning again changes nothing)."""
+        return not keys.isdisjoint(self.furniture | self.story | self.seen)
+
+
+def memory_keys(raw: str) -> set[str]:
+    """The keys of a page's lines that site memory and learned rules can match."""
+    keys = set()
+    for line in raw.split("\n"):
+        text = line.strip()
+        if text and len(text) <= 1000:
+            keys.add(line_key(text))
+    keys.discard("")
+    return keys
+
+
+def seen_keys(raw: str) -> set[str]:
+    """The keys of a page's short lines: what site memory remembers of it."""
+    return {
+        line_key(line)
+        for line in raw.split("\n")
+        if line.strip() and _words(line) <= SHORT_LINE_WORDS and line_key(line)
+    }
 
 
 NO_MEMORY = OutletMemory()
@@ -365,6 +392,8 @@ def clean(raw: str, memory: OutletMemory = NO_MEMORY) -> Cleaned:
                 rules[i] = "stray"
             else:
                 rules[i] = furniture_kind(text)
+    if memory.seen:
+        _mark_seen(texts, rules, memory.seen)
     first_paragraph = _story_start(texts, rules, repeated_headline)
     headline = _mark_header(texts, rules, first_paragraph, repeated_headline)
     for i, text in enumerate(texts):
@@ -581,6 +610,23 @@ def _mark_link_lists(texts: list[str], rules: list[str | None]) -> None:
             for k in run:
                 rules[k] = rules[k] or "link_list"
         i = max(j, i + 1)
+
+
+def _mark_seen(texts: list[str], rules: list[str | None], seen: frozenset[str]) -> None:
+    """Site memory: short lines above the story or below it that the outlet printed on an
+    earlier page. Lines between the story's paragraphs are left alone (a subheading may
+    come back in another article)."""
+    story = [
+        i
+        for i, t in enumerate(texts)
+        if t and rules[i] is None and (_is_paragraph(t) or _is_wrapped(texts, i))
+    ]
+    first, last = (story[0], story[-1]) if story else (len(texts), -1)
+    for i, text in enumerate(texts):
+        if not text or rules[i] is not None or first <= i <= last:
+            continue
+        if _words(text) <= SHORT_LINE_WORDS and line_key(text) in seen:
+            rules[i] = "seen"
 
 
 def _is_masthead(text: str) -> bool:
