@@ -788,3 +788,6 @@ class SeenLine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["source", "key"], name="seenline_one_per_line")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id}: {self.key[:40]}"

@@ -82,9 +82,9 @@ def reindex_articles(articles: list[Article]) -> int:
     old = Passage.objects.filter(article__in=articles)
     counts: dict[int, int] = {}
     n = 0
-    for features in old.values_list("features", flat=True):
+    for hashes_of_passage in old.values_list("features", flat=True):
         n += 1
-        for h in features:
+        for h in hashes_of_passage:
             counts[h] = counts.get(h, 0) - 1
     if n:
         counts[TOTAL] = -n
