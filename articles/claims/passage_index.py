@@ -85,10 +85,16 @@ def reindex_articles(articles: list[Article]) -> int:
     for hashes_of_passage in old.values_list("features", flat=True):
         n += 1
         for h in hashes_of_passage:
-            counts[h] = counts.get(h, 0) - 1
+            counts[h] = counts.get(h, 0) + 1
     if n:
-        counts[TOTAL] = -n
-        add_counts(counts)
+        counts[TOTAL] = n
+        items = sorted(counts.items())  # the lock order of add_counts
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE articles_featurecount AS f SET df = GREATEST(f.df - d.n, 0) "
+                "FROM unnest(%s::int[], %s::int[]) AS d(hash, n) WHERE f.hash = d.hash",
+                [[h for h, _n in items], [c for _h, c in items]],
+            )
         old.delete()
     return index_articles(articles)
 
