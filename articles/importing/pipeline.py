@@ -227,7 +227,7 @@ class Importer:
             source = Source.objects.filter(name=cleaned.outlet[:200]).first()
             self._memories[cleaned.outlet] = outlet_memory.memory_for(source)
         memory = self._memories[cleaned.outlet]
-        if not memory or not memory.touches(cleaning.memory_keys(raw)):
+        if not memory or not self._would_change(cleaned, raw, memory):
             return cleaned, cleaned
         relearned = cleaning.clean(raw, memory)
         relearned.outlet = cleaned.outlet
@@ -293,6 +293,17 @@ class Importer:
                     memory.furniture, memory.story, memory.seen | r.seen
                 )
         self._unsaved.clear()
+
+    @staticmethod
+    def _would_change(cleaned: cleaning.Cleaned, raw: str, memory: cleaning.OutletMemory) -> bool:
+        """Whether the outlet's memory bears on this page: a remembered furniture line still
+        in the text, or a line an Admin called story among those removed."""
+        short = {cleaning.line_key(line) for line in cleaning.short_lines(cleaned.body)}
+        if not short.isdisjoint(memory.seen):
+            return True
+        if memory.furniture and memory.touches(cleaning.memory_keys(cleaned.body)):
+            return True
+        return bool(memory.story) and memory.touches(cleaning.memory_keys(raw))
 
     def _load_sources(self, names: set[str]) -> None:
         missing = names - self._sources.keys()

@@ -359,13 +359,14 @@ def memory_keys(raw: str) -> set[str]:
     return keys
 
 
+def short_lines(text: str) -> list[str]:
+    """The non-empty lines of at most SHORT_LINE_WORDS words (what site memory holds)."""
+    return [line for line in text.split("\n") if line.strip() and _words(line) <= SHORT_LINE_WORDS]
+
+
 def seen_keys(raw: str) -> set[str]:
     """The keys of a page's short lines: what site memory remembers of it."""
-    return {
-        line_key(line)
-        for line in raw.split("\n")
-        if line.strip() and _words(line) <= SHORT_LINE_WORDS and line_key(line)
-    }
+    return {key for key in map(line_key, short_lines(raw)) if key}
 
 
 NO_MEMORY = OutletMemory()
