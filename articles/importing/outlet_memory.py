@@ -36,7 +36,8 @@ def memory_for(source: Source | None, *, exclude_article: int | None = None):
     article printed are not "seen", so re-cleaning it does not erase its own lines."""
     if source is None:
         return cleaning.NO_MEMORY
-    furniture, story = set(), set()
+    furniture: set[str] = set()
+    story: set[str] = set()
     for kind, key in OutletRule.objects.filter(source=source).values_list("kind", "key"):
         (story if kind == OutletRule.Kind.STORY else furniture).add(key)
     seen = SeenLine.objects.filter(source=source)

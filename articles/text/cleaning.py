@@ -754,6 +754,7 @@ def _mark_header(
     """Remove the short lines above the story; return the index of the headline, if any."""
     if first_paragraph is None:
         return None
+    headline: int | None
     if repeated_headline is not None and repeated_headline < first_paragraph:
         headline = repeated_headline
         rules[headline] = None
