@@ -195,6 +195,7 @@ BBCODE_RE = re.compile(r"\[/?[A-Za-z]+(?:=[^\]]*)?\]")
 BREADCRUMB_RE = re.compile(
     r"(?:\S\s+[»›>/|]\s+\S.*){2,}|^(?:الرئيسية|الرئيسيه|home)\s*[»›>/|]", re.IGNORECASE
 )
+BREADCRUMB_CHARS_RE = re.compile(r"[»›>/|]")
 MARKDOWN_HEADING_RE = re.compile(r"^#{1,6}\s+")
 MASTHEAD_SPLIT_RE = re.compile(
     r"رئيس\s*مجلس|رئيس\s*التحرير|مدير\s*التحرير|مستشار\s*التحرير|الإشراف العام|الإدارة والتحرير"
@@ -649,6 +650,11 @@ def _mark_seen(texts: list[str], rules: list[str | None], seen: frozenset[str]) 
             rules[i] = "seen"
 
 
+def _is_breadcrumb(text: str) -> bool:
+    """ "الرئيسية » أخبار » محليات": path separators between short parts."""
+    return BREADCRUMB_CHARS_RE.search(text) is not None and BREADCRUMB_RE.search(text) is not None
+
+
 def _is_masthead(text: str) -> bool:
     """Staff credits printed under a site's name ("رئيس التحرير …")."""
     key = _key(text)
@@ -727,7 +733,7 @@ def _story_start(
         and t
         and i != headline
         and not MARKDOWN_HEADING_RE.match(t)
-        and not BREADCRUMB_RE.search(t)
+        and not _is_breadcrumb(t)
         and (_is_paragraph(t) or _is_wrapped(texts, i))
     ]
     if not paragraphs:
@@ -782,7 +788,7 @@ def _headline_like(text: str, min_words: int = HEADLINE_MIN_WORDS) -> bool:
     words = MARKDOWN_HEADING_RE.sub("", text).split()
     if len(words) < min_words or arabic_share(text) < 0.5 or text.endswith((":", "：")):
         return False
-    if BULLET_RE.match(text) or BREADCRUMB_RE.search(text) or _is_masthead(text):
+    if BULLET_RE.match(text) or _is_breadcrumb(text) or _is_masthead(text):
         return False
     if _words(text) <= 16 and _parse_date(text) or _outlet_from_dateline(text):
         return False
@@ -874,7 +880,7 @@ def _glued_prefix(text: str) -> tuple[str, str, datetime.date | None]:
 
 def _glued_suffix(text: str) -> str:
     """A blog engine's "The post … appeared first on …" stuck after the last sentence."""
-    if "first on" not in text and "على" not in text[-120:]:
+    if "first on" not in text and "أول" not in text[-120:]:
         return ""  # the regex below is costly on long lines; most lines have no footer
     match = GLUED_SUFFIX_RE.search(text)
     return match.group(0) if match and match.start() > 0 else ""
@@ -972,7 +978,9 @@ def _find_outlet(
 def _receiving_outlet(texts: list[str], rules: list[str | None]) -> str:
     """The outlet naming itself in the story: "في بيان تلقته «X»،", "رصدتها (X)"."""
     for i, text in enumerate(texts):
-        if rules[i] is None:
+        if rules[i] is None and (
+            "تلق" in text or "رصد" in text or "اطلع" in text or "حصلت" in text
+        ):
             match = RECEIVED_BY_RE.search(text)
             if match:
                 return match.group("name").strip()[:200]
