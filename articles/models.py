@@ -113,6 +113,15 @@ class Article(models.Model):
     # --- Import provenance: what the file said, and what the clean-up did. ---
     raw_text = models.TextField(_("النص الخام للملف"), blank=True)
     removed_lines = models.JSONField(_("الأسطر المحذوفة"), default=list, blank=True)
+    # A second article found in another article's file and imported on its own.
+    split_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="split_articles",
+        verbose_name=_("مأخوذ من ملف المقال"),
+    )
     detected_encoding = models.CharField(_("الترميز"), max_length=20, blank=True)
     near_duplicate_of = models.ForeignKey(
         "self",

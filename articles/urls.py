@@ -34,6 +34,11 @@ urlpatterns = [
         imports.undo_line,
         name="undo_line",
     ),
+    path(
+        "articles/<int:article_id>/raw/second-story/",
+        imports.import_second_story,
+        name="import_second_story",
+    ),
     path("sources/<int:source_id>/rules/", imports.outlet_rules, name="outlet_rules"),
     path(
         "sources/rules/<int:rule_id>/delete/", imports.delete_outlet_rule, name="delete_outlet_rule"

@@ -190,3 +190,20 @@ def test_an_outlets_memory_removes_its_furniture_and_keeps_what_an_admin_called_
     assert any(r["rule"] == "learned" for r in learned.removed_json)
     story = OutletMemory(story=frozenset({line_key("فيسبوك")}))
     assert "فيسبوك" in clean(page(HEADLINE, STORY, "فيسبوك", SECOND), story).body
+
+
+def test_a_second_full_article_after_read_also_is_offered_not_kept():
+    other = "زراعة القمح تتوسع في الجنوب"
+    paragraphs = [
+        "توسعت زراعة القمح في المحافظات الجنوبية هذا العام بنسبة كبيرة مقارنة بالعام الماضي، "
+        "بعد أن وزعت الوزارة بذوراً محسنة على المزارعين في القرى البعيدة عن المدن الكبيرة.",
+        "وقال مسؤول في المديرية إن الإنتاج المتوقع يكفي حاجة المنطقة لستة أشهر على الأقل، "
+        "وإن فائض الإنتاج سيباع إلى المطاحن الحكومية بأسعار مدعومة تشجيعاً للمزارعين.",
+    ]
+    raw = page(HEADLINE, STORY, SECOND, "اقرأ أيضاً", other, *paragraphs, "مقالات ذات صلة")
+    cleaned = clean(raw)
+    assert other not in cleaned.body and "توسعت زراعة القمح" not in cleaned.body
+    first, last = cleaned.second_story
+    lines = raw.split("\n")
+    assert lines[first - 1] == other and lines[last - 1] == paragraphs[-1]
+    assert clean(page(HEADLINE, STORY, SECOND, "اقرأ أيضاً", other)).second_story is None

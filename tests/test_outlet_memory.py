@@ -11,7 +11,7 @@ from articles import tagging
 from articles.importing.pipeline import Importer
 from articles.models import Article, OutletRule, Source
 from articles.roles import EDITORS
-from tests.conftest import make_user
+from tests.conftest import SAMPLE_FILES, make_user
 
 PROMO = (
     "حمّل تطبيقنا الجديد واحصل على آخر الأخبار العاجلة لحظة بلحظة على هاتفك الذكي مجاناً دون انقطاع"
@@ -150,3 +150,20 @@ def test_bad_corrections_are_refused_and_change_nothing(admin_client, db):
         == 404
     )
     assert not OutletRule.objects.exists()
+
+
+def test_a_second_story_in_a_file_is_imported_on_its_own_and_linked(admin_client, db):
+    result = Importer().import_bytes("sample.txt", SAMPLE_FILES[3].read_bytes())
+    first = Article.objects.get(pk=result.article.pk)
+    raw_page = admin_client.get(reverse("raw_article", args=[first.pk])).content.decode()
+    assert "استورده مقالاً مستقلاً" in raw_page
+    response = admin_client.post(reverse("import_second_story", args=[first.pk]))
+    second = Article.objects.get(split_from=first)
+    assert response.url == reverse("raw_article", args=[second.pk])
+    assert second.source == first.source
+    assert second.body.split("\n")[0] not in first.body
+    raw_page = admin_client.get(reverse("raw_article", args=[first.pk])).content.decode()
+    assert "استورده مقالاً مستقلاً" not in raw_page and f"/articles/{second.pk}/" in raw_page
+    # Asking again imports nothing new: the same text is a duplicate.
+    admin_client.post(reverse("import_second_story", args=[first.pk]))
+    assert Article.objects.filter(split_from=first).count() == 1

@@ -66,6 +66,7 @@ MATRIX: dict[str, Rule] = {
     "correct_line": Rule(get=None, post=ONLY_ADMINS),
     "undo_line": Rule(get=None, post=ONLY_ADMINS),
     "outlet_rules": Rule(get=ONLY_ADMINS, post=None),
+    "import_second_story": Rule(get=None, post=ONLY_ADMINS),
     "delete_outlet_rule": Rule(get=None, post=ONLY_ADMINS),
     # Tagging (issue 4): Editors and Admins write; every reader sees the panel and history.
     "tag_passage": Rule(get=None, post=WRITERS),

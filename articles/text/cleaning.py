@@ -326,6 +326,9 @@ class Cleaned:
     published_on: datetime.date | None = None
     outlet: str = ""
     removed: list[Removal] = field(default_factory=list)
+    # A second full article printed after "اقرأ أيضاً": its 1-based raw lines (first, last),
+    # offered to an Admin as its own import rather than silently dropped.
+    second_story: tuple[int, int] | None = None
 
     @property
     def removed_json(self) -> list[dict]:
@@ -411,6 +414,7 @@ def clean(raw: str, memory: OutletMemory = NO_MEMORY) -> Cleaned:
         if rules[i] is None and text.startswith(CREDIT_PREFIXES) and _words(text) <= 8:
             rules[i] = "credit"
     _mark_tail(texts, rules)
+    second = _second_story(texts, rules)
     for i in keep:
         rules[i] = None
 
@@ -460,6 +464,7 @@ def clean(raw: str, memory: OutletMemory = NO_MEMORY) -> Cleaned:
         published_on=crawled_on or glued_date or _article_date(texts, rules, headline),
         outlet=outlet,
         removed=_ranges(rules) + edits,
+        second_story=second,
     )
 
 
@@ -614,6 +619,29 @@ def _mark_trailers(texts: list[str], rules: list[str | None]) -> None:
             continue
         if _is_paragraph(text):
             seen_story = True
+
+
+def _second_story(texts: list[str], rules: list[str | None]) -> tuple[int, int] | None:
+    """After a "read also" marker among the removed lines: a headline, then two or more
+    paragraphs up to the next end-of-story marker, is another full article. Its lines get
+    the rule "second_story"; returns their 1-based range."""
+    for i, text in enumerate(texts):
+        if rules[i] is None or not text or len(text) >= 40 or _key(text) not in _READ_ALSO_KEYS:
+            continue
+        lines = [j for j in range(i + 1, len(texts)) if texts[j]]
+        if not lines or _is_paragraph(texts[lines[0]]) or not _headline_like(texts[lines[0]]):
+            continue
+        paragraphs = []
+        for j in lines[1:]:
+            if not _is_paragraph(texts[j]) or _is_trailer(texts[j]):
+                break
+            paragraphs.append(j)
+        if len(paragraphs) >= 2:
+            for j in range(lines[0], paragraphs[-1] + 1):
+                if texts[j]:
+                    rules[j] = "second_story"
+            return lines[0] + 1, paragraphs[-1] + 1
+    return None
 
 
 def _mark_link_lists(texts: list[str], rules: list[str | None]) -> None:

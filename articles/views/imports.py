@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from articles.forms import EncodingForm, LineCorrectionForm, UploadForm
 from articles.importing.outlet_memory import Recleaned, reclean_outlet, untagged
-from articles.importing.pipeline import preview, process_pending, retry_with_encoding
+from articles.importing.pipeline import (
+    IMPORTED,
+    Importer,
+    preview,
+    process_pending,
+    retry_with_encoding,
+)
 from articles.importing.uploads import read_upload
 from articles.models import Article, ImportBatch, ImportItem, OutletRule, Source
 from articles.text.cleaning import INVISIBLE, line_key, strip_invisible
@@ -43,6 +50,7 @@ RULE_LABELS = {
     "tail": _("ذيل قصير بعد الخبر"),
     "seen": _("سطر ظهر في صفحات سابقة للمصدر"),
     "learned": _("قاعدة تعلّمها المصدر"),
+    "second_story": _("خبر ثانٍ في الملف نفسه"),
 }
 
 
@@ -190,6 +198,36 @@ def undo_line(request: HttpRequest, article_id: int, number: int) -> HttpRespons
     return _after_correction(request, article, outcome)
 
 
+@require_POST
+@permission_required(PERMISSION, raise_exception=True)
+def import_second_story(request: HttpRequest, article_id: int) -> HttpResponse:
+    """Import the second full article printed in this article's file as its own article,
+    linked to this one and, unless its text names another, from the same outlet."""
+    article = get_object_or_404(Article.objects.select_related("source"), pk=article_id)
+    lines = _second_story_lines(article)
+    if not lines:
+        messages.error(request, _("لا يحمل ملف هذا المقال خبراً ثانياً."))
+        return redirect("raw_article", article_id=article.pk)
+    raw = "\n".join(article.raw_text.split("\n")[lines[0] - 1 : lines[1]])
+    name = f"{article.original_filename} (2)"
+    with transaction.atomic():
+        result = Importer(user=request.user).import_bytes(name, raw.encode())
+        if result.status == IMPORTED:
+            Article.objects.filter(pk=result.article.pk).update(
+                split_from=article, source=result.article.source or article.source
+            )
+    if result.status == IMPORTED:
+        messages.success(request, _("استُورد الخبر الثاني مقالاً مستقلاً."))
+        return redirect("raw_article", article_id=result.article.pk)
+    messages.error(request, result.reason or _("لم يُستورد الخبر الثاني."))
+    return redirect("raw_article", article_id=article.pk)
+
+
+def _second_story_lines(article: Article) -> tuple[int, int] | None:
+    found = [e for e in article.removed_lines if e.get("rule") == "second_story"]
+    return (found[0]["first"], found[-1]["last"]) if found else None
+
+
 @require_GET
 @permission_required(PERMISSION, raise_exception=True)
 def outlet_rules(request: HttpRequest, source_id: int) -> HttpResponse:
@@ -275,7 +313,13 @@ def _raw_context(article: Article) -> dict:
             }
         )
     tagged = not untagged(Article.objects.filter(pk=article.pk)).exists()
-    return {"article": article, "lines": lines, "tagged": tagged}
+    return {
+        "article": article,
+        "lines": lines,
+        "tagged": tagged,
+        "second_story": _second_story_lines(article),
+        "split_articles": list(article.split_articles.only("id", "title")),
+    }
 
 
 def _visible(text: str) -> str:
