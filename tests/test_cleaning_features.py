@@ -207,3 +207,16 @@ def test_a_second_full_article_after_read_also_is_offered_not_kept():
     lines = raw.split("\n")
     assert lines[first - 1] == other and lines[last - 1] == paragraphs[-1]
     assert clean(page(HEADLINE, STORY, SECOND, "اقرأ أيضاً", other)).second_story is None
+
+
+def test_a_short_dated_story_sentence_between_paragraphs_does_not_move_the_story_start():
+    raw = page(HEADLINE, STORY, "وعقد الاجتماع الأول في 3 يونيو 2024.", SECOND)
+    cleaned = clean(raw)
+    assert STORY in cleaned.body and "وعقد الاجتماع الأول" in cleaned.body
+
+
+def test_a_place_or_agency_dateline_glued_to_the_story_is_cut_but_is_not_the_outlet():
+    for dateline in ("غزة - ", "بيروت (رويترز) - "):
+        cleaned = clean(page(HEADLINE, dateline + STORY, SECOND))
+        assert cleaned.body.split("\n")[2] == STORY, dateline
+        assert cleaned.outlet == "", dateline

@@ -745,7 +745,9 @@ def _is_metadata(text: str, rule: str | None) -> bool:
     """Lines that belong to the article's header: dates, bylines, captions, Latin labels."""
     if rule in ("repeated", "latin", "dateline"):
         return True
-    return rule is None and _words(text) <= 16 and _parse_date(text) is not None
+    if rule is not None or text.rstrip("”\"»)' ").endswith(SENTENCE_END):
+        return False  # "وعقد الاجتماع في 3 يونيو 2024." is a story sentence
+    return _is_date_only(text) or (_words(text) <= 8 and _parse_date(text) is not None)
 
 
 def _story_start(
@@ -903,6 +905,8 @@ def _glued_prefix(text: str) -> tuple[str, str, datetime.date | None]:
     outlet = next((p for p in parts if _key(p) not in _GENERIC_KEYS), "")
     if len(parts) >= 2 and ":" in credit:  # "الخرطوم: النورس نيوز": place, then outlet
         outlet = parts[1]
+    if "(" in credit or (len(parts) == 1 and _words(outlet) == 1):
+        outlet = ""  # "بيروت (رويترز) -", "غزة -": a dateline names a place or an agency
     return match.group(0), outlet[:200], None
 
 
