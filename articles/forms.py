@@ -18,6 +18,7 @@ from articles.models import (
     Article,
     CheckWorthy,
     ClaimGroup,
+    OutletRule,
     ReviewState,
     Source,
     Tag,
@@ -447,3 +448,9 @@ class MergeForm(forms.Form):
 
 class UnmergeForm(forms.Form):
     key = forms.CharField(max_length=200)
+
+
+class LineCorrectionForm(forms.Form):
+    """An Admin's correction of one raw line for its outlet: furniture or story."""
+
+    kind = forms.ChoiceField(choices=OutletRule.Kind.choices)

@@ -121,6 +121,15 @@ class Article(models.Model):
     # --- Import provenance: what the file said, and what the clean-up did. ---
     raw_text = models.TextField(_("النص الخام للملف"), blank=True)
     removed_lines = models.JSONField(_("الأسطر المحذوفة"), default=list, blank=True)
+    # A second article found in another article's file and imported on its own.
+    split_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="split_articles",
+        verbose_name=_("مأخوذ من ملف المقال"),
+    )
     detected_encoding = models.CharField(_("الترميز"), max_length=20, blank=True)
     near_duplicate_of = models.ForeignKey(
         "self",
@@ -748,3 +757,59 @@ class ClaimGroup(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("claim_group", args=[self.pk])
+
+
+class OutletRule(models.Model):
+    """A line an Admin taught the clean-up for one outlet, from an article's raw page:
+    furniture to remove on every later import, or story to keep. Lines are matched by
+    `articles.text.cleaning.line_key` (no punctuation, case or tatweel)."""
+
+    class Kind(models.TextChoices):
+        FURNITURE = "furniture", _("عنصر من الموقع")
+        STORY = "story", _("من نص الخبر")
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="rules")
+    kind = models.CharField(_("النوع"), max_length=10, choices=Kind.choices)
+    key = models.CharField(max_length=1000)
+    text = models.TextField(_("السطر"))
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="outlet_rules",
+        verbose_name=_("أضافه"),
+    )
+    created_at = models.DateTimeField(_("أضيف في"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "key"], name="outletrule_one_per_line")
+        ]
+        verbose_name = _("قاعدة مصدر")
+        verbose_name_plural = _("قواعد المصادر")
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.text[:40]}"
+
+
+class SeenLine(models.Model):
+    """A short line of an earlier import from one outlet (its site memory): seen again on a
+    later page of the same outlet, it is that site's furniture. `pages` counts the imports
+    that printed it and `first_article` is the first, so re-cleaning that article does not
+    count its own lines as seen elsewhere."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="seen_lines")
+    key = models.CharField(max_length=1000)
+    pages = models.PositiveIntegerField(default=1)
+    first_article = models.ForeignKey(
+        Article, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "key"], name="seenline_one_per_line")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id}: {self.key[:40]}"

@@ -24,6 +24,25 @@ urlpatterns = [
     path("imports/<int:batch_id>/process/", imports.process_batch, name="process_batch"),
     path("imports/items/<int:item_id>/encoding/", imports.pick_encoding, name="pick_encoding"),
     path("articles/<int:article_id>/raw/", imports.raw_article, name="raw_article"),
+    path(
+        "articles/<int:article_id>/raw/lines/<int:number>/correct/",
+        imports.correct_line,
+        name="correct_line",
+    ),
+    path(
+        "articles/<int:article_id>/raw/lines/<int:number>/undo/",
+        imports.undo_line,
+        name="undo_line",
+    ),
+    path(
+        "articles/<int:article_id>/raw/second-story/",
+        imports.import_second_story,
+        name="import_second_story",
+    ),
+    path("sources/<int:source_id>/rules/", imports.outlet_rules, name="outlet_rules"),
+    path(
+        "sources/rules/<int:rule_id>/delete/", imports.delete_outlet_rule, name="delete_outlet_rule"
+    ),
     path("review/", review.review_queue, name="review_queue"),
     path("review/tags/<int:tag_id>/", review.review_tag, name="review_tag"),
     path("export/", exports.export_page, name="export_page"),

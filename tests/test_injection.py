@@ -31,7 +31,7 @@ from django.urls import get_resolver, reverse
 
 from articles import tagging
 from articles.exporting import FORMULA_TRIGGERS
-from articles.models import Article, ClaimGroup, ImportItem, Tag, TagSet
+from articles.models import Article, ClaimGroup, ImportItem, OutletRule, Tag, TagSet
 from articles.quotes.speakers import speaker_key
 from articles.roles import ADMINS, EDITORS, REVIEWERS
 from tests.conftest import make_article, make_source, make_user
@@ -99,6 +99,7 @@ SWEEP: dict[str, Visit] = {
     "import_batch": Visit(ADMINS),
     "pick_encoding": Visit(ADMINS, ("", "?encoding=cp1256")),
     "raw_article": Visit(ADMINS),
+    "outlet_rules": Visit(ADMINS),
     "tag_panel": Visit(EDITORS, htmx_target="tag-panel", plain=False),
     "edit_tag": Visit(EDITORS),
     "tag_history": Visit(EDITORS),
@@ -251,8 +252,13 @@ def hostile(db):
         speaker=SPEAKER_NAME,
         note=HOSTILE,
     )
+    # A rule an Admin taught the outlet: the line and the Admin's name are shown.
+    OutletRule.objects.create(
+        source=source, kind="furniture", key="x", text=f"{HOSTILE} سطر", added_by=evil_admin
+    )
     return {
         "key": speaker_key(SPEAKER_NAME),
+        "source_id": source.pk,
         "users": {EDITORS: evil_editor, REVIEWERS: evil_reviewer, ADMINS: evil_admin},
         "article_id": article.pk,
         "tag_id": tags[1].pk,

@@ -60,6 +60,7 @@ NOT_A_LIST: dict[str, str] = {
     "kinds_css": "a stylesheet from the fixed kinds table",
     "export_format_doc": "a fixed document",
     "raw_article": "one article's file, no parameters",
+    "outlet_rules": "one outlet's learned rules, no parameters",
     "tag_panel": "an htmx fragment of read_article (probed there)",
     "edit_tag": "one tag's form, no parameters",
     "pick_encoding": "one file's preview; `encoding` is a ChoiceField",

@@ -18,6 +18,7 @@ from articles.models import (
     ClaimGroup,
     ImportBatch,
     ImportItem,
+    OutletRule,
     QuoteSuggestion,
     SuggestionRun,
     TagSet,
@@ -25,7 +26,7 @@ from articles.models import (
 from articles.quotes.speakers import speaker_key
 from articles.quotes.suggestion_store import RULES_VERSION
 from articles.roles import ADMINS, EDITORS, REVIEWERS
-from tests.conftest import make_article, make_user
+from tests.conftest import make_article, make_source, make_user
 
 ANONYMOUS, NO_ROLE = "anonymous", "no role"
 ROLES = (ANONYMOUS, NO_ROLE, EDITORS, REVIEWERS, ADMINS)
@@ -61,6 +62,12 @@ MATRIX: dict[str, Rule] = {
     "process_batch": Rule(get=None, post=ONLY_ADMINS),
     "pick_encoding": Rule(get=ONLY_ADMINS, post=ONLY_ADMINS),
     "raw_article": Rule(get=ONLY_ADMINS, post=None),
+    # What an outlet's clean-up learns: Admins only, like the rest of import.
+    "correct_line": Rule(get=None, post=ONLY_ADMINS),
+    "undo_line": Rule(get=None, post=ONLY_ADMINS),
+    "outlet_rules": Rule(get=ONLY_ADMINS, post=None),
+    "import_second_story": Rule(get=None, post=ONLY_ADMINS),
+    "delete_outlet_rule": Rule(get=None, post=ONLY_ADMINS),
     # Tagging (issue 4): Editors and Admins write; every reader sees the panel and history.
     "tag_passage": Rule(get=None, post=WRITERS),
     "tag_panel": Rule(get=READERS, post=None),
@@ -149,7 +156,13 @@ def objects(db):
     # A second member, so that unlinking `tag` (walked before the group page) keeps the group.
     other = tagging.create_tag(article=article, user=editor, kind="claim", start=15, end=20)
     tagging.set_claim_group(tag=other, group=group, user=editor)
+    source = make_source("مصدر الصلاحيات")
+    make_article("سطر من الموقع\nنص مقال آخر من المصدر.", source=source)
+    rule = OutletRule.objects.create(source=source, kind="furniture", key="سطر", text="سطر")
     return {
+        "number": 1,
+        "source_id": source.pk,
+        "rule_id": rule.pk,
         "article_id": article.pk,
         "tag_id": tag.pk,
         "deleted_tag_id": gone.pk,

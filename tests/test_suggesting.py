@@ -20,7 +20,8 @@ def test_it_handles_curly_ascii_and_mismatched_quotation_marks():
         'وقال بوتين إن "الاتفاقية تنص على المساعدة المتبادلة".',
         "وقال بوتين إن “الاتفاقية تنص على المساعدة المتبادلة“.",
     ):
-        assert passages(body) == [("الاتفاقية تنص على المساعدة المتبادلة", "بوتين", "verb_that")]
+        # the words in marks are the speaker's own: a direct quote, not reported speech
+        assert passages(body) == [("الاتفاقية تنص على المساعدة المتبادلة", "بوتين", "verb_quote")]
 
 
 def test_offsets_are_code_points_into_the_body():
@@ -94,3 +95,92 @@ def test_speakers_match_on_part_of_a_name_but_not_on_another_person():
     assert speakers_match("الوزارة", "وزارة الخارجية الكورية الجنوبية", ["الوزارة"])
     assert not speakers_match("كيم", "فلاديمير بوتين")
     assert not speakers_match("", "فلاديمير بوتين")
+
+
+# --- Patterns from outlets the rules were not built on (self-written examples) -------------
+
+
+def test_verbs_in_the_present_tense_feminine_and_other_verbs_of_saying():
+    cases = {
+        "وتؤكد الوزارة أن المدارس ستفتح أبوابها في موعدها المحدد.": "الوزارة",
+        "ونفت الشركة أن تكون قد رفعت أسعار منتجاتها هذا الشهر.": "الشركة",
+        "وغرد النائب سالم العلي: «لن نقبل بأي تأجيل للانتخابات البلدية»": "النائب سالم العلي",
+        "وأردف المدرب أن الفريق يحتاج إلى وقت أطول للتأقلم مع الخطة.": "المدرب",
+    }
+    for body, speaker in cases.items():
+        [(_passage, got, _rule)] = passages(body)
+        assert got == speaker, body
+
+
+def test_circumstantial_forms_add_a_statement_for_the_same_speaker():
+    body = (
+        "وقال مدير الميناء إن الحركة عادت إلى طبيعتها، مبيناً أن السفن المتأخرة "
+        "ستفرغ حمولتها خلال يومين."
+    )
+    found = passages(body)
+    assert found[-1] == ("السفن المتأخرة ستفرغ حمولتها خلال يومين", "مدير الميناء", "participle")
+
+
+def test_a_colon_with_or_without_a_space_before_the_quotation_mark():
+    for body in (
+        'وقال المدير:"سنفتتح الفرع الجديد قريباً"',
+        'وقال المدير: "سنفتتح الفرع الجديد قريباً"',
+    ):
+        assert passages(body) == [("سنفتتح الفرع الجديد قريباً", "المدير", "verb_colon")]
+
+
+def test_a_title_followed_by_a_name_in_apposition_gives_the_name():
+    body = "وقال الناطق باسم البلدية، سامي الأحمد، إن أعمال الصيانة ستنتهي الأسبوع المقبل."
+    assert passages(body)[0][1] == "سامي الأحمد"
+    body = "وقال سامي الأحمد، الناطق باسم البلدية، إن أعمال الصيانة ستنتهي الأسبوع المقبل."
+    assert passages(body)[0][1] == "سامي الأحمد"
+
+
+def test_a_newspaper_or_programme_name_in_quotes_is_not_a_quote_and_keeps_the_speaker():
+    body = (
+        "وقال الوزير لصحيفة «الأيام» إن الموازنة الجديدة تركز على التعليم والصحة. "
+        "وأضاف في برنامج «صباح الخير» أن الحكومة لن ترفع الضرائب هذا العام."
+    )
+    found = passages(body)
+    assert [speaker for _p, speaker, _r in found] == ["الوزير", "الوزير"]
+    assert all("الأيام" not in passage and passage != "صباح الخير" for passage, _s, _r in found)
+
+
+def test_other_quotation_marks_are_quotation_marks():
+    for opening, closing in (("″", "″"), ("„", "“"), ("‟", "‟"), ("”", "”")):
+        body = f"وقال الخبير: {opening}الأسعار ستنخفض مع بداية الصيف{closing}"
+        assert passages(body) == [("الأسعار ستنخفض مع بداية الصيف", "الخبير", "verb_colon")], body
+
+
+def test_a_quotation_nested_in_one_with_the_same_mark_stays_inside_it():
+    body = 'وقال الرئيس: "هذا "القرار" نهائي ولا رجعة فيه أبداً"'
+    assert passages(body) == [('هذا "القرار" نهائي ولا رجعة فيه أبداً', "الرئيس", "verb_colon")]
+
+
+def test_two_quotations_joined_by_a_full_stop_without_a_space_stay_apart():
+    body = "وقال المدير: “سنبدأ غداً في الصباح الباكر”.“ولن نتأخر عن الموعد المحدد أبداً”"
+    found = [passage for passage, _s, _r in passages(body)]
+    assert found == ["سنبدأ غداً في الصباح الباكر", "ولن نتأخر عن الموعد المحدد أبداً"]
+
+
+def test_nothing_is_suggested_from_code_or_markup():
+    body = 'var player = "قال"; init(player, {"id": "v-1", "n": 3}, 4, 5);'
+    assert passages(body) == []
+
+
+def test_reported_speech_is_its_own_kind_so_an_editor_can_tell_it_from_a_quote():
+    body = "وأضاف الوزير أن الحكومة ستدعم المزارعين. وقال: «لن نتخلى عن أحد»."
+    kinds = [(s.rule, s.kind) for s in suggest_quotes(body)]
+    assert kinds == [("verb_that", "reported"), ("verb_colon", "direct")]
+
+
+def test_a_speaker_named_after_the_quotation():
+    body = "«الأسعار ستعود إلى مستواها الطبيعي قريباً»، يقول د. ماهر سليم، الخبير الاقتصادي."
+    [(_passage, speaker, rule)] = passages(body)
+    assert rule == "after_quote" and speakers_match(speaker, "ماهر سليم")
+
+
+def test_a_headline_quote_is_left_to_the_story():
+    body = "الوزير: «لا زيادة في الضرائب»\nوقال الوزير: «لا زيادة في الضرائب هذا العام»"
+    found = suggest_quotes(body, headline="الوزير: «لا زيادة في الضرائب»")
+    assert [body[s.start : s.end] for s in found] == ["لا زيادة في الضرائب هذا العام"]

@@ -76,6 +76,29 @@ def index_articles(articles: Iterable[Article]) -> int:
     return len(rows)
 
 
+def reindex_articles(articles: list[Article]) -> int:
+    """Replace the passages of articles whose text was cleaned again (untagged articles
+    only), taking their old features off the counts first."""
+    old = Passage.objects.filter(article__in=articles)
+    counts: dict[int, int] = {}
+    n = 0
+    for hashes_of_passage in old.values_list("features", flat=True):
+        n += 1
+        for h in hashes_of_passage:
+            counts[h] = counts.get(h, 0) + 1
+    if n:
+        counts[TOTAL] = n
+        items = sorted(counts.items())  # the lock order of add_counts
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE articles_featurecount AS f SET df = GREATEST(f.df - d.n, 0) "
+                "FROM unnest(%s::int[], %s::int[]) AS d(hash, n) WHERE f.hash = d.hash",
+                [[h for h, _n in items], [c for _h, c in items]],
+            )
+        old.delete()
+    return index_articles(articles)
+
+
 def add_counts(counts: dict[int, int]) -> None:
     """Upsert document frequencies, in hash order so that concurrent imports lock the rows
     in the same order (no deadlock)."""

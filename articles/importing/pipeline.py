@@ -9,7 +9,6 @@ file is stored in its own transaction, so one bad file never spoils a batch.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from articles.claims import passage_index
+from articles.importing import outlet_memory
 from articles.models import Article, ImportBatch, ImportItem, Source, body_sha256
 from articles.text import cleaning, near_duplicates
 from articles.text.decoding import DecodeError, decode
@@ -57,12 +57,13 @@ class _Ready:
     cleaned: cleaning.Cleaned
     digest: str
     sketch: list[int] = field(default_factory=list)  # computed only for new stories
+    seen: set[str] = field(default_factory=set)  # short lines, for the outlet's memory
+    first_digest: str = ""  # of the text cleaned without the outlet's memory
 
 
 def normalise_text(text: str) -> str:
     """NFC and LF line endings, once, before anything is stored (offsets count after it)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", text)
+    return cleaning.normalise(text)
 
 
 def display_name(name: str) -> str:
@@ -111,6 +112,7 @@ class Importer:
         self._sources: dict[str, Source] = {}
         self._index: near_duplicates.SketchIndex | None = None
         self._unsaved: dict[int, Article] = {}  # negative index keys until bulk_create
+        self._memories: dict[str, cleaning.OutletMemory] = {}  # per outlet name, this run
 
     @property
     def index(self) -> near_duplicates.SketchIndex:
@@ -142,12 +144,12 @@ class Importer:
                 ready.append((i, prepared))
         if not ready:
             return results
-        digests = [r.digest for _i, r in ready]
+        digests = [d for _i, r in ready for d in (r.digest, r.first_digest) if d]
         existing = {a.body_sha256: a for a in Article.objects.filter(body_sha256__in=digests)}
         new: list[Article] = []
         pending_near: list[tuple[Article, Article]] = []  # near-duplicates within this call
         for i, r in ready:
-            found = existing.get(r.digest)
+            found = existing.get(r.digest) or existing.get(r.first_digest)
             if found is not None:
                 results[i] = self._duplicate(r, found)
                 continue
@@ -161,6 +163,8 @@ class Importer:
                 else:
                     pending_near.append((article, self._unsaved[key]))
             existing[r.digest] = article
+            if r.first_digest:
+                existing[r.first_digest] = article
             self._unsaved[-len(self._unsaved) - 1] = article
             self.index.add(-len(self._unsaved), r.sketch)
             new.append(article)
@@ -199,7 +203,7 @@ class Importer:
                 name, UNSURE, encoding=decoded.encoding, preview=raw[:PREVIEW_CHARS],
                 reason=_("الترميز غير مؤكد: راجع المعاينة واختر الترميز الصحيح."),
             )  # fmt: skip
-        cleaned = cleaning.clean(raw)
+        first, cleaned = self._clean(raw)
         if not cleaned.body:
             return ImportResult(name, REJECTED, reason=_("لم يبقَ نص بعد حذف عناصر الموقع."))
         return _Ready(
@@ -208,7 +212,26 @@ class Importer:
             encoding=decoded.encoding,
             cleaned=cleaned,
             digest=body_sha256(cleaned.body),
+            seen=cleaning.seen_keys(raw) if cleaned.outlet else set(),
+            first_digest=body_sha256(first.body) if first is not cleaned else "",
         )
+
+    def _clean(self, raw: str) -> tuple[cleaning.Cleaned, cleaning.Cleaned]:
+        """Clean; then, when the outlet has learned rules or remembers some of these lines,
+        clean again with them (the outlet is known only after a first pass). Returns both:
+        a page imported again must still be found a duplicate by its first clean-up."""
+        cleaned = cleaning.clean(raw)
+        if not cleaned.outlet:
+            return cleaned, cleaned
+        if cleaned.outlet not in self._memories:  # queries once per outlet and run
+            source = Source.objects.filter(name=cleaned.outlet[:200]).first()
+            self._memories[cleaned.outlet] = outlet_memory.memory_for(source)
+        memory = self._memories[cleaned.outlet]
+        if not memory or not self._would_change(cleaned, raw, memory):
+            return cleaned, cleaned
+        relearned = cleaning.clean(raw, memory)
+        relearned.outlet = cleaned.outlet
+        return cleaned, relearned
 
     def _article(self, r: _Ready) -> Article:
         article = Article(
@@ -246,6 +269,7 @@ class Importer:
             with transaction.atomic():
                 Article.objects.bulk_create(new)
                 passage_index.index_articles(new)  # for "similar passages"
+                outlet_memory.remember((a, by_digest[a.body_sha256].seen) for a in new)
         except IntegrityError:
             # Someone imported one of these meanwhile: fall back to one file at a time.
             for article in new:
@@ -253,6 +277,7 @@ class Importer:
                     with transaction.atomic():
                         article.save()
                         passage_index.index_articles([article])
+                        outlet_memory.remember([(article, by_digest[article.body_sha256].seen)])
                 except IntegrityError:
                     found = Article.objects.get(body_sha256=article.body_sha256)
                     for i, result in enumerate(results):
@@ -261,7 +286,24 @@ class Importer:
         for key, article in list(self._unsaved.items()):
             if article.pk:
                 self.index.replace(key, article.pk)
+        for _i, r in ready:  # later files of this run remember these pages too
+            memory = self._memories.get(r.cleaned.outlet)
+            if memory is not None and r.seen:
+                self._memories[r.cleaned.outlet] = cleaning.OutletMemory(
+                    memory.furniture, memory.story, memory.seen | r.seen
+                )
         self._unsaved.clear()
+
+    @staticmethod
+    def _would_change(cleaned: cleaning.Cleaned, raw: str, memory: cleaning.OutletMemory) -> bool:
+        """Whether the outlet's memory bears on this page: a remembered furniture line still
+        in the text, or a line an Admin called story among those removed."""
+        short = {cleaning.line_key(line) for line in cleaning.short_lines(cleaned.body)}
+        if not short.isdisjoint(memory.seen):
+            return True
+        if memory.furniture and memory.touches(cleaning.memory_keys(cleaned.body)):
+            return True
+        return bool(memory.story) and memory.touches(cleaning.memory_keys(raw))
 
     def _load_sources(self, names: set[str]) -> None:
         missing = names - self._sources.keys()

@@ -70,7 +70,7 @@ def store_suggestions(article: Article, found: list | None = None) -> None:
         if found is None:
             if SuggestionRun.objects.filter(article=article, version=version).exists():
                 return
-            found = quote_rules.suggest_quotes(article.body)
+            found = quote_rules.suggest_quotes(article.body, headline=article.title)
         existing = {(row.start, row.end): row for row in article.suggestions.all()}
         decided = [row for row in existing.values() if row.state != OPEN]
         kept, new = set(), []

@@ -13,8 +13,12 @@ import re
 from dataclasses import dataclass
 
 from articles.text.arabic import fold_arabic
+from articles.text.cleaning import SOCIAL_KEYS, is_code, line_key
 
 __all__ = ["Suggestion", "suggest_quotes", "fold_speaker", "speakers_match"]
+
+
+REPORTED_RULES = frozenset({"verb_that", "participle"})
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,12 @@ class Suggestion:
     speaker: str
     rule: str
     explanation: str
+
+    @property
+    def kind(self) -> str:
+        """ "reported" (unmarked speech after أن/إن) or "direct" (in quotation marks, or
+        after a colon), so an editor can tell a paraphrase from the speaker's words."""
+        return "reported" if self.rule in REPORTED_RULES else "direct"
 
 
 _fold = fold_arabic
@@ -54,28 +64,77 @@ def _tolerant(word: str) -> str:
     return _D.join(parts) + _D
 
 
-# Past-tense attribution verbs (masculine singular); feminine ت, plural وا, an attached
-# object pronoun (ذكرته، وصفها) and a و/ف prefix are added by the pattern below.
-ATTRIBUTION_VERBS = _listed(
+# Attribution verbs: (past, present stem after ي/ت, participle stem or ""). The pattern adds
+# و/ف, the past's feminine ت / dual تا ا / plural وا, an object pronoun (ذكرته، وصفها), the
+# present's ي/ت prefix and plural ون/ان, and the participle's ا/اً/ة endings (مضيفاً، مؤكدة).
+# Participles that are also common nouns (متحدث "spokesman", مغرد "tweeter") are left out.
+VERB_FORMS = [
+    ("قال", "قول", "قائل"),
+    ("أضاف", "ضيف", "مضيف"),
+    ("أكد", "ؤكد", "مؤكد"),
+    ("أوضح", "وضح", "موضح"),
+    ("صرح", "صرح", ""),
+    ("أشار", "شير", "مشير"),
+    ("ذكر", "ذكر", ""),
+    ("أعلن", "علن", "معلن"),
+    ("تابع", "تابع", "متابع"),
+    ("شدد", "شدد", "مشدد"),
+    ("حذر", "حذر", "محذر"),
+    ("اعتبر", "عتبر", "معتبر"),
+    ("وصف", "صف", ""),
+    ("أعرب", "عرب", "معرب"),
+    ("تحدث", "تحدث", ""),
+    ("لفت", "لفت", "لافت"),
+    ("أفاد", "فيد", ""),
+    ("نفى", "نفي", "نافي"),
+    ("نفت", "", ""),  # نفى loses its ى before ت
+    ("غرد", "غرد", ""),
+    ("أردف", "ردف", "مردف"),
+    ("استدرك", "ستدرك", "مستدرك"),
+    ("واصل", "واصل", ""),
+    ("أكمل", "كمل", ""),
+    ("نوه", "نوه", "منوه"),
+    ("علق", "علق", "معلق"),
+    ("أجاب", "جيب", ""),
+    ("كتب", "كتب", ""),
+    ("توقع", "توقع", "متوقع"),
+    ("نقل", "نقل", ""),
+    ("اعتقد", "عتقد", ""),
+    ("كشف", "كشف", "كاشف"),
+    ("زعم", "زعم", ""),
+    ("اعترف", "عترف", "معترف"),
+    ("استطرد", "ستطرد", "مستطرد"),
+    ("أبرز", "برز", "مبرز"),
+    ("", "", "مبين"),
+    ("", "", "معبر"),
+]
+ATTRIBUTION_VERBS = [past for past, _present, _participle in VERB_FORMS if past]
+# Verbs that report speech in every position ("الوزير أكد أن"); the others (present tense,
+# كتب، نقل، توقع …) also narrate, so they count only where a clause begins: after و/ف, a
+# full stop, a comma or a colon, or at the start of the paragraph.
+ALWAYS_ATTRIBUTING = _folded(
     "قال أضاف أكد أوضح صرح أشار ذكر أعلن تابع شدد حذر اعتبر وصف أعرب تحدث لفت أفاد"
 )
-# A few present-tense forms used as attribution in the samples (يقول/تقول، يعتقد).
-PRESENT_VERBS = _listed("يقول تقول يقولون يعتقد تعتقد")
-# Participles that attach a further statement to the current speaker (مضيفا أن …).
-PARTICIPLES = _listed("قائل مضيف مشير موضح مؤكد مشدد محذر معتبر لافت")
+PRESENT_STEMS = [present for _past, present, _participle in VERB_FORMS if present]
+PARTICIPLES = [participle for _past, _present, participle in VERB_FORMS if participle]
 
 _VERB_RE = re.compile(
     _LEFT
     + "(?P<prefix>[وف]?)(?P<verb>"
     + "|".join(_tolerant(v) for v in ATTRIBUTION_VERBS)
-    + rf")(?P<suffix>ت|وا|تا)?{_D}(?P<pronoun>ه|ها|هم)?"
+    + rf")(?P<suffix>ت|وا|تا|ا)?{_D}(?P<pronoun>ه|ها|هم|هما)?"
     + _RIGHT
     + "|"
     + _LEFT
-    + "(?P<pprefix>[وف]?)(?P<present>"
-    + "|".join(_tolerant(v) for v in PRESENT_VERBS)
-    + ")"
+    + "(?P<pprefix>[وف]?)(?P<present>[يت](?:"
+    + "|".join(_tolerant(v) for v in PRESENT_STEMS)
+    + rf"))(?:ون|ان)?{_D}"
     + _RIGHT
+    + "|"
+    + _LEFT
+    + "(?P<bprefix>[وف])(?P<bayyana>"
+    + _tolerant("بين")
+    + r")(?=\s+(?:[أإا]ن|بأن))"
     + "|"
     + _LEFT
     + "(?P<participle>"
@@ -84,9 +143,13 @@ _VERB_RE = re.compile(
     + _RIGHT
 )
 
-# Pairs of quotation marks within one paragraph; “…“ (opened twice) occurs in the samples.
-_QUOTE_RE = re.compile(r"“[^“”\n]*[”“]|«[^«»\n]*»|\"[^\"\n]*\"")
-_OPENING = '“«"'
+# Quotation marks: «» ‹› „“ and the marks written both ways (" ” “ ″ ‟ ''); their role
+# (opening or closing) is read from the spaces around them, see _quotations.
+_OPENING = '“«"”″„‟‹'
+_CLOSING = '”“»"″‟›'
+_ALWAYS_OPEN = "«‹„"
+_ALWAYS_CLOSE = "»›"
+_QUOTE_MARKS = frozenset(_OPENING + _CLOSING)
 
 COMPLEMENTIZERS = _folded("إن أن إنه أنه إنها أنها إنهم أنهم إنهما أنهما بأن بأنه بأنها بأنهم")
 # Words that end a speaker phrase (prepositions, times, verbs of going) after the verb.
@@ -98,8 +161,12 @@ _SPEAKER_STOPS = _folded(
 # A name in quotation marks right after one of these nouns is a title, not speech.
 _TITLE_NOUNS = _folded(
     "صحيفة لصحيفة للصحيفة وكالة لوكالة موقع قناة مجلة جامعة قاعدة شبكة لشبكة "
-    "عنوانه بعنوان عنوان برنامج معهد مركز"
+    "عنوانه عنوانها بعنوان عنوان برنامج لبرنامج معهد مركز شاشة جلسة جلسات منتدى مؤتمر "
+    "حساب صفحة هاشتاق هاشتاغ وسم حملة مبادرة كتاب كتابه فيلم مسلسل أغنية خطبة مقال مقاله "
+    "تقرير جريدة لجريدة نشرة إذاعة لإذاعة تلفزيون قناته فضائية لـ"
 )
+# Nouns that start a description of a speaker rather than a name.
+ROLE_NOUNS = _folded("مدرب مدير نائب عضو محامي محامية ناطق متحدث سفير أمين قائد مسؤول مستشار")
 # "ل" + a media noun ends a speaker: قال مسؤولون لشبكة … / قال X لوكالة …
 _TO_MEDIA = _folded("لوكالة لشبكة لصحيفة لموقع لقناة لمجلة")
 
@@ -108,15 +175,18 @@ _SEARCH_WORDS = 24  # how far after the speaker a complementizer or quote may co
 _MIN_REPORTED_WORDS = 3  # shorter reported content is not a statement
 _MIN_BARE_QUOTE_WORDS = 4  # an unattributed quote shorter than this is a term or a title
 
-_WORD_RE = re.compile(r"\S+")
+# A word; a colon ends one even when the quotation mark follows it with no space
+# (قال:"…"), but not inside a time (10:30).
+_WORD_RE = re.compile(r"(?:[^\s:]|(?<=\d):(?=\d))+:?|:")
 _EDGE_PUNCT = "،,:؛;.!؟?()[]" + "“”«»\"'"
-_SENTENCE_END_RE = re.compile(r"[.!؟?](?=\s|$)")
+_SENTENCE_END_RE = re.compile(r"(?<!\.)[.!؟?](?=\s|$)")  # "…فيه.. لكنهم" goes on
 
 EXPLANATIONS = {
-    "verb_that": "فعل إسناد «{verb}» يليه «أن/إن»: ما بعده كلام منقول{who}.",
+    "verb_that": "كلام منقول غير مباشر، بلا علامات تنصيص: فعل إسناد «{verb}» يليه «أن/إن»{who}.",
     "verb_quote": "فعل إسناد «{verb}» يليه نص بين علامتَي تنصيص{who}.",
     "verb_colon": "فعل إسناد «{verb}» تليه نقطتان ثم الكلام المنقول{who}.",
-    "participle": "صيغة «{verb}» بعد كلام سابق تضيف قولًا آخر للمتحدث نفسه{who}.",
+    "participle": "كلام منقول غير مباشر، بلا علامات تنصيص: صيغة «{verb}» تضيف قولًا آخر "
+    "للمتحدث نفسه{who}.",
     "describe_as": "«{verb} … بأنه» يليه وصف بين علامتَي تنصيص منسوب إلى قائله{who}.",
     "after_quote": "نص بين علامتَي تنصيص يليه «{verb}» الذي ينسبه{who}.",
     "colon_quote": "نص بين علامتَي تنصيص بعد نقطتين{who}.",
@@ -172,7 +242,9 @@ def _read_cue(para: str, m: re.Match, quotes: list[tuple[int, int]], limit: int)
         verb = m.group(0)
         how, speaker_open = "that", True
     describe = bool(m.group("verb")) and _fold(m.group("verb")) == _fold("وصف")
-    if describe and not m.group("pronoun"):
+    next_word = para[m.end() :].split(maxsplit=1)
+    definite = bool(next_word) and _fold(next_word[0]).startswith("ال")
+    if describe and not m.group("pronoun") and definite:
         speaker_open = False  # ووصف الاتفاق بأنه …: the noun after the verb is the object
     speaker: list[str] = []
     collecting = speaker_open
@@ -191,24 +263,163 @@ def _read_cue(para: str, m: re.Match, quotes: list[tuple[int, int]], limit: int)
                     prev_core = ""
                 continue
             if quote:
-                return _Cue(m.start(), verb, _clean_speaker(speaker), w.start(), "quote", describe)
+                who = _apposed(para, m.end(), w.start(), speaker)
+                return _Cue(m.start(), verb, who, w.start(), "quote", describe)
         if _inside(w.start(), quotes):
             continue
         if core in COMPLEMENTIZERS:
-            return _Cue(m.start(), verb, _clean_speaker(speaker), w.end(), how, describe)
+            who = _apposed(para, m.end(), w.start(), speaker)
+            return _Cue(m.start(), verb, who, w.end(), how, describe)
         if word.endswith(":"):
             if collecting:
                 speaker.append(word)
-            return _Cue(m.start(), verb, _clean_speaker(speaker), w.end(), "colon", describe)
+            who = _apposed(para, m.end(), w.end() - 1, speaker)
+            return _Cue(m.start(), verb, who, w.end(), "colon", describe)
         if collecting:
             if core in _SPEAKER_STOPS or core in _TO_MEDIA or len(speaker) >= _MAX_SPEAKER_WORDS:
                 collecting = False
+            elif not speaker and _adverb(word):
+                collecting = False  # كتبت أخيراً، ذكرها تأدباً: an adverb, no subject here
             else:
                 speaker.append(word)
                 if word.endswith(("،", ",")):
                     collecting = False
         prev_core = core
     return _Cue(m.start(), verb, _clean_speaker(speaker), None, how, describe)
+
+
+def _adverb(word: str) -> bool:
+    """An accusative adverb (أخيراً، تأدباً، أيضاً): it ends in alef with tanween."""
+    core = word.strip(_EDGE_PUNCT)
+    return core.endswith(("اً", "ًا")) and len(core) > 3
+
+
+def _role_like(phrase: str) -> bool:
+    """A description rather than a name: "المتحدث باسم …", "وزير الخارجية", "مدرب الفريق"."""
+    first = phrase.split()[0] if phrase.split() else ""
+    return _fold(first).startswith("ال") or _core(first) in TITLES or _core(first) in ROLE_NOUNS
+
+
+def _apposed(para: str, start: int, end: int, speaker: list[str]) -> str:
+    """The speaker after a verb; when a role is followed by a name between commas
+    ("قال الناطق باسم الحكومة، سامي الأحمد، إن"), the name."""
+    collected = _clean_speaker(speaker)
+    parts = [p.strip() for p in re.split(r"[،,]", para[start:end])]
+    if len(parts) < 2 or not _role_like(parts[0]):
+        return collected
+    name = parts[1].strip(" :")
+    words = name.split()
+    if line_key(name) in SOCIAL_KEYS:  # "على صفحته بموقع التواصل، تويتر:" is the medium
+        return collected
+    if not 1 <= len(words) <= 4 or any(_core(w) in _SPEAKER_STOPS for w in words):
+        return collected
+    if re.search(r"\d", name) or (
+        _fold(words[0]).startswith("ال") and _core(words[0]) not in TITLES
+    ):
+        return collected
+    return name
+
+
+def _lead_subject(body: str, headline: str) -> str:
+    """The subject of the story's first sentence ("فندت الوزارة في بيان …" → الوزارة): the
+    speaker to fall back on for a quotation with no attribution before it."""
+    lines = [line for line in body.split("\n") if line.strip()]
+    if lines and headline and lines[0].strip() == headline.strip():
+        lines = lines[1:]
+    words = lines[0].split() if lines else []
+    if len(words) < 3 or _core(words[0]) in _SPEAKER_STOPS or _fold(words[0]).startswith("ال"):
+        return ""
+    if not re.fullmatch(r"[\u0621-\u064a\u064b-\u065f]+", words[0]):
+        return ""
+    subject: list[str] = []
+    if _adverb(words[1]):
+        return ""
+    for word in words[1 : 1 + _MAX_SPEAKER_WORDS]:
+        if _core(word) in _SPEAKER_STOPS | COMPLEMENTIZERS | _TO_MEDIA:
+            break
+        subject.append(word)
+        if word.endswith(("،", ",", ":", ".")):
+            break
+    return _clean_speaker(subject)
+
+
+def _attributes_here(para: str, m: re.Match) -> bool:
+    """Whether a verb match reports speech where it stands (see ALWAYS_ATTRIBUTING)."""
+    if m.group("participle") or m.group("bayyana"):
+        return True
+    verb = m.group("verb")
+    if verb and (m.group("suffix") == "وا" or _fold(verb) in ALWAYS_ATTRIBUTING):
+        return True
+    if m.group("prefix") or m.group("pprefix"):
+        return True
+    if m.group("present") and _fold(m.group("present"))[1:].startswith("قول"):
+        return True  # في المقابل تقول واشنطن إن …
+    before = para[: m.start()].rstrip()
+    return not before or before[-1] in ".،,:؛;!؟?" + _CLOSING
+
+
+def _relative(para: str, m: re.Match) -> bool:
+    """ "وهو ما أكده الصحفيون": a relative clause narrates, it names no speaker to carry."""
+    before = para[: m.start()].split()
+    return bool(before) and _core(before[-1]) in {"ما", "مما", "حسبما", "وفقما"}
+
+
+def _quotations(para: str) -> list[tuple[int, int]]:
+    """The outermost quotations of a paragraph as (start, end) spans, marks included.
+
+    A mark opens when a space (or the line start, a colon, a bracket) is before it and a
+    letter after it, and closes the other way round; so a quotation nested in one with the
+    same mark ("قال: "هذا "مهم" جدا"") stays inside it, and two quotations joined by a full
+    stop with no space ("…".“…”) stay apart. A quotation left open at the end of the
+    paragraph (a capture cut mid-quote) runs to its end.
+    """
+    spans: list[tuple[int, int]] = []
+    stack: list[int] = []
+    for i, ch in enumerate(para):
+        if ch not in _QUOTE_MARKS:
+            continue
+        before = para[i - 1] if i else " "
+        after = para[i + 1] if i + 1 < len(para) else " "
+        opens_here = before.isspace() or before in ":(،,[«“—-" or i == 0
+        closes_here = after.isspace() or after in ".,،:؛;!?؟)]»”…-–" or i + 1 == len(para)
+        if ch in _ALWAYS_OPEN:
+            role = "open"
+        elif ch in _ALWAYS_CLOSE:
+            role = "close"
+        elif opens_here and not closes_here:
+            role = "open"
+        elif closes_here and not opens_here:
+            role = "close"
+        else:
+            role = "close" if stack else "open"
+        if role == "open":
+            stack.append(i)
+        elif stack:
+            start = stack.pop()
+            if not stack:
+                spans.append((start, i + 1))
+    if stack:
+        spans.append((stack[0], len(para)))
+    return spans
+
+
+def _after_title_noun(before: str) -> bool:
+    """«…» right after صحيفة، برنامج، بعنوان، عنوانها، لـ: a title, not speech."""
+    if before.endswith(("لـ", " ل")) or before == "ل":
+        return True
+    words = before.rsplit(maxsplit=1)
+    if not words:
+        return False
+    core = _core(words[-1])
+    return core in _TITLE_NOUNS or re.sub("(ها|ه|هم)$", "", core) in _TITLE_NOUNS
+
+
+def _is_name(para: str, start: int, end: int) -> bool:
+    """A quotation of one or two words not introduced by a colon names something (a
+    channel, a programme, a hashtag) or is a scare term; it is not speech."""
+    before = para[:start].rstrip()
+    inner = para[start + 1 : end - 1] if para[end - 1] in _CLOSING else para[start + 1 : end]
+    return _words(inner) <= 2 and not before.endswith(":") or _after_title_noun(before)
 
 
 def _title_like(para: str, quote: tuple[int, int]) -> bool:
@@ -236,14 +447,13 @@ def _trim(para: str, start: int, end: int) -> tuple[int, int]:
             continue
         break
     # A passage that is one quotation, marks and all, becomes the text inside the marks.
-    if end - start >= 2 and para[start] in _OPENING and para[end - 1] in '”“»"':
-        inner = para[start + 1 : end - 1]
-        if not any(c in inner for c in '“”«»"'):
-            start, end = start + 1, end - 1
-            while start < end and para[start].isspace():
-                start += 1
-            while end > start and para[end - 1].isspace():
-                end -= 1
+    marked = end - start >= 2 and para[start] in _OPENING and para[end - 1] in _CLOSING
+    if marked and _quotations(para[start:end]) == [(0, end - start)]:
+        start, end = start + 1, end - 1
+        while start < end and para[start].isspace():
+            start += 1
+        while end > start and para[end - 1].isspace():
+            end -= 1
     return start, end
 
 
@@ -256,27 +466,43 @@ def _named(speaker: str) -> bool:
 
 
 # --- The suggester -------------------------------------------------------------------------
-def suggest_quotes(body: str) -> list[Suggestion]:
-    """Suggest quote passages with speakers, in text order, never overlapping."""
+def suggest_quotes(body: str, headline: str = "") -> list[Suggestion]:
+    """Suggest quote passages with speakers, in text order, never overlapping.
+
+    A first line equal to `headline` is skipped: a headline's "X: «…»" sums up a quote
+    that the story gives in full."""
     out: list[Suggestion] = []
-    last_speaker = ""  # carried forward for anaphoric وأضاف / وتابع / participles
+    # carried forward for anaphoric وأضاف / وتابع / participles and unattributed quotations
+    lead = last_speaker = _lead_subject(body, headline)
     offset = 0
-    for para in body.split("\n"):
-        last_speaker = _suggest_in_paragraph(para, offset, last_speaker, out)
+    for number, para in enumerate(body.split("\n")):
+        if number == 0 and headline and para.strip() == headline.strip():
+            offset += len(para) + 1
+            continue
+        if is_code(para):
+            offset += len(para) + 1
+            continue
+        last_speaker = _suggest_in_paragraph(para, offset, last_speaker, out, lead)
         offset += len(para) + 1
     return out
 
 
-def _suggest_in_paragraph(para: str, offset: int, last_speaker: str, out: list) -> str:
+def _suggest_in_paragraph(
+    para: str, offset: int, last_speaker: str, out: list, lead: str = ""
+) -> str:
     if not para.strip():
         return last_speaker
-    quotes = [(m.start(), m.end()) for m in _QUOTE_RE.finditer(para)]
-    matches = [m for m in _VERB_RE.finditer(para) if not _inside(m.start(), quotes)]
+    quotes = _quotations(para)
+    matches = [
+        m
+        for m in _VERB_RE.finditer(para)
+        if not _inside(m.start(), quotes) and _attributes_here(para, m)
+    ]
     covered: list[tuple[int, int]] = []
 
     def emit(start: int, end: int, speaker: str, rule: str, verb: str, carried: bool) -> None:
         start, end = _trim(para, start, end)
-        if end <= start:
+        if end <= start or not re.search(r"\w", para[start:end]):
             return
         if any(s < end and start < e for s, e in covered):
             return
@@ -292,9 +518,11 @@ def _suggest_in_paragraph(para: str, offset: int, last_speaker: str, out: list) 
         speaker, carried = cue.speaker, False
         if not _named(speaker) and m.group("suffix") == "وا":
             speaker = _subject_before(para, m.start())  # محللين قالوا إن …
-        if not _named(speaker):
-            speaker, carried = last_speaker, True
-        else:
+        if not _named(speaker) and not (speaker and last_speaker in ("", lead)):
+            speaker, carried = last_speaker, True  # وأضاف أن …: the speaker named before
+        elif not _named(speaker):
+            pass  # قال الوزير: a role named here beats the story's lead subject
+        elif not _relative(para, m):
             last_speaker = speaker
         if cue.content_start is None:
             continue
@@ -309,6 +537,8 @@ def _suggest_in_paragraph(para: str, offset: int, last_speaker: str, out: list) 
                 if cue.content_start <= s + 1 and e <= next_cue:
                     if cue.describe and not (_words(para[s:e]) >= 2 or cue.speaker):
                         continue  # وُصفت بأنها “تاريخية”: a scare quote, nobody named
+                    if not cue.describe and _is_name(para, s, e):
+                        continue  # عبر شاشة «القناة»، لـ"الصحيفة": a name, not speech
                     rule = "describe_as" if cue.describe else f"verb_{cue.how}"
                     emit(s, e, speaker, rule, cue.verb, carried)
             continue
@@ -325,6 +555,10 @@ def _suggest_in_paragraph(para: str, offset: int, last_speaker: str, out: list) 
         if _words(para[start:end]) < _MIN_REPORTED_WORDS:
             continue
         rule = "participle" if cue.how == "participle" else "verb_that"
+        opening = start + len(para[start:end]) - len(para[start:end].lstrip())
+        whole = next(((qs, qe) for qs, qe in quotes if qs == opening and qe >= end - 1), None)
+        if whole:  # قال إن «…»: the speaker's own words, in marks
+            rule = "verb_quote"
         emit(start, end, speaker, rule, cue.verb, carried)
 
     for s, e in quotes:
@@ -332,8 +566,7 @@ def _suggest_in_paragraph(para: str, offset: int, last_speaker: str, out: list) 
             continue
         text = para[s + 1 : e - 1]
         before = para[:s].rstrip()
-        prev_word = _core(before.rsplit(maxsplit=1)[-1]) if before else ""
-        if prev_word in _TITLE_NOUNS:
+        if _after_title_noun(before) or _is_name(para, s, e):
             continue
         after = _attribution_after(para, e)
         if after:
@@ -348,7 +581,7 @@ def _suggest_in_paragraph(para: str, offset: int, last_speaker: str, out: list) 
             speaker = _said_in(before)
             emit(s, e, speaker, "colon_quote", ":", False)
         elif _words(text) >= _MIN_BARE_QUOTE_WORDS:
-            emit(s, e, "", "quote_marks", "", False)
+            emit(s, e, last_speaker, "quote_marks", "", bool(last_speaker))
     return last_speaker
 
 
@@ -375,20 +608,32 @@ _AFTER_RE = re.compile(
     r"^[^.؟!“”«»\"]{0,30}?" + _LEFT + r"(?:حسبما|بحسب ما|كما|حسب ما)\s+(?P<verb>\S+)\s+"
     r"(?:عنه\s+)?(?P<speaker>[^،,.:؛\n]{2,60})"
 )
+# “…”، يقول د. محمد: the verb right after the quotation, its speaker after it.
+_VERB_AFTER_RE = re.compile(r"^\s*[،,]\s*(?P<verb>\S+)\s+(?P<speaker>[^،,:؛\n“”«»\"]{2,60})")
+# “…”، على حد قول المحامي X / وفقاً للوزارة: a speaker named without a verb.
+_ACCORDING_RE = re.compile(
+    r"^[^.؟!“”«»\"]{0,30}?" + _LEFT + r"(?P<verb>على حد (?:قول|تعبير)|وفقا ل|وفقاً ل|بحسب)\s*"
+    r"(?P<speaker>[^،,.:؛\n“”«»\"]{2,60})"
+)
 _SAID_IN_RE = re.compile(r"جاء في\s+(?P<speaker>[^،,.:؛\n]{2,40}):$")
 
 
 def _attribution_after(para: str, end: int) -> tuple[str, str] | None:
     """`“…” للمرة الأولى، حسبما أكد الخبير` or `“…”، بحسب ما أعرب عنه الرئيس`."""
-    m = _AFTER_RE.match(para[end:])
-    if not m or not _VERB_RE.fullmatch(m.group("verb")):
+    m = _AFTER_RE.match(para[end:]) or _VERB_AFTER_RE.match(para[end:])
+    if m and not _VERB_RE.fullmatch(m.group("verb")):
+        m = None
+    m = m or _ACCORDING_RE.match(para[end:])
+    if not m:
         return None
     words: list[str] = []
     for w in m.group("speaker").split():
         if _core(w) in _SPEAKER_STOPS or len(words) >= _MAX_SPEAKER_WORDS:
             break
         words.append(w)
-    return m.group("verb"), " ".join(words)
+        if w.endswith(".") and len(w.strip(".")) > 2:
+            break  # a full stop ends the sentence; "د." is an abbreviation
+    return m.group("verb"), " ".join(words).rstrip(".")
 
 
 def _said_in(before: str) -> str:

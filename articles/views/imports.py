@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from articles.forms import EncodingForm, UploadForm
-from articles.importing.pipeline import preview, process_pending, retry_with_encoding
+from articles.forms import EncodingForm, LineCorrectionForm, UploadForm
+from articles.importing.outlet_memory import Recleaned, reclean_outlet, untagged
+from articles.importing.pipeline import (
+    IMPORTED,
+    Importer,
+    preview,
+    process_pending,
+    retry_with_encoding,
+)
 from articles.importing.uploads import read_upload
-from articles.models import Article, ImportBatch, ImportItem
-from articles.text.cleaning import INVISIBLE
+from articles.models import Article, ImportBatch, ImportItem, OutletRule, Source
+from articles.text.cleaning import INVISIBLE, line_key, strip_invisible
 from articles.views.request import HtmxHttpRequest
 
 PERMISSION = "articles.import_articles"
@@ -33,6 +42,16 @@ RULE_LABELS = {
     "stray": _("رمز منفرد"),
     "hashtag": _("وسم #"),
     "invisible": _("محارف خفية حُذفت"),
+    "glued": _("عنصر ملتصق بالسطر قُصّ"),
+    "link": _("رابط"),
+    "code": _("شيفرة أو وسوم"),
+    "social": _("أزرار المشاركة والمتابعة"),
+    "paywall": _("إشعار اشتراك"),
+    "latin": _("تسمية لاتينية"),
+    "tail": _("ذيل قصير بعد الخبر"),
+    "seen": _("سطر ظهر في صفحات سابقة للمصدر"),
+    "learned": _("قاعدة تعلّمها المصدر"),
+    "second_story": _("خبر ثانٍ في الملف نفسه"),
 }
 
 
@@ -139,29 +158,172 @@ def pick_encoding(request: HtmxHttpRequest, item_id: int) -> HttpResponse:
 @require_GET
 @permission_required(PERMISSION, raise_exception=True)
 def raw_article(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
-    """The file as it came in, escaped, with the lines the clean-up removed marked."""
+    """The file as it came in, escaped, with the lines the clean-up removed marked, and one
+    button per line to teach the outlet's clean-up (furniture / story / undo)."""
     article = get_object_or_404(Article.objects.select_related("source"), pk=article_id)
+    return render(request, "articles/importing/raw_article.html", _raw_context(article))
+
+
+@require_POST
+@permission_required(PERMISSION, raise_exception=True)
+def correct_line(request: HtmxHttpRequest, article_id: int, number: int) -> HttpResponse:
+    """Mark one raw line as the outlet's furniture or as story; the outlet's untagged
+    articles are cleaned again at once."""
+    article = get_object_or_404(Article.objects.select_related("source"), pk=article_id)
+    text = _raw_line(article, number)
+    form = LineCorrectionForm(request.POST)
+    if article.source is None or not form.is_valid() or not line_key(text):
+        return HttpResponseBadRequest(
+            _("لا يمكن تعليم هذا السطر: المقال بلا مصدر أو السطر فارغ أو النوع غير معروف.")
+        )
+    OutletRule.objects.update_or_create(
+        source=article.source,
+        key=line_key(text),
+        defaults={"kind": form.cleaned_data["kind"], "text": text[:1000], "added_by": request.user},
+    )
+    outcome = reclean_outlet(article.source)
+    return _after_correction(request, article, outcome)
+
+
+@require_POST
+@permission_required(PERMISSION, raise_exception=True)
+def undo_line(request: HtmxHttpRequest, article_id: int, number: int) -> HttpResponse:
+    """Forget the outlet's rule for one raw line and clean its untagged articles again."""
+    article = get_object_or_404(Article.objects.select_related("source"), pk=article_id)
+    text = _raw_line(article, number)
+    if article.source is not None:
+        OutletRule.objects.filter(source=article.source, key=line_key(text)).delete()
+        outcome = reclean_outlet(article.source)
+    else:
+        outcome = Recleaned(0, 0)
+    return _after_correction(request, article, outcome)
+
+
+@require_POST
+@permission_required(PERMISSION, raise_exception=True)
+def import_second_story(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
+    """Import the second full article printed in this article's file as its own article,
+    linked to this one and, unless its text names another, from the same outlet."""
+    article = get_object_or_404(Article.objects.select_related("source"), pk=article_id)
+    lines = _second_story_lines(article)
+    if not lines:
+        messages.error(request, _("لا يحمل ملف هذا المقال خبراً ثانياً."))
+        return redirect("raw_article", article_id=article.pk)
+    raw = "\n".join(article.raw_text.split("\n")[lines[0] - 1 : lines[1]])
+    name = f"{article.original_filename} (2)"
+    with transaction.atomic():
+        result = Importer(user=request.user).import_bytes(name, raw.encode())
+        second = result.article if result.status == IMPORTED else None
+        if second is not None:
+            Article.objects.filter(pk=second.pk).update(
+                split_from=article, source=second.source or article.source
+            )
+    if second is not None:
+        messages.success(request, _("استُورد الخبر الثاني مقالاً مستقلاً."))
+        return redirect("raw_article", article_id=second.pk)
+    messages.error(request, result.reason or _("لم يُستورد الخبر الثاني."))
+    return redirect("raw_article", article_id=article.pk)
+
+
+def _second_story_lines(article: Article) -> tuple[int, int] | None:
+    found = [e for e in article.removed_lines if e.get("rule") == "second_story"]
+    return (found[0]["first"], found[-1]["last"]) if found else None
+
+
+@require_GET
+@permission_required(PERMISSION, raise_exception=True)
+def outlet_rules(request: HtmxHttpRequest, source_id: int) -> HttpResponse:
+    """What one outlet's clean-up has learned, who taught it, and what waits."""
+    source = get_object_or_404(Source, pk=source_id)
+    articles = Article.objects.filter(source=source)
+    return render(
+        request,
+        "articles/importing/outlet_rules.html",
+        {
+            "source": source,
+            "rules": source.rules.select_related("added_by"),
+            "seen_lines": source.seen_lines.count(),
+            "articles": articles.count(),
+            "untagged": untagged(articles).count(),
+        },
+    )
+
+
+@require_POST
+@permission_required(PERMISSION, raise_exception=True)
+def delete_outlet_rule(request: HtmxHttpRequest, rule_id: int) -> HttpResponse:
+    rule = get_object_or_404(OutletRule.objects.select_related("source"), pk=rule_id)
+    source = rule.source
+    rule.delete()
+    outcome = reclean_outlet(source)
+    messages.success(request, _outcome_text(outcome))
+    return redirect("outlet_rules", source_id=source.pk)
+
+
+def _raw_line(article: Article, number: int) -> str:
+    lines = article.raw_text.split("\n")
+    if not 1 <= number <= len(lines):
+        raise Http404(_("لا يوجد سطر بهذا الرقم."))
+    return strip_invisible(lines[number - 1]).strip()
+
+
+def _after_correction(
+    request: HtmxHttpRequest, article: Article, outcome: Recleaned
+) -> HttpResponse:
+    article.refresh_from_db()
+    if request.htmx:
+        context = _raw_context(article)
+        context["outcome"] = _outcome_text(outcome)
+        return render(request, "articles/importing/_raw_lines.html", context)
+    messages.success(request, _outcome_text(outcome))
+    return redirect("raw_article", article_id=article.pk)
+
+
+def _outcome_text(outcome: Recleaned) -> str:
+    text = _("أُعيد تنظيف %(n)s مقالاً من هذا المصدر.") % {"n": outcome.recleaned}
+    if outcome.waiting:
+        text += " " + _("%(n)s مقالاً فيها وسوم لم يُمسّ نصها: تنتظر مراجعات المقالات.") % {
+            "n": outcome.waiting
+        }
+    return text
+
+
+def _raw_context(article: Article) -> dict:
     removed: dict[int, str] = {}
     edited: dict[int, list[str]] = {}
     for entry in article.removed_lines:
         for number in range(entry["first"], entry["last"] + 1):
-            if entry["rule"] in ("hashtag", "invisible"):
+            if entry["rule"] in ("hashtag", "invisible", "glued"):
                 edited.setdefault(number, []).append(entry["rule"])
             else:
                 removed[number] = entry["rule"]
-    lines = [
-        {
-            "number": number,
-            "text": _visible(text),
-            "rule": removed.get(number, ""),
-            "rule_label": RULE_LABELS.get(removed.get(number, ""), ""),
-            "edits": [RULE_LABELS.get(rule, rule) for rule in edited.get(number, [])],
-        }
-        for number, text in enumerate(article.raw_text.split("\n"), start=1)
-    ]
-    return render(
-        request, "articles/importing/raw_article.html", {"article": article, "lines": lines}
-    )
+    learned: dict[str, str] = {}
+    if article.source_id:
+        learned = dict(
+            OutletRule.objects.filter(source_id=article.source_id).values_list("key", "kind")
+        )
+    lines = []
+    for number, text in enumerate(article.raw_text.split("\n"), start=1):
+        key = line_key(strip_invisible(text)) if text.strip() else ""
+        lines.append(
+            {
+                "number": number,
+                "text": _visible(text),
+                "rule": removed.get(number, ""),
+                "rule_label": RULE_LABELS.get(removed.get(number, ""), ""),
+                "edits": [RULE_LABELS.get(rule, rule) for rule in edited.get(number, [])],
+                "learned": learned.get(key, "") if key else "",
+                "markable": bool(key and article.source_id),
+            }
+        )
+    tagged = not untagged(Article.objects.filter(pk=article.pk)).exists()
+    return {
+        "article": article,
+        "lines": lines,
+        "tagged": tagged,
+        "second_story": _second_story_lines(article),
+        "split_articles": list(article.split_articles.only("id", "title")),
+    }
 
 
 def _visible(text: str) -> str:
