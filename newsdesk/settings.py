@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "axes",
     "articles",
 ]
 
@@ -82,6 +84,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "newsdesk.middleware.DatabaseUnavailableMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "newsdesk.urls"
@@ -137,11 +140,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
-LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 30)
-LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 LOGIN_REDIRECT_URL = "article_list"
 LOGOUT_REDIRECT_URL = "login"
+
+# Login protection (django-axes, adapted in newsdesk/login.py; docs/deploy.md "Logins").
+# Every authenticate() call goes through the axes backend first, the admin's login included.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# A lockout is per user name and client address together: failures on made-up names from an
+# office's shared address lock those names from there, never the office's real accounts.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("LOGIN_MAX_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "newsdesk.login.authenticated_username"
+AXES_LOCKOUT_CALLABLE = "newsdesk.login.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# The client address: REMOTE_ADDR unless a proxy you trust sets a header (django-ipware).
+# Behind a load balancer: LOGIN_CLIENT_IP_HEADER=HTTP_X_FORWARDED_FOR and either
+# LOGIN_TRUSTED_PROXY_COUNT (proxies in front of the app) or LOGIN_TRUSTED_PROXIES (their
+# address prefixes). Never set the header without one of them: clients could forge it.
+AXES_IPWARE_META_PRECEDENCE_ORDER = tuple(env_list("LOGIN_CLIENT_IP_HEADER", ["REMOTE_ADDR"]))
+AXES_IPWARE_PROXY_COUNT = env_int("LOGIN_TRUSTED_PROXY_COUNT", 0) or None
+AXES_IPWARE_PROXY_TRUSTED_IPS = env_list("LOGIN_TRUSTED_PROXIES", []) or None
+AXES_IPWARE_PROXY_ORDER = "right-most" if AXES_IPWARE_PROXY_COUNT else "left-most"
 
 LANGUAGE_CODE = "ar"
 # Arabic only until an English catalogue exists: with "en" listed, a browser asking for
