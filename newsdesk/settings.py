@@ -190,10 +190,14 @@ STORAGES = {
     },
 }
 
-# Uploads: keep big request bodies on disk instead of in memory.
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploads: every uploaded file goes to a temporary file, never into memory (one request may
+# carry DATA_UPLOAD_MAX_NUMBER_FILES of them). One request may decompress at most
+# IMPORT_MAX_UPLOAD_BYTES into at most IMPORT_MAX_UPLOAD_FILES files, however many archives.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
 DATA_UPLOAD_MAX_NUMBER_FILES = 200
 IMPORT_MAX_FILE_BYTES = env_int("IMPORT_MAX_FILE_BYTES", 5 * 1024 * 1024)
+IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+IMPORT_MAX_UPLOAD_FILES = env_int("IMPORT_MAX_UPLOAD_FILES", 500)
 
 # Security. Strict CSP: our pages have no inline scripts or styles.
 CONTENT_SECURITY_POLICY = {
