@@ -160,14 +160,16 @@ AXES_USERNAME_CALLABLE = "newsdesk.login.authenticated_username"
 AXES_LOCKOUT_CALLABLE = "newsdesk.login.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
-# The client address: REMOTE_ADDR unless a proxy you trust sets a header (django-ipware).
-# Behind a load balancer: LOGIN_CLIENT_IP_HEADER=HTTP_X_FORWARDED_FOR and either
-# LOGIN_TRUSTED_PROXY_COUNT (proxies in front of the app) or LOGIN_TRUSTED_PROXIES (their
-# address prefixes). Never set the header without one of them: clients could forge it.
+# The client address (django-ipware): REMOTE_ADDR unless a proxy you trust sets a header.
+# Behind a load balancer that appends the client's address to X-Forwarded-For, set
+# LOGIN_CLIENT_IP_HEADER=HTTP_X_FORWARDED_FOR: the right-most entry is then the client, and
+# whatever a client wrote into the header itself (entries to its left) is ignored. With more
+# proxies in front of the balancer, each appending the address it saw, set
+# LOGIN_TRUSTED_PROXY_COUNT to their number: the client is that many entries from the right.
 AXES_IPWARE_META_PRECEDENCE_ORDER = tuple(env_list("LOGIN_CLIENT_IP_HEADER", ["REMOTE_ADDR"]))
-AXES_IPWARE_PROXY_COUNT = env_int("LOGIN_TRUSTED_PROXY_COUNT", 0) or None
-AXES_IPWARE_PROXY_TRUSTED_IPS = env_list("LOGIN_TRUSTED_PROXIES", []) or None
-AXES_IPWARE_PROXY_ORDER = "right-most" if AXES_IPWARE_PROXY_COUNT else "left-most"
+AXES_IPWARE_PROXY_COUNT = env_int("LOGIN_TRUSTED_PROXY_COUNT", 0)
+AXES_IPWARE_PROXY_ORDER = "left-most"  # of the entries left once the trusted hops are cut
+IPWARE_STRICT = False  # a chain longer than expected: still cut from the right, not refused
 
 LANGUAGE_CODE = "ar"
 # Arabic only until an English catalogue exists: with "en" listed, a browser asking for

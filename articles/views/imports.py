@@ -89,7 +89,9 @@ def import_files(request: HtmxHttpRequest) -> HttpResponse:
                 )
                 n_files = position + 1
         if n_files <= INLINE_FILES:
-            process_pending(batch, limit=INLINE_FILES, user=request.user)
+            # One file per step: a request never holds more than one file's import.
+            while process_pending(batch, limit=1, user=request.user):
+                pass
         return redirect(batch)
     batches = ImportBatch.objects.select_related("created_by").order_by("-created_at", "-id")
     batches = batches.annotate(
