@@ -14,7 +14,7 @@ urlpatterns = [
     path("login/", site_login, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Ahead of the admin's own URLs: the same login, one attempt at a time per name and address.
-    path("admin/login/", admin_login),
+    path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("", include("articles.urls")),
