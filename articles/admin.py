@@ -31,13 +31,13 @@ class TagAdmin(admin.ModelAdmin):
     list_select_related = ["article", "created_by"]
     raw_id_fields = ["article"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:  # noqa: ARG002
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Tag | None = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Tag | None = None) -> bool:  # noqa: ARG002
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Tag | None = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Tag | None = None) -> bool:  # noqa: ARG002
         return False
 
 

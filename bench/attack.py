@@ -29,7 +29,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.load import PASSWORD, AppServer, BenchPostgres, prepare  # noqa: E402
+from bench.load import PASSWORD, AppServer, BenchPostgres, prepare
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 LOCKOUT = "محاولات دخول خاطئة كثيرة"

@@ -74,7 +74,9 @@ def lockout_message() -> str:
 
 
 def lockout_response(
-    request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None
+    request: HttpRequest,
+    original_response: HttpResponse | None,  # noqa: ARG001 (django-axes passes them)
+    credentials: dict | None,  # noqa: ARG001
 ) -> HttpResponse:
     """AXES_LOCKOUT_CALLABLE: the same login page, with the lockout as its only error."""
     form = AuthenticationForm(request, initial={"username": authenticated_username(request)})
