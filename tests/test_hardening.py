@@ -67,3 +67,42 @@ def test_grapheme_boundaries():
     joiner = text.index("\u200d")
     assert not is_grapheme_boundary(text, joiner)
     assert not is_grapheme_boundary(text, joiner + 1)
+
+
+def test_a_failed_save_set_puts_no_csrf_token_in_the_url(reviewer_client):
+    data = {"csrfmiddlewaretoken": "secret-token-value", "name": "", "kind": "quote"}
+    response = reviewer_client.post(reverse("save_tag_set"), data)
+    assert response.status_code == 302
+    assert "csrfmiddlewaretoken" not in response.url
+    assert "secret-token-value" not in response.url
+    assert "kind=quote" in response.url  # the filter is kept
+
+
+RLO, LRI, PDI = "\u202e", "\u2066", "\u2069"
+
+
+def test_bidi_controls_are_removed_from_typed_text(editor_client, editor, reviewer):
+    from articles import tagging
+    from articles.models import ClaimGroup, TagSet
+
+    article = make_article("قال الوزير إن الخطة جاهزة.\nفقرة ثانية.")
+    tag = tagging.create_tag(article=article, user=editor, kind="claim", start=0, end=3)
+    data = {"kind": "claim", "note": f"ملاحظة {RLO}مقلوبة", "speaker": f"{LRI}الوزير{PDI}"}
+    editor_client.post(reverse("update_tag", args=[tag.pk]), {**data, "version": 1}, **HTMX)
+    status = {"verification": "unverified", "evidence": f"{RLO}دليل", "version": 2}
+    editor_client.post(reverse("claim_status", args=[tag.pk]), status, **HTMX)
+    group = ClaimGroup.objects.create(label="قديم", created_by=editor)
+    url = reverse("rename_claim_group", args=[group.pk])
+    editor_client.post(url, {"label": f"عنوان{RLO} جديد"}, **HTMX)
+    tag.refresh_from_db()
+    group.refresh_from_db()
+    assert (tag.note, tag.speaker, tag.evidence) == ("ملاحظة مقلوبة", "الوزير", "دليل")
+    assert group.label == "عنوان جديد"
+
+    editor_client.force_login(reviewer)
+    review = {"state": "rejected", "version": tag.version, "comment": f"{RLO}ليس دقيقاً"}
+    editor_client.post(reverse("review_tag", args=[tag.pk]), review)
+    editor_client.post(reverse("save_tag_set"), {"name": f"مجموعة{RLO}txt.exe", "kind": "claim"})
+    tag.refresh_from_db()
+    assert tag.review_comment == "ليس دقيقاً"
+    assert TagSet.objects.get().name == "مجموعةtxt.exe"

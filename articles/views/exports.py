@@ -180,7 +180,10 @@ def save_set(request: HtmxHttpRequest) -> HttpResponse:
     filter_form = TagFilterForm(request.POST)
     if not (save_form.is_valid() and filter_form.is_valid()):
         messages.error(request, _("تعذّر حفظ المجموعة: تحقّق من الاسم والمرشّح."))
-        return redirect(reverse("export_page") + "?" + request.POST.urlencode())
+        # Back to the page with the filter only: the form's other fields (the CSRF token
+        # among them) never go into a URL.
+        querystring = as_querydict(stored_filters(request.POST)).urlencode()
+        return redirect(reverse("export_page") + "?" + querystring)
     try:
         with transaction.atomic():
             TagSet.objects.create(
