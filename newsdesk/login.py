@@ -24,8 +24,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm, UsernameField
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import connection, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -38,7 +39,7 @@ def authenticated_username(request: HttpRequest, credentials: dict | None = None
     else:
         raw = request.POST.get("username", "")
     try:
-        return UsernameField().to_python(raw)[:150]
+        return (UsernameField().to_python(raw) or "")[:150]
     except forms.ValidationError:
         return ""
 
@@ -50,14 +51,16 @@ def _attempt_lock_key(request: HttpRequest) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
-def one_attempt_at_a_time(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def one_attempt_at_a_time(
+    view: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
     """Serialise login POSTs for one name and address until each failure is counted.
 
     django-axes checks the count before the password and records a failure after it; without
     this, parallel requests all pass the check before any failure is written."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         if request.method != "POST":
             return view(request, *args, **kwargs)
         with transaction.atomic():
@@ -80,7 +83,7 @@ def lockout_response(
 ) -> HttpResponse:
     """AXES_LOCKOUT_CALLABLE: the same login page, with the lockout as its only error."""
     form = AuthenticationForm(request, initial={"username": authenticated_username(request)})
-    form.errors[forms.forms.NON_FIELD_ERRORS] = form.error_class([lockout_message()])
+    form.errors[NON_FIELD_ERRORS] = form.error_class([lockout_message()])
     status = settings.AXES_HTTP_RESPONSE_CODE
     if request.path == reverse("admin:login"):
         context = {**admin.site.each_context(request), "form": form, "title": _("Log in")}
