@@ -11,19 +11,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError, connection
 
 from articles.models import Article, ImportBatch, ImportItem
-from tests.conftest import sample_text
+from tests.conftest import make_zip, sample_text
 
 pytestmark = pytest.mark.django_db
 URL = "/imports/"
 MB = 1024 * 1024
-
-
-def _zip(entries: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in entries.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 def _upload(name: str, data: bytes) -> SimpleUploadedFile:
@@ -43,7 +35,7 @@ def _corrupt_member(data: bytes, member: str) -> bytes:
 
 
 def test_a_corrupt_member_is_one_rejected_row_and_the_rest_are_imported(admin_client_):
-    archive = _zip(
+    archive = make_zip(
         {
             "first.txt": sample_text(0).encode(),
             "broken.txt": sample_text(1).encode(),
@@ -67,7 +59,9 @@ def test_a_corrupt_member_is_one_rejected_row_and_the_rest_are_imported(admin_cl
 def test_the_decompressed_cap_is_per_request_not_per_archive(admin_client_, settings):
     settings.IMPORT_MAX_UPLOAD_BYTES = 1 * MB
     archives = [
-        _upload(f"part{i}.zip", _zip({f"f{i}.txt": (sample_text(i) * 200).encode()[: 300 * 1024]}))
+        _upload(
+            f"part{i}.zip", make_zip({f"f{i}.txt": (sample_text(i) * 200).encode()[: 300 * 1024]})
+        )
         for i in range(4)
     ]
     admin_client_.post(URL, {"files": archives})
@@ -80,7 +74,8 @@ def test_the_decompressed_cap_is_per_request_not_per_archive(admin_client_, sett
 def test_the_number_of_files_is_capped_per_request(admin_client_, settings):
     settings.IMPORT_MAX_UPLOAD_FILES = 5
     archives = [
-        _upload(f"part{i}.zip", _zip({f"f{i}-{j}.txt": b"x" for j in range(3)})) for i in range(3)
+        _upload(f"part{i}.zip", make_zip({f"f{i}-{j}.txt": b"x" for j in range(3)}))
+        for i in range(3)
     ]
     admin_client_.post(URL, {"files": archives})
     reasons = list(ImportItem.objects.order_by("position").values_list("reason", flat=True))
@@ -93,7 +88,7 @@ def test_reading_an_upload_holds_one_file_in_memory_not_the_upload(settings):
 
     settings.IMPORT_MAX_FILE_BYTES = 1 * MB
     settings.IMPORT_MAX_UPLOAD_BYTES = 20 * MB
-    archives = [_upload(f"a{i}.zip", _zip({f"m{i}.txt": bytes(MB)})) for i in range(20)]
+    archives = [_upload(f"a{i}.zip", make_zip({f"m{i}.txt": bytes(MB)})) for i in range(20)]
     tracemalloc.start()
     try:
         count = sum(1 for _entry in iter_uploads(archives))
@@ -110,7 +105,7 @@ def test_a_database_failure_mid_upload_leaves_no_empty_batch(admin_client_):
             raise OperationalError("server closed the connection unexpectedly")
         return execute(sql, params, many, context)
 
-    archive = _zip({"a.txt": sample_text(0).encode(), "b.txt": sample_text(1).encode()})
+    archive = make_zip({"a.txt": sample_text(0).encode(), "b.txt": sample_text(1).encode()})
     with connection.execute_wrapper(database_dies_after_the_batch):
         response = admin_client_.post(URL, {"files": [_upload("two.zip", archive)]})
     assert response.status_code == 503
