@@ -125,7 +125,8 @@ else:
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# In the database, so several app servers share it (the login throttle counts live here).
+# In the database, so several app servers share it (login failures are counted by django-axes
+# in its own table).
 # The table is created by a migration (articles 0003_cache_table).
 CACHES = {
     "default": {
