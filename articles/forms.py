@@ -51,7 +51,7 @@ class TypedTextField(forms.CharField):
     them from articles, so nothing typed can reorder what others see."""
 
     def to_python(self, value: Any) -> str:
-        text = strip_invisible(super().to_python(value))
+        text = strip_invisible(super().to_python(value) or "")
         return text.strip() if self.strip else text
 
 
