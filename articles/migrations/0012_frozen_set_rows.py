@@ -16,7 +16,7 @@ def snapshot_sets_frozen_before(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0010_claims"),
+        ("articles", "0011_outlet_memory_learned_rules_and_split_files"),
     ]
 
     operations = [
