@@ -78,3 +78,37 @@ def test_the_export_page_says_a_frozen_set_never_changes(reviewer_client, frozen
     reviewer_client.get(reverse("export_page"))  # shows and drops the "frozen" message
     page = reviewer_client.get(reverse("export_page")).content.decode()
     assert "لقطة ثابتة: ملفاتها لن تتغير" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_set_frozen_before_snapshots_existed_gets_its_rows_from_the_migration():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from articles.models import FrozenRow
+
+    before = [("articles", "0011_outlet_memory_learned_rules_and_split_files")]
+    after = [("articles", "0012_frozen_set_rows")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old_apps = executor.loader.project_state(before).apps
+    user = old_apps.get_model("auth", "User").objects.create(username="old-reviewer")
+    article = old_apps.get_model("articles", "Article").objects.create(
+        title="t", body=sample_text(1), body_sha256="b" * 64
+    )
+    tag = old_apps.get_model("articles", "Tag").objects.create(
+        article=article, kind="quote", start=0, end=4, exact=sample_text(1)[:4],
+        created_by=user, updated_by=user,
+    )  # fmt: skip
+    tagset = old_apps.get_model("articles", "TagSet").objects.create(
+        name="قديمة", owner=user, frozen=True
+    )
+    tagset.tags.set([tag])
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    try:
+        row = FrozenRow.objects.get(tagset_id=tagset.pk).row
+        assert (row["tag_id"], row["passage"], row["editor"]) == (tag.pk, tag.exact, "old-reviewer")
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
