@@ -22,7 +22,7 @@ from django.db.models import F, Func, QuerySet, TextField, Value
 from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Tag
+from articles.models import FrozenRow, Tag, TagSet
 
 FORMATS = {
     # name: (label, file extension, content type)
@@ -309,12 +309,9 @@ def rows(queryset: QuerySet[Tag], *, article_url_base: str) -> Iterator[dict]:
         }
 
 
-def jsonl_chunks(queryset: QuerySet[Tag], *, article_url_base: str) -> Iterator[bytes]:
+def jsonl_chunks(records: Iterable[dict]) -> Iterator[bytes]:
     """JSON Lines: one object per tag, the exact text, nothing neutralised."""
-    lines = (
-        (json.dumps(row, ensure_ascii=False) + "\n").encode()
-        for row in rows(queryset, article_url_base=article_url_base)
-    )
+    lines = ((json.dumps(row, ensure_ascii=False) + "\n").encode() for row in records)
     return _buffered(lines)
 
 
@@ -375,9 +372,7 @@ def annotation(row: dict) -> dict:
     }
 
 
-def jsonld_chunks(
-    queryset: QuerySet[Tag], *, article_url_base: str, label: str, collection_id: str
-) -> Iterator[bytes]:
+def jsonld_chunks(records: Iterable[dict], *, label: str, collection_id: str) -> Iterator[bytes]:
     """An AnnotationCollection whose first page holds every annotation, written piece by
     piece so the array is never built in memory."""
     head = {
@@ -393,7 +388,7 @@ def jsonld_chunks(
             opening + ', "first": {"type": "AnnotationPage", "startIndex": 0, "items": [\n'
         ).encode()
         separator = ""
-        for row in rows(queryset, article_url_base=article_url_base):
+        for row in records:
             yield (separator + json.dumps(annotation(row), ensure_ascii=False)).encode()
             separator = ",\n"
         yield b"\n]}}\n"
@@ -401,7 +396,7 @@ def jsonld_chunks(
     return _buffered(pieces())
 
 
-def xlsx_file(queryset: QuerySet[Tag], *, article_url_base: str):
+def xlsx_file(records: Iterable[dict]):
     """An .xlsx in a temporary file (a zip cannot be streamed while written): sheet read
     right to left, every cell written with `write_string`, so nothing becomes a formula,
     a number or a link. XlsxWriter's constant-memory mode keeps memory flat."""
@@ -420,7 +415,7 @@ def xlsx_file(queryset: QuerySet[Tag], *, article_url_base: str):
     header = workbook.add_format({"bold": True})
     for col, name in enumerate(COLUMNS):
         sheet.write_string(0, col, name, header)
-    for number, row in enumerate(rows(queryset, article_url_base=article_url_base), start=1):
+    for number, row in enumerate(records, start=1):
         if number > XLSX_MAX_ROWS:
             break
         for col, name in enumerate(COLUMNS):
@@ -429,3 +424,58 @@ def xlsx_file(queryset: QuerySet[Tag], *, article_url_base: str):
     workbook.close()
     handle.seek(0)
     return handle
+
+
+# --- Frozen sets: the rows stored when the set was frozen. ---
+
+
+def store_frozen_rows(tagset: TagSet, queryset: QuerySet[Tag]) -> None:
+    """Keep the export rows of `queryset` as the frozen set's rows (call it in the
+    transaction that freezes the set)."""
+    stored = (
+        FrozenRow(
+            tagset=tagset,
+            tag_id=row["tag_id"],
+            row={name: value for name, value in row.items() if name != "article_url"},
+        )
+        for row in rows(queryset, article_url_base="")
+    )
+    FrozenRow.objects.bulk_create(stored, batch_size=ROWS_PER_FETCH)
+
+
+def frozen_rows(tagset: TagSet, *, article_url_base: str) -> Iterator[dict]:
+    """The frozen set's rows as `rows` gives them, whatever happened to its tags since."""
+    stored = (
+        FrozenRow.objects.filter(tagset=tagset)
+        .order_by("tag_id")
+        .values_list("row", flat=True)
+        .iterator(chunk_size=ROWS_PER_FETCH)
+    )
+    for row in stored:
+        row["article_url"] = f"{article_url_base}{row['article_id']}/"
+        yield {name: row[name] for name in COLUMNS}
+
+
+def csv_chunks_from_rows(records: Iterable[dict], *, bom: bool = True) -> Iterator[bytes]:
+    """The CSV of `csv_chunks`, written from rows: every field quoted, text neutralised."""
+
+    def lines() -> Iterator[bytes]:
+        yield (BOM if bom else b"") + csv_header()
+        out = io.StringIO()
+        writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\n")
+        for row in records:
+            # Every text cell is neutralised: codes, dates and URLs never start with a
+            # trigger, so they come out as they are, as from `_copy_queryset`.
+            writer.writerow(
+                ""
+                if row[name] is None
+                else neutralise(row[name])
+                if isinstance(row[name], str)
+                else row[name]
+                for name in COLUMNS
+            )
+            yield out.getvalue().encode()
+            out.seek(0)
+            out.truncate()
+
+    return _buffered(lines())

@@ -26,6 +26,7 @@ from articles.models import (
 )
 from articles.roles import ADMINS, EDITORS
 from articles.tagging import ADJUSTMENTS, same_text
+from articles.text.cleaning import strip_invisible
 from articles.text.decoding import ENCODING_CHOICES
 
 ADJUST_CHOICES = [
@@ -42,6 +43,16 @@ class UsernameChoiceField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj: Any) -> str:
         return obj.get_username()
+
+
+class TypedTextField(forms.CharField):
+    """Text a user types for others to read (notes, speakers, evidence, labels, comments,
+    set names): bidi controls and stray invisible characters are removed, as imports remove
+    them from articles, so nothing typed can reorder what others see."""
+
+    def to_python(self, value: Any) -> str:
+        text = strip_invisible(super().to_python(value) or "")
+        return text.strip() if self.strip else text
 
 
 class TagCreateForm(forms.Form):
@@ -85,13 +96,13 @@ class TagEditForm(forms.Form):
     conflict = False  # shown after another editor saved first: "re-apply my change"
 
     kind = forms.ChoiceField(label=_("النوع"), choices=KIND_CHOICES, widget=forms.RadioSelect)
-    speaker = forms.CharField(
+    speaker = TypedTextField(
         label=_("المتحدث"),
         max_length=Tag._meta.get_field("speaker").max_length,
         required=False,
         widget=forms.TextInput(attrs={"dir": "auto", "list": "speakers", "autocomplete": "off"}),
     )
-    note = forms.CharField(
+    note = TypedTextField(
         label=_("ملاحظة"),
         required=False,
         max_length=10_000,
@@ -130,7 +141,7 @@ class ClaimStatusForm(forms.Form):
         required=False,
     )
     verification = forms.ChoiceField(label=_("حالة التحقق"), choices=Verification.choices)
-    evidence = forms.CharField(
+    evidence = TypedTextField(
         label=_("الأدلة والمراجع"),
         help_text=_("نص وروابط تُحفظ نصاً ولا تُفتح."),
         required=False,
@@ -157,11 +168,11 @@ class LinkPassageForm(forms.Form):
     """The "link" button of a similar passage: its id, and the label for a new group."""
 
     passage = forms.IntegerField(min_value=1)
-    label = forms.CharField(label=_("عنوان المجموعة"), required=False, max_length=200)
+    label = TypedTextField(label=_("عنوان المجموعة"), required=False, max_length=200)
 
 
 class GroupLabelForm(forms.Form):
-    label = forms.CharField(
+    label = TypedTextField(
         label=_("عنوان المجموعة"),
         max_length=200,
         widget=forms.TextInput(attrs={"dir": "auto"}),
@@ -388,7 +399,7 @@ class FormatForm(forms.Form):
 
 
 class SaveSetForm(forms.Form):
-    name = forms.CharField(
+    name = TypedTextField(
         label=_("اسم المجموعة"),
         max_length=200,
         widget=forms.TextInput(attrs={"dir": "auto"}),
@@ -430,7 +441,7 @@ class EncodingForm(forms.Form):
 class ReviewForm(forms.Form):
     state = forms.ChoiceField(choices=ReviewState.choices)
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
-    comment = forms.CharField(
+    comment = TypedTextField(
         label=_("تعليق"),
         required=False,
         max_length=2000,

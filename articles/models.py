@@ -543,8 +543,8 @@ class TagSet(models.Model):
         return stored_filter_q(self.filters)
 
     def freeze(self) -> None:
-        """Fix the set's current tags as its list, in one INSERT … SELECT (a set of a
-        hundred thousand tags never passes through Python). Does nothing if frozen."""
+        """Fix the set's current tags as its list, in one INSERT … SELECT, and keep their
+        export rows (FrozenRow), so its downloads never change. Does nothing if frozen."""
         if self.frozen:
             return
         through = TagSet.tags.through
@@ -557,6 +557,31 @@ class TagSet(models.Model):
             )
             self.frozen, self.frozen_at = True, timezone.now()
             TagSet.objects.filter(pk=self.pk).update(frozen=True, frozen_at=self.frozen_at)
+            # Imported here: the export module reads these models.
+            from articles.exporting import store_frozen_rows
+
+            store_frozen_rows(self, self.current_tags())
+
+
+class FrozenRow(models.Model):
+    """One exported row of a frozen set, as it was when the set was frozen.
+
+    A frozen set is a published dataset: its downloads are built from these rows, so later
+    edits, deletes and restores of its tags change nothing in them. `tag_id` is a plain
+    integer, not a foreign key, so a row outlives its tag. `row` holds the export columns
+    (articles/exporting.py) except the article's URL, which depends on the site address."""
+
+    tagset = models.ForeignKey(TagSet, on_delete=models.CASCADE, related_name="frozen_rows")
+    tag_id = models.BigIntegerField()
+    row = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tagset", "tag_id"], name="frozen_row_once_per_set"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tagset_id}:{self.tag_id}"
 
 
 # --- Tagging history: who changed which tag, and how ----------------------------------

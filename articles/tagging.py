@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from articles.models import CLAIM, Article, ClaimGroup, StaleTag, Tag, TagEvent
 from articles.reviewing import pending_again
+from articles.text.arabic import is_grapheme_boundary
 
 # What a snapshot keeps: enough to show a diff and to bring a deleted tag back.
 SNAPSHOT_FIELDS = ("kind", "start", "end", "exact", "note", "speaker", "version")
@@ -83,6 +84,8 @@ def _check_span(article: Article, start: int, end: int) -> None:
         raise ValidationError(_("حدود المقطع خارج نص المقال."))
     if not article.body[start:end].strip():
         raise ValidationError(_("المقطع المحدد فارغ."))
+    if not (is_grapheme_boundary(article.body, start) and is_grapheme_boundary(article.body, end)):
+        raise ValidationError(_("حدود المقطع تفصل حرفاً عن حركته: حدّد الحرف كاملاً."))
 
 
 def create_tag(

@@ -11,6 +11,7 @@ import psycopg
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 from django.views import defaults
 
 request_log = logging.getLogger("newsdesk.requests")
@@ -47,6 +48,21 @@ class RequestLogMiddleware:
                 ensure_ascii=False,
             )
         )
+        return response
+
+
+class PrivateCacheMiddleware:
+    """Pages and downloads for a logged-in user are theirs alone: no shared cache (a proxy)
+    may keep them, and the browser does not store them on disk (shared newsroom PCs)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
         return response
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "axes",
     "articles",
 ]
 
@@ -82,6 +84,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "newsdesk.middleware.DatabaseUnavailableMiddleware",
+    "newsdesk.middleware.PrivateCacheMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "newsdesk.urls"
@@ -121,7 +125,8 @@ else:
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# In the database, so several app servers share it (the login throttle counts live here).
+# In the database, so several app servers share it (login failures are counted by django-axes
+# in its own table).
 # The table is created by a migration (articles 0003_cache_table).
 CACHES = {
     "default": {
@@ -137,11 +142,35 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
-LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 30)
-LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 LOGIN_REDIRECT_URL = "article_list"
 LOGOUT_REDIRECT_URL = "login"
+
+# Login protection (django-axes, adapted in newsdesk/login.py; docs/deploy.md "Logins").
+# Every authenticate() call goes through the axes backend first, the admin's login included.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# A lockout is per user name and client address together: failures on made-up names from an
+# office's shared address lock those names from there, never the office's real accounts.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("LOGIN_MAX_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "newsdesk.login.authenticated_username"
+AXES_LOCKOUT_CALLABLE = "newsdesk.login.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# The client address (django-ipware): REMOTE_ADDR unless a proxy you trust sets a header.
+# Behind a load balancer that appends the client's address to X-Forwarded-For, set
+# LOGIN_CLIENT_IP_HEADER=HTTP_X_FORWARDED_FOR: the right-most entry is then the client, and
+# whatever a client wrote into the header itself (entries to its left) is ignored. With more
+# proxies in front of the balancer, each appending the address it saw, set
+# LOGIN_TRUSTED_PROXY_COUNT to their number: the client is that many entries from the right.
+AXES_IPWARE_META_PRECEDENCE_ORDER = tuple(env_list("LOGIN_CLIENT_IP_HEADER", ["REMOTE_ADDR"]))
+AXES_IPWARE_PROXY_COUNT = env_int("LOGIN_TRUSTED_PROXY_COUNT", 0)
+AXES_IPWARE_PROXY_ORDER = "left-most"  # of the entries left once the trusted hops are cut
+IPWARE_STRICT = False  # a chain longer than expected: still cut from the right, not refused
 
 LANGUAGE_CODE = "ar"
 # Arabic only until an English catalogue exists: with "en" listed, a browser asking for
@@ -165,10 +194,14 @@ STORAGES = {
     },
 }
 
-# Uploads: keep big request bodies on disk instead of in memory.
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploads: every uploaded file goes to a temporary file, never into memory (one request may
+# carry DATA_UPLOAD_MAX_NUMBER_FILES of them). One request may decompress at most
+# IMPORT_MAX_UPLOAD_BYTES into at most IMPORT_MAX_UPLOAD_FILES files, however many archives.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
 DATA_UPLOAD_MAX_NUMBER_FILES = 200
 IMPORT_MAX_FILE_BYTES = env_int("IMPORT_MAX_FILE_BYTES", 5 * 1024 * 1024)
+IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+IMPORT_MAX_UPLOAD_FILES = env_int("IMPORT_MAX_UPLOAD_FILES", 500)
 
 # Security. Strict CSP: our pages have no inline scripts or styles.
 CONTENT_SECURITY_POLICY = {
@@ -190,6 +223,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 12 * 60 * 60  # one working day
+# Load-balancer probes speak plain HTTP: /healthz answers 200/503 there, never a redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -4,15 +4,17 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from newsdesk.health import healthz
-from newsdesk.login import ThrottledLoginView
+from newsdesk.login import admin_login, site_login
 
 # A database lost outside a view still gets the 503 page (newsdesk/middleware.py).
 handler500 = "newsdesk.middleware.server_error"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="article_list"), name="home"),
-    path("login/", ThrottledLoginView.as_view(), name="login"),
+    path("login/", site_login, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Ahead of the admin's own URLs: the same login, one attempt at a time per name and address.
+    path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("", include("articles.urls")),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import os
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -48,6 +50,15 @@ def make_tag(article: Article, start: int, end: int, *, user, kind: str = "claim
     tag.full_clean()
     tag.save()
     return tag
+
+
+def make_zip(entries: dict[str, bytes]) -> bytes:
+    """A deflated .zip archive in memory, one member per entry."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
 
 
 def sample_text(index: int = 0) -> str:

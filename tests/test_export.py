@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from articles import reviewing
-from articles.models import TagSet
+from articles import exporting, reviewing
+from articles.models import Tag, TagSet
 from tests.conftest import make_article, make_source, make_tag, sample_text
 
 
@@ -130,6 +130,7 @@ def test_sets_list_shows_owner_size_and_last_export(
         TagSet.objects.create(name=f"مجموعة {i}", owner=reviewer, filters={"kind": ["quote"]})
     frozen = TagSet.objects.create(name="مجمّدة", owner=reviewer, frozen=True)
     frozen.tags.set([tags[1]])
+    exporting.store_frozen_rows(frozen, Tag.objects.filter(pk=tags[1].pk))
     with django_assert_max_num_queries(14):
         response = reviewer_client.get(reverse("export_page"))
     sizes = {s.name: s.size for s in response.context["tagsets"]}

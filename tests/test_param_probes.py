@@ -56,6 +56,7 @@ LISTS: dict[str, Endpoint] = {
 NOT_A_LIST: dict[str, str] = {
     "home": "a redirect",
     "login": "a form; its one parameter (next) is checked by Django's redirect guard",
+    "admin_login": "the admin's login form; `next` goes through the same redirect guard",
     "healthz": "a fixed status document",
     "kinds_css": "a stylesheet from the fixed kinds table",
     "export_format_doc": "a fixed document",

@@ -48,6 +48,7 @@ class Rule:
 MATRIX: dict[str, Rule] = {
     "home": Rule(get=SIGNED_IN, post=SIGNED_IN),  # a redirect to the list, for any method
     "login": Rule(get=PUBLIC, post=PUBLIC),
+    "admin_login": Rule(get=PUBLIC, post=PUBLIC),
     "logout": Rule(get=None, post=PUBLIC),
     "healthz": Rule(get=PUBLIC, post=None),
     "kinds_css": Rule(get=PUBLIC, post=None),

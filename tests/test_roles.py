@@ -36,10 +36,12 @@ def test_admin_reaches_the_admin(admin_client_):
 @pytest.mark.django_db
 def test_createuser_gives_the_role_and_takes_the_password_from_the_environment(monkeypatch):
     from django.contrib.auth import authenticate
+    from django.test import RequestFactory
 
     monkeypatch.setitem(os.environ, "NEWSDESK_PASSWORD", "a-long-enough-pass-phrase")
     call_command("createuser", "amal", role="reviewer")
-    user = authenticate(username="amal", password="a-long-enough-pass-phrase")
+    login = RequestFactory().post("/login/")  # the login backends need the request
+    user = authenticate(login, username="amal", password="a-long-enough-pass-phrase")
     assert user is not None and not user.is_staff
     assert [g.name for g in user.groups.all()] == [REVIEWERS]
     call_command("createuser", "amal", role="admin")

@@ -1,14 +1,21 @@
-"""Reading uploaded .txt and .zip files into (name, bytes | rejection) pairs, safely.
+"""Reading uploaded .txt and .zip files as a stream of (name, bytes | rejection) entries.
 
-Sizes are checked from `UploadedFile.size` before a body is read, bodies are read in
-chunks, and zip archives are bounded by entry count and by the bytes actually
-decompressed (never by the sizes the archive claims). Entry names are display text
-only: nothing is ever written to disk under them.
+One request has one budget: at most IMPORT_MAX_UPLOAD_BYTES decompressed and
+IMPORT_MAX_UPLOAD_FILES files, whatever number of archives carry them. Entries are produced
+one at a time, so a caller that stores each before asking for the next holds one file in
+memory, never the upload. Sizes are checked from `UploadedFile.size` before a body is read,
+bodies are read in chunks, and zip members are bounded by the bytes actually decompressed
+(never by the sizes the archive claims). A member that cannot be decompressed is one
+rejected entry; the others still come. Entry names are display text only: nothing is ever
+written to disk under them.
 """
 
 from __future__ import annotations
 
+import lzma
 import zipfile
+import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,7 +24,17 @@ from django.utils.translation import gettext as _
 from articles.importing.pipeline import display_name, too_big_reason
 
 MAX_ZIP_ENTRIES = 500
-MAX_ZIP_TOTAL_BYTES = 50 * 1024 * 1024
+# What a damaged or hostile member raises while it is decompressed (zlib for deflate,
+# lzma for xz, EOFError for a truncated stream, BadZipFile for a CRC mismatch).
+DECOMPRESS_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    EOFError,
+    OSError,
+    ValueError,
+    NotImplementedError,
+)
 
 
 @dataclass
@@ -27,63 +44,105 @@ class Incoming:
     reason: str = ""  # set when the file is refused before import
 
 
-def read_upload(upload) -> list[Incoming]:
-    """One uploaded file: a .txt gives one entry, a .zip one per member."""
+@dataclass
+class UploadBudget:
+    """What the rest of one request may still decompress, and how many files it may give."""
+
+    bytes_left: int
+    files_left: int
+
+    @classmethod
+    def for_request(cls) -> UploadBudget:
+        return cls(settings.IMPORT_MAX_UPLOAD_BYTES, settings.IMPORT_MAX_UPLOAD_FILES)
+
+    def read_limit(self) -> int:
+        """Read one byte past what may be kept, to tell "at the limit" from "over it"."""
+        return min(settings.IMPORT_MAX_FILE_BYTES, self.bytes_left) + 1
+
+    def keep(self, name: str, data: bytes) -> Incoming:
+        file_limit = settings.IMPORT_MAX_FILE_BYTES
+        if len(data) > self.bytes_left:
+            self.bytes_left = 0
+            return Incoming(name, reason=over_upload_bytes_reason())
+        self.bytes_left -= len(data)
+        if len(data) > file_limit:
+            return Incoming(name, reason=too_big_reason(file_limit))
+        return Incoming(name, data)
+
+
+def over_upload_bytes_reason() -> str:
+    limit_mb = settings.IMPORT_MAX_UPLOAD_BYTES // (1024 * 1024)
+    return _("الملفات المرفوعة معاً تتجاوز %(n)s ميغابايت بعد فك الضغط؛ لم يُقرأ هذا الملف.") % {
+        "n": limit_mb
+    }
+
+
+def iter_uploads(uploads: Iterable) -> Iterator[Incoming]:
+    """Every file of one request, one entry at a time, within the request's budget."""
+    budget = UploadBudget.for_request()
+    for upload in uploads:
+        for incoming in _entries(upload, budget):
+            if budget.files_left == 0:
+                yield Incoming(
+                    incoming.name,
+                    reason=_("الرفع فيه أكثر من %(n)s ملف؛ لم يُقرأ هذا الملف وما بعده.")
+                    % {"n": settings.IMPORT_MAX_UPLOAD_FILES},
+                )
+                return
+            budget.files_left -= 1
+            yield incoming
+
+
+def _entries(upload, budget: UploadBudget) -> Iterator[Incoming]:
     name = display_name(upload.name)
     if name.lower().endswith(".zip"):
-        return read_zip(upload, name)
+        yield from _zip_entries(upload, name, budget)
+        return
     limit = settings.IMPORT_MAX_FILE_BYTES
     if upload.size > limit:
-        return [Incoming(name, reason=too_big_reason(limit))]
-    if not name.lower().endswith(".txt"):
-        return [Incoming(name, reason=_("يُقبل فقط ملفات ‎.txt أو ‎.zip."))]
-    return [Incoming(name, _read_chunks(upload, limit))]
+        yield Incoming(name, reason=too_big_reason(limit))
+    elif not name.lower().endswith(".txt"):
+        yield Incoming(name, reason=_("يُقبل فقط ملفات ‎.txt أو ‎.zip."))
+    elif upload.size > budget.bytes_left:
+        budget.bytes_left = 0
+        yield Incoming(name, reason=over_upload_bytes_reason())
+    else:
+        yield budget.keep(name, _read_chunks(upload, budget.read_limit()))
 
 
-def read_zip(upload, name: str) -> list[Incoming]:
-    limit = settings.IMPORT_MAX_FILE_BYTES
+def _zip_entries(upload, name: str, budget: UploadBudget) -> Iterator[Incoming]:
     try:
         archive = zipfile.ZipFile(upload)
         members = [info for info in archive.infolist() if not info.is_dir()]
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return [Incoming(name, reason=_("الأرشيف تالف أو ليس ملف zip."))]
+    except DECOMPRESS_ERRORS:
+        yield Incoming(name, reason=_("الأرشيف تالف أو ليس ملف zip."))
+        return
     if len(members) > MAX_ZIP_ENTRIES:
-        return [
-            Incoming(
-                name,
-                reason=_("الأرشيف فيه أكثر من %(n)s ملف.") % {"n": MAX_ZIP_ENTRIES},
-            )
-        ]
-    total = 0
-    found: list[Incoming] = []
-    for info in members:
-        entry = display_name(info.filename)
-        if info.flag_bits & 0x1:
-            found.append(Incoming(entry, reason=_("ملف مشفّر داخل الأرشيف.")))
-            continue
-        if not entry.lower().endswith(".txt"):
-            found.append(Incoming(entry, reason=_("يُقبل فقط ملفات ‎.txt داخل الأرشيف.")))
-            continue
-        try:
-            with archive.open(info) as member:
-                data = member.read(limit + 1)  # never more than the limit, whatever it claims
-        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
-            found.append(Incoming(entry, reason=_("تعذّر فك ضغط هذا الملف.")))
-            continue
-        total += len(data)
-        if total > MAX_ZIP_TOTAL_BYTES:
-            limit_mb = MAX_ZIP_TOTAL_BYTES // (1024 * 1024)
-            return [
-                Incoming(
-                    name,
-                    reason=_("حجم الأرشيف بعد فك الضغط يتجاوز %(n)s ميغابايت.") % {"n": limit_mb},
-                )
-            ]
-        if len(data) > limit:
-            found.append(Incoming(entry, reason=too_big_reason(limit)))
-        else:
-            found.append(Incoming(entry, data))
-    return found or [Incoming(name, reason=_("الأرشيف فارغ."))]
+        reason = _("الأرشيف فيه أكثر من %(n)s ملف.") % {"n": MAX_ZIP_ENTRIES}
+        yield Incoming(name, reason=reason)
+        return
+    if not members:
+        yield Incoming(name, reason=_("الأرشيف فارغ."))
+        return
+    with archive:
+        for info in members:
+            yield _member(archive, info, budget)
+
+
+def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: UploadBudget) -> Incoming:
+    entry = display_name(info.filename)
+    if info.flag_bits & 0x1:
+        return Incoming(entry, reason=_("ملف مشفّر داخل الأرشيف."))
+    if not entry.lower().endswith(".txt"):
+        return Incoming(entry, reason=_("يُقبل فقط ملفات ‎.txt داخل الأرشيف."))
+    if budget.bytes_left == 0:
+        return Incoming(entry, reason=over_upload_bytes_reason())
+    try:
+        with archive.open(info) as member:
+            data = member.read(budget.read_limit())  # never more, whatever it claims
+    except DECOMPRESS_ERRORS:
+        return Incoming(entry, reason=_("تعذّر فك ضغط هذا الملف."))
+    return budget.keep(entry, data)
 
 
 def _read_chunks(upload, limit: int) -> bytes:
@@ -91,7 +150,7 @@ def _read_chunks(upload, limit: int) -> bytes:
     size = 0
     for chunk in upload.chunks():
         size += len(chunk)
-        if size > limit:  # the client lied about the size
-            break
         parts.append(chunk)
-    return b"".join(parts)
+        if size >= limit:  # the client lied about the size
+            break
+    return b"".join(parts)[:limit]

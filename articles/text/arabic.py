@@ -132,3 +132,17 @@ def strip_proclitic(folded_word: str) -> str:
         if folded_word.startswith(prefix) and len(folded_word) - len(prefix) >= 3:
             return folded_word[len(prefix) :]
     return folded_word
+
+
+ZERO_WIDTH_JOINER = "\u200d"
+
+
+def is_grapheme_boundary(text: str, index: int) -> bool:
+    """Whether a tag may start or end at `index` without splitting what a reader sees as
+    one character: a letter from its haraka (or any combining mark), or the two sides of a
+    zero-width joiner. The browser snaps selections the same way (Intl.Segmenter)."""
+    if index <= 0 or index >= len(text):
+        return True
+    if unicodedata.category(text[index]) in ("Mn", "Mc", "Me"):
+        return False
+    return ZERO_WIDTH_JOINER not in (text[index], text[index - 1])

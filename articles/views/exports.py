@@ -56,7 +56,7 @@ def _sets_with_sizes() -> Sequence[TagSet]:
     sets count their list, live sets are counted together in one conditional aggregate."""
     tagsets = list(
         TagSet.objects.select_related("owner")
-        .annotate(n_frozen=Count("tags"))
+        .annotate(n_frozen=Count("frozen_rows"))
         .order_by("-created_at", "-id")
     )
     live = [tagset for tagset in tagsets if not tagset.frozen]
@@ -93,7 +93,10 @@ def export_page(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "articles/exports/export_page.html", context, status=status)
 
 
-def _download(request: HtmxHttpRequest, tags, *, name: str, label: str) -> HttpResponseBase:
+def _download(
+    request: HtmxHttpRequest, tags, *, name: str, label: str, frozen: TagSet | None = None
+) -> HttpResponseBase:
+    """The tags of `tags` as a file; a frozen set's from the rows stored when it was frozen."""
     form = FormatForm(request.GET)
     if not form.is_valid():
         return HttpResponseBadRequest(_("صيغة غير معروفة."))
@@ -102,21 +105,22 @@ def _download(request: HtmxHttpRequest, tags, *, name: str, label: str) -> HttpR
     base = request.build_absolute_uri(reverse("article_list"))
     filename = f"{name}-{timezone.localdate().isoformat()}.{extension}"
     response: HttpResponseBase
-    if fmt == "xlsx":
-        response = FileResponse(
-            exporting.xlsx_file(tags, article_url_base=base), content_type=content_type
-        )
+    if frozen is not None:
+        records = exporting.frozen_rows(frozen, article_url_base=base)
     else:
-        if fmt in ("csv", "csv-plain"):
+        records = exporting.rows(tags, article_url_base=base)
+    if fmt == "xlsx":
+        response = FileResponse(exporting.xlsx_file(records), content_type=content_type)
+    else:
+        if fmt in ("csv", "csv-plain") and frozen is not None:
+            chunks = exporting.csv_chunks_from_rows(records, bom=fmt == "csv")
+        elif fmt in ("csv", "csv-plain"):
             chunks = exporting.csv_chunks(tags, article_url_base=base, bom=fmt == "csv")
         elif fmt == "jsonl":
-            chunks = exporting.jsonl_chunks(tags, article_url_base=base)
+            chunks = exporting.jsonl_chunks(records)
         else:
             chunks = exporting.jsonld_chunks(
-                tags,
-                article_url_base=base,
-                label=label,
-                collection_id=request.build_absolute_uri(),
+                records, label=label, collection_id=request.build_absolute_uri()
             )
         response = StreamingHttpResponse(chunks, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, _safe_filename(filename))
@@ -152,7 +156,10 @@ def download_tags(request: HtmxHttpRequest) -> HttpResponseBase:
 @permission_required("articles.export_tags", raise_exception=True)
 def download_set(request: HtmxHttpRequest, set_id: int) -> HttpResponseBase:
     tagset = _get_tagset_for_user(request, set_id)
-    response = _download(request, tagset.current_tags(), name=tagset.name, label=tagset.name)
+    frozen = tagset if tagset.frozen else None
+    response = _download(
+        request, tagset.current_tags(), name=tagset.name, label=tagset.name, frozen=frozen
+    )
     if response.status_code == 200:
         TagSet.objects.filter(pk=tagset.pk).update(last_exported_at=timezone.now())
     return response
@@ -173,7 +180,10 @@ def save_set(request: HtmxHttpRequest) -> HttpResponse:
     filter_form = TagFilterForm(request.POST)
     if not (save_form.is_valid() and filter_form.is_valid()):
         messages.error(request, _("تعذّر حفظ المجموعة: تحقّق من الاسم والمرشّح."))
-        return redirect(reverse("export_page") + "?" + request.POST.urlencode())
+        # Back to the page with the filter only: the form's other fields (the CSRF token
+        # among them) never go into a URL.
+        querystring = as_querydict(stored_filters(request.POST)).urlencode()
+        return redirect(reverse("export_page") + "?" + querystring)
     try:
         with transaction.atomic():
             TagSet.objects.create(
@@ -195,5 +205,7 @@ def freeze_set(request: HtmxHttpRequest, set_id: int) -> HttpResponse:
     tagset = _get_tagset_for_user(request, set_id, write=True)
     if not tagset.frozen:
         tagset.freeze()
-        messages.success(request, _("جُمّدت المجموعة: قائمتها ثابتة الآن."))
+        messages.success(
+            request, _("جُمّدت المجموعة: ملفاتها لن تتغير بعد الآن، مهما عُدّلت وسومها أو حُذفت.")
+        )
     return redirect("export_page")
