@@ -31,6 +31,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from articles.models import Profile
+from articles.views.profile import remember_language
+
 
 def authenticated_username(request: HttpRequest, credentials: dict | None = None) -> str:
     """The name the login form passes to authenticate(): UsernameField's own cleaning."""
@@ -91,5 +94,25 @@ def lockout_response(
     return render(request, "registration/login.html", {"form": form}, status=status)
 
 
-site_login = one_attempt_at_a_time(auth_views.LoginView.as_view())
-admin_login = one_attempt_at_a_time(admin.site.login)
+def with_saved_language(
+    view: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
+    """After a successful login, the interface language the user chose on their profile
+    (kept in the language cookie), from the first page on."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        if request.method == "POST" and response.status_code == 302:
+            if request.user.is_authenticated:
+                languages = Profile.objects.filter(user=request.user).values_list("language")
+                chosen = languages.first()
+                if chosen and isinstance(response, HttpResponse):
+                    remember_language(response, chosen[0])
+        return response
+
+    return wrapper
+
+
+site_login = with_saved_language(one_attempt_at_a_time(auth_views.LoginView.as_view()))
+admin_login = with_saved_language(one_attempt_at_a_time(admin.site.login))
