@@ -47,6 +47,7 @@ def test_dark_mode_follows_the_system_and_the_toggle(live_server, page, newsroom
     assert page.evaluate(background) == "rgb(19, 20, 22)"
     toggle = page.locator("#theme-toggle")
     assert toggle.get_attribute("aria-pressed") == "true"
+    page.locator(".reader[data-ready]").wait_for()
     screenshot(page, "reading-page-dark")
     toggle.click()
     assert page.evaluate(background) == "rgb(246, 245, 241)"
@@ -165,6 +166,7 @@ def test_an_english_speaking_editor_tags_an_arabic_article(live_server, page, ne
     page.locator("#tag-status .notice-ok").wait_for()
     assert page.locator("#tag-status").inner_text().strip() == "Tag added."
     assert Tag.objects.latest("id").exact == "ازدحام الطرق"
+    page.evaluate("window.scrollTo(0, 0)")
     screenshot(page, "reading-page-english")
     # Back to Arabic on the profile page: the chrome flips.
     page.goto(f"{live_server.url}/profile/")

@@ -23,7 +23,7 @@ def article_changes(request: HttpRequest, article_id: int) -> HttpResponse:
         return redirect("read_article", article_id)
     form = LiveCursorForm(request.GET)
     if not form.is_valid():
-        return HttpResponseBadRequest(" ".join(form.errors["since"]))
+        return HttpResponseBadRequest(" ".join(str(error) for error in form.errors["since"]))
     since = live.Cursor.parse(form.cleaned_data["since"])
     now = live.current_cursor(article_id)
     if now is None:
