@@ -31,10 +31,15 @@ def newsroom(db):
         source=make_source(),
         published_on=datetime.date(2026, 11, 3),
     )
-    make_tag(article, 0, 7, user=admin, kind="claim")
-    make_tag(article, 60, 80, user=admin, kind="quote", speaker="وزير النقل")
-    make_tag(article, 100, 140, user=admin, kind="background")
-    make_tag(article, 104, 112, user=admin, kind="claim")
+    for phrase, kind in (
+        ("الحكومة", "claim"),
+        ("الخطة ستخفض زمن الرحلات إلى النصف خلال عامين", "quote"),
+        ("وتأتي الخطة بعد سنوات من الشكاوى", "background"),
+        ("بعد سنوات", "claim"),
+    ):
+        start = BODY.index(phrase)
+        speaker = "وزير النقل" if kind == "quote" else ""
+        make_tag(article, start, start + len(phrase), user=admin, kind=kind, speaker=speaker)
     return admin, article
 
 
@@ -51,6 +56,7 @@ def test_dark_mode_follows_the_system_and_the_toggle(live_server, page, newsroom
     screenshot(page, "reading-page-dark")
     toggle.click()
     assert page.evaluate(background) == "rgb(246, 245, 241)"
+    screenshot(page, "reading-page-arabic")
     # Remembered on the next page.
     page.goto(f"{live_server.url}/articles/")
     assert page.evaluate(background) == "rgb(246, 245, 241)"
