@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import permission_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from articles.forms import LiveCursorForm
 from articles.reading import live
 from articles.views.reading import get_article_for_user, reading_context
+from articles.views.request import HtmxHttpRequest
 from articles.views.responses import PAGE, Notice
 
 
 @require_GET
 @permission_required("articles.view_article", raise_exception=True)
-def article_changes(request: HttpRequest, article_id: int) -> HttpResponse:
+def article_changes(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
     """Polled by the open reading page: 204 while nothing changed (one query); after a
     change by someone else, the highlights and the side list again, with who changed what.
     The page's own changes only move its cursor on."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from articles.forms import ProfileForm
 from articles.models import Profile
+from articles.views.request import HtmxHttpRequest
 
 
 def remember_language(response: HttpResponse, language: str) -> None:
@@ -28,7 +29,7 @@ def remember_language(response: HttpResponse, language: str) -> None:
 
 
 @require_http_methods(["GET", "POST"])
-def edit_profile(request: HttpRequest) -> HttpResponse:
+def edit_profile(request: HtmxHttpRequest) -> HttpResponse:
     """Every signed-in user has one (LoginRequiredMiddleware); no role needed."""
     profile = Profile.objects.filter(user=request.user).first()
     if profile is None:

@@ -119,7 +119,7 @@ def after_write(
     headline, paragraphs = split_headline(
         _touched_paragraphs(article, change.spans, suggestions), article.body, article.title
     )
-    context = {
+    context: dict[str, object] = {
         "article": article,
         "headline": headline,
         "paragraphs": paragraphs,
