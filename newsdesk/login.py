@@ -24,6 +24,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm, UsernameField
+from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -103,12 +104,13 @@ def with_saved_language(
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         response = view(request, *args, **kwargs)
-        if request.method == "POST" and response.status_code == 302:
-            if request.user.is_authenticated:
-                languages = Profile.objects.filter(user=request.user).values_list("language")
-                chosen = languages.first()
-                if chosen and isinstance(response, HttpResponse):
-                    remember_language(response, chosen[0])
+        user = request.user
+        if request.method != "POST" or response.status_code != 302:
+            return response  # not a successful login
+        if isinstance(user, User) and isinstance(response, HttpResponse):
+            chosen = Profile.objects.filter(user=user).values_list("language", flat=True).first()
+            if chosen:
+                remember_language(response, chosen)
         return response
 
     return wrapper
