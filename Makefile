@@ -3,16 +3,18 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
+# Folders whose strings are not the interface's (tests assert Arabic text on purpose).
+MESSAGES_IGNORE := --ignore=.venv --ignore=bench --ignore=tests --ignore=staticfiles
 PORT ?= 8000
 
-.PHONY: run test bench install system-deps migrate demo lint format check-migrations check-deploy collectstatic serve-prod backup load load-two faults clean
+.PHONY: run test bench install system-deps messages catalogue migrate demo lint format check-migrations check-deploy collectstatic serve-prod backup load load-two faults clean
 
-run: install migrate demo  ## Install, migrate, load the samples and demo users, serve on localhost
+run: install messages migrate demo  ## Install, migrate, load the samples and demo users, serve on localhost
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # One pytest worker per core (pytest-xdist); TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= auto
-test: install system-deps lint check-migrations  ## The whole test suite, browser tests included
+test: install system-deps messages lint check-migrations  ## The whole test suite, browser tests included
 	$(BIN)/pytest -n $(TEST_WORKERS)
 
 # Every speed figure in one report, bench/results/<timestamp>.md and .json (README).
@@ -28,13 +30,24 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# Debian's Chromium (and the Arabic fonts it renders with) for the browser tests.
+# Debian's Chromium (and the Arabic fonts it renders with) for the browser tests, and
+# gettext for the English catalogue (compilemessages, makemessages).
 system-deps:
-	@if ! command -v chromium >/dev/null 2>&1; then \
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v msgfmt >/dev/null 2>&1; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-core; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-core gettext; \
 	fi
+
+# The English catalogue is compiled here, never committed (locale/*/LC_MESSAGES/*.mo is
+# ignored). After adding strings: `make catalogue`, then translate the new and fuzzy
+# English entries and give each new plural its six Arabic forms (locale/ar).
+messages: install
+	@command -v msgfmt >/dev/null 2>&1 || $(MAKE) system-deps
+	$(BIN)/python manage.py compilemessages --ignore=.venv --verbosity 0
+
+catalogue: install
+	$(BIN)/python manage.py makemessages -l en -l ar --no-obsolete $(MESSAGES_IGNORE)
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput

@@ -19,6 +19,7 @@ from articles.models import (
     CheckWorthy,
     ClaimGroup,
     OutletRule,
+    Profile,
     ReviewState,
     Source,
     Tag,
@@ -126,6 +127,23 @@ class TagVersionForm(forms.Form):
     """Delete carries only the version it was decided on."""
 
     version = forms.IntegerField(min_value=1)
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Profile
+        fields = ["language"]
+        widgets = {"language": forms.RadioSelect}
+
+
+class LiveCursorForm(forms.Form):
+    """The cursor a reading page polls with (articles/reading/live.py): `event-reviewtime`."""
+
+    since = forms.RegexField(
+        regex=r"^\d{1,18}-\d{1,18}$",
+        max_length=40,
+        error_messages={"invalid": _("مؤشر التحديث غير صالح؛ أعد تحميل الصفحة.")},
+    )
 
 
 # --- Claims across outlets ---

@@ -20,13 +20,14 @@ class TagKind:
     slug: str
     label: StrOrPromise
     colour: str  # highlight background; light enough for dark text on top
+    dark_colour: str  # the same in dark mode: dark enough for light text on top
     key: str  # the digit that picks this kind in the tagging toolbar
 
 
 KINDS: tuple[TagKind, ...] = (
-    TagKind("claim", _("ادعاء"), "#ffd59e", "1"),
-    TagKind("quote", _("اقتباس"), "#b8e0ff", "2"),
-    TagKind("background", _("خلفية"), "#c9f0c1", "3"),
+    TagKind("claim", _("ادعاء"), "#ffd59e", "#6b4410", "1"),
+    TagKind("quote", _("اقتباس"), "#b8e0ff", "#1f4f78", "2"),
+    TagKind("background", _("خلفية"), "#c9f0c1", "#2d5a27", "3"),
 )
 
 KIND_CHOICES = [(kind.slug, kind.label) for kind in KINDS]

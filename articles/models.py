@@ -838,3 +838,24 @@ class SeenLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_id}: {self.key[:40]}"
+
+
+class Profile(models.Model):
+    """What a user chose for themselves: the interface language (Arabic or English)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    language = models.CharField(
+        _("لغة الواجهة"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+
+    class Meta:
+        verbose_name = _("ملف المستخدم")
+        verbose_name_plural = _("ملفات المستخدمين")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.language})"

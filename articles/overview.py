@@ -23,6 +23,7 @@ TOP = 10
 
 @dataclass(frozen=True)
 class Bar:
+    week: datetime.date  # the Monday the week starts on
     label: str
     count: int
     x: float
@@ -97,6 +98,7 @@ def activity_bars(series, *, width: int = 640, height: int = 160, gap: int = 4) 
     step = width / len(series)
     return [
         Bar(
+            week=week,
             label=week.isoformat(),
             count=count,
             x=round(i * step + gap / 2, 1),

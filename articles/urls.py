@@ -4,7 +4,9 @@ from articles.views import (
     claims,
     exports,
     imports,
+    live_updates,
     overview,
+    profile,
     reading,
     review,
     speakers,
@@ -19,6 +21,7 @@ urlpatterns = [
     path("tags/", tag_list.tag_list, name="tag_list"),
     path("overview/", overview.overview, name="overview"),
     path("kinds.css", reading.kinds_css, name="kinds_css"),
+    path("profile/", profile.edit_profile, name="edit_profile"),
     path("imports/", imports.import_files, name="import_files"),
     path("imports/<int:batch_id>/", imports.import_batch, name="import_batch"),
     path("imports/<int:batch_id>/process/", imports.process_batch, name="process_batch"),
@@ -54,6 +57,9 @@ urlpatterns = [
     # Tagging
     path("articles/<int:article_id>/tags/", tagging.tag_passage, name="tag_passage"),
     path("articles/<int:article_id>/tags/panel/", tagging.tag_panel, name="tag_panel"),
+    path(
+        "articles/<int:article_id>/changes/", live_updates.article_changes, name="article_changes"
+    ),
     path("tags/<int:tag_id>/", tagging.update_tag, name="update_tag"),
     path("tags/<int:tag_id>/edit/", tagging.edit_tag, name="edit_tag"),
     path("tags/<int:tag_id>/delete/", tagging.delete_tag, name="delete_tag"),

@@ -1,6 +1,7 @@
 """Reading page: server time, query count and HTML size for an article with N tags.
 
     .venv/bin/python bench/reading.py [--tags 0,100,300,500] [--runs 30] [--profile 300]
+    .venv/bin/python bench/reading.py --live 300   # the live-update poll on that page
 
 Runs on a throwaway database (see bench/common.py) through Django's test Client.
 """
@@ -101,6 +102,53 @@ def run(tag_counts: list[int], runs: int) -> dict:
     return results
 
 
+def measure_live(n_tags: int, runs: int, pages: int = 50) -> dict:
+    """The live-update poll of a reading page: quiet (nothing changed, the common case) and
+    after a colleague's tag (the page gets its body and panel again), and what `pages`
+    open pages cost polling every POLL_SECONDS, as a share of one core."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from articles import tagging
+    from articles.reading import live
+    from articles.roles import EDITORS
+    from tests.conftest import make_user
+
+    reader, colleague = make_user("bench-live", EDITORS), make_user("bench-colleague", EDITORS)
+    client = Client()
+    client.force_login(reader)
+    article = tagged_article(n_tags, colleague, title="live")
+    url = f"/articles/{article.pk}/changes/"
+    before = str(live.current_cursor(article.pk))
+    poll = {"since": before}
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    client.get(url, poll, **htmx)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, poll, **htmx).status_code == 204
+        quiet_queries = len(connection.queries_log) - queries.initial_queries
+    cpu: list[float] = []
+    quiet = summary(timings_ms(lambda: client.get(url, poll, **htmx), runs, cpu), cpu)
+    tagging.create_tag(article=article, user=colleague, kind="claim", start=0, end=4)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, poll, **htmx).status_code == 200
+        changed_queries = len(connection.queries_log) - queries.initial_queries
+    cpu = []
+    changed = summary(timings_ms(lambda: client.get(url, poll, **htmx), runs, cpu), cpu)
+    per_second = pages / live.POLL_SECONDS
+    return {
+        "quiet_median_ms": quiet["median_ms"],
+        "quiet_cpu_median_ms": quiet["cpu_median_ms"],
+        "quiet_queries": quiet_queries,
+        "changed_median_ms": changed["median_ms"],
+        "changed_queries": changed_queries,
+        f"polls_per_second_{pages}_pages": round(per_second, 1),
+        # Wall time overstates it on a shared machine; the CPU time is the Python side only.
+        f"core_share_{pages}_pages_pct": round(per_second * quiet["median_ms"] / 10, 1),
+        f"cpu_share_{pages}_pages_pct": round(per_second * quiet["cpu_median_ms"] / 10, 1),
+    }
+
+
 def profile(n_tags: int, runs: int = 20) -> None:
     import cProfile
     import pstats
@@ -130,8 +178,12 @@ def main() -> None:
     parser.add_argument("--tags", default="0,100,300,500")
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--profile", type=int, help="cProfile the page at this many tags")
+    parser.add_argument("--live", type=int, help="time the live-update poll at this many tags")
     args = parser.parse_args()
     with bench_database("bench_reading"):
+        if args.live is not None:
+            print(f"live updates, {args.live} tags: {measure_live(args.live, args.runs)}")
+            return
         if args.profile is not None:
             profile(args.profile)
             return

@@ -24,12 +24,16 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm, UsernameField
+from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from articles.models import Profile
+from articles.views.profile import remember_language
 
 
 def authenticated_username(request: HttpRequest, credentials: dict | None = None) -> str:
@@ -91,5 +95,26 @@ def lockout_response(
     return render(request, "registration/login.html", {"form": form}, status=status)
 
 
-site_login = one_attempt_at_a_time(auth_views.LoginView.as_view())
-admin_login = one_attempt_at_a_time(admin.site.login)
+def with_saved_language(
+    view: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
+    """After a successful login, the interface language the user chose on their profile
+    (kept in the language cookie), from the first page on."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        user = request.user
+        if request.method != "POST" or response.status_code != 302:
+            return response  # not a successful login
+        if isinstance(user, User) and isinstance(response, HttpResponse):
+            chosen = Profile.objects.filter(user=user).values_list("language", flat=True).first()
+            if chosen:
+                remember_language(response, chosen)
+        return response
+
+    return wrapper
+
+
+site_login = with_saved_language(one_attempt_at_a_time(auth_views.LoginView.as_view()))
+admin_login = with_saved_language(one_attempt_at_a_time(admin.site.login))

@@ -99,6 +99,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
@@ -173,9 +174,12 @@ AXES_IPWARE_PROXY_ORDER = "left-most"  # of the entries left once the trusted ho
 IPWARE_STRICT = False  # a chain longer than expected: still cut from the right, not refused
 
 LANGUAGE_CODE = "ar"
-# Arabic only until an English catalogue exists: with "en" listed, a browser asking for
-# English got Arabic pages with English dates and form errors (LocaleMiddleware).
-LANGUAGES = [("ar", "العربية")]
+# Each user picks one on their profile page (kept in the language cookie from login on);
+# before that, LocaleMiddleware follows the browser. locale/en is the English catalogue,
+# compiled by `make` (compilemessages); the source strings are Arabic.
+LANGUAGES = [("ar", "العربية"), ("en", "English")]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SECURE = not DEBUG
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Riyadh")
 USE_I18N = True

@@ -205,7 +205,7 @@ def test_selection_with_spaces_and_half_words_snaps_to_whole_words(live_server, 
     # Select from the middle of one word to the middle of another, with a space inside.
     page.evaluate(
         """() => {
-          const p = document.querySelectorAll('#article-body p')[1];
+          const p = document.querySelectorAll('#article-body [data-start]')[1];
           const text = p.firstChild, s = text.data.indexOf('زعيم') + 2;
           const e = text.data.indexOf('جونج') + 2;
           const range = document.createRange();

@@ -94,6 +94,7 @@ SWEEP: dict[str, Visit] = {
     "admin_login": Visit("anonymous", (f"?next={JS_URL}", "?next=%22%3E%3Cscript%3Ealert(1)")),
     "article_list": Visit(EDITORS, (*SEARCH, "?q=%22onerror%22"), htmx_target="results"),
     "read_article": Visit(EDITORS),
+    "edit_profile": Visit(EDITORS),
     "tag_list": Visit(EDITORS, (*SEARCH, "?" + urlencode({"speaker": SPEAKER})), "results"),
     "overview": Visit(EDITORS),
     "import_files": Visit(ADMINS),
@@ -102,6 +103,8 @@ SWEEP: dict[str, Visit] = {
     "raw_article": Visit(ADMINS),
     "outlet_rules": Visit(ADMINS),
     "tag_panel": Visit(EDITORS, htmx_target="tag-panel", plain=False),
+    # As the reviewer: the editor who made the hostile tags is "someone else" in the notice.
+    "article_changes": Visit(REVIEWERS, ("?since=0-0",), htmx_target="live-updates", plain=False),
     "edit_tag": Visit(EDITORS),
     "tag_history": Visit(EDITORS),
     "review_queue": Visit(

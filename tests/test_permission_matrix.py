@@ -50,6 +50,7 @@ MATRIX: dict[str, Rule] = {
     "login": Rule(get=PUBLIC, post=PUBLIC),
     "admin_login": Rule(get=PUBLIC, post=PUBLIC),
     "logout": Rule(get=None, post=PUBLIC),
+    "edit_profile": Rule(get=SIGNED_IN, post=SIGNED_IN),  # one's own language
     "healthz": Rule(get=PUBLIC, post=None),
     "kinds_css": Rule(get=PUBLIC, post=None),
     "article_list": Rule(get=READERS, post=None),
@@ -72,6 +73,7 @@ MATRIX: dict[str, Rule] = {
     # Tagging (issue 4): Editors and Admins write; every reader sees the panel and history.
     "tag_passage": Rule(get=None, post=WRITERS),
     "tag_panel": Rule(get=READERS, post=None),
+    "article_changes": Rule(get=READERS, post=None),
     "edit_tag": Rule(get=WRITERS, post=None),
     "update_tag": Rule(get=None, post=WRITERS),
     "delete_tag": Rule(get=None, post=WRITERS),

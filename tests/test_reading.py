@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from django.urls import reverse
 
@@ -103,10 +101,33 @@ def test_kinds_css_has_a_rule_for_every_combination(client, db):
         assert f".{cls} {{" in css
 
 
-def test_a_browser_asking_for_english_still_gets_arabic_dates(editor_client):
-    """No English catalogue yet: a half-English page (Arabic labels, English months) is
-    worse than an Arabic one, so Accept-Language does not switch the language."""
-    article = make_article(published_on=datetime.date(2024, 6, 19))
-    page = editor_client.get(article.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
-    html = page.content.decode()
-    assert "يونيو" in html and "June" not in html
+def test_the_headline_kept_in_the_body_is_shown_once_as_the_heading(editor_client, editor):
+    article = make_article("عنوان الخبر هنا\nفقرة أولى من النص.", title="عنوان  الخبر هنا")
+    tag = make_tag(article, 0, 5, user=editor, kind="claim")
+    html = editor_client.get(article.get_absolute_url()).content.decode()
+    main = html[html.index("<main") :]
+    assert main.count("الخبر هنا") == 1
+    # The heading is the body's first paragraph: same offsets, and the tag shows in it.
+    heading = main[main.index("<h1") : main.index("</h1>")]
+    assert 'data-start="0"' in heading and f'data-tags="{tag.pk}"' in heading
+    assert 'id="p0"' not in main.replace(heading, "")
+
+
+def test_a_title_that_is_not_in_the_body_gets_its_own_heading(editor_client):
+    article = make_article("فقرة أولى من النص.\nفقرة ثانية.", title="عنوان من الملف")
+    html = editor_client.get(article.get_absolute_url()).content.decode()
+    assert '<h1 class="article-title" lang="ar" dir="rtl">عنوان من الملف</h1>' in html
+    assert '<p id="p0" data-start="0">فقرة أولى من النص.</p>' in html
+
+
+def test_a_tag_written_on_the_headline_comes_back_as_the_heading(editor_client, editor):
+    article = make_article("عنوان الخبر هنا\nفقرة أولى من النص.", title="عنوان الخبر هنا")
+    make_tag(article, 16, 20, user=editor)  # not the first tag: only what changed comes back
+    response = editor_client.post(
+        reverse("tag_passage", args=[article.pk]),
+        {"start": 0, "end": 5, "exact": "عنوان", "kind": "quote"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<h1 class="article-title" id="p0" data-start="0" hx-swap-oob="true">' in html

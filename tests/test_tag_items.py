@@ -81,7 +81,7 @@ def test_every_user_field_is_escaped(db):
 
 def test_long_passages_are_cut_like_truncatechars(db):
     item = render_tag_item(_tag(exact="ن" * 200), ItemContext.build(can_edit=False))
-    assert f'<q class="passage">{"ن" * 139}…</q>' in item
+    assert f'<q class="passage" lang="ar" dir="rtl">{"ن" * 139}…</q>' in item
 
 
 def test_page_and_htmx_write_send_the_same_entry(editor_client, editor):
@@ -171,7 +171,7 @@ def test_a_history_snapshot_and_a_conflict_summary_draw_the_tag_like_the_list(db
     }
     html_out = render_snapshot(snapshot, context)
     escaped_once = html.escape(HOSTILE)
-    assert f'<q class="passage">{escaped_once}</q>' in html_out
+    assert f'<q class="passage" lang="ar" dir="rtl">{escaped_once}</q>' in html_out
     assert f'<span class="evidence" dir="auto">{escaped_once}</span>' in html_out
     assert "<script>" not in html_out and "&amp;lt;" not in html_out
     assert '<span class="offsets">[3–9]</span>' in html_out

@@ -37,6 +37,30 @@ def paragraph_spans(body: str) -> list[tuple[int, int]]:
     return spans
 
 
+def headline_start(body: str, title: str) -> int | None:
+    """Where the headline starts when the body's first paragraph is the title itself.
+
+    The importer keeps the headline in the body so that it can be tagged; the reading
+    page then draws that paragraph as the page heading instead of showing the title twice.
+    Spaces are compared loosely: the stored title has its runs of spaces folded."""
+    spans = paragraph_spans(body)
+    if not spans or not title.strip():
+        return None
+    start, end = spans[0]
+    return start if body[start:end].split() == title.split() else None
+
+
+def split_headline(
+    paragraphs: list[Paragraph], body: str, title: str
+) -> tuple[Paragraph | None, list[Paragraph]]:
+    """The headline's paragraph (see `headline_start`), if it is among `paragraphs`, apart
+    from the others."""
+    start = headline_start(body, title)
+    if start is not None and paragraphs and paragraphs[0].start == start:
+        return paragraphs[0], paragraphs[1:]
+    return None, paragraphs
+
+
 def kind_combo(kinds: Iterable[str]) -> str:
     """Stable CSS class for a set of kinds, e.g. `kc-claim-quote`."""
     present = set(kinds)

@@ -170,7 +170,7 @@ def _passage(tag) -> SafeString:
     exact = tag.exact
     if len(exact) > PASSAGE_CHARS:
         exact = Truncator(exact).chars(PASSAGE_CHARS)
-    return SafeString(f'<q class="passage">{escape(exact)}</q>')
+    return SafeString(f'<q class="passage" lang="ar" dir="rtl">{escape(exact)}</q>')
 
 
 def _speaker(tag, context: ItemContext) -> SafeString:

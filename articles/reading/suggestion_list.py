@@ -62,7 +62,7 @@ def render_suggestion_items(suggestions, *, can_tag: bool, csrf_token: str) -> S
         entries.append(
             f'<li class="suggestion" id="sg-{pk}" data-suggestion="{pk}" title="{explanation}"'
             f' aria-describedby="sg-{pk}-why"{focusable}>'
-            f'\n      <q class="passage">{escape(exact)}</q>'
+            f'\n      <q class="passage" lang="ar" dir="rtl">{escape(exact)}</q>'
             f'\n      <span class="speaker">{speaker}</span>'
             f'\n      <details class="why"><summary>{words["why"]}</summary>'
             f'<p id="sg-{pk}-why">{explanation}</p></details>{actions}\n    </li>'

@@ -16,7 +16,8 @@ from articles.kinds import KINDS
 from articles.models import QUOTE, Article, TagEvent
 from articles.quotes import suggestion_store
 from articles.reading import body_cache
-from articles.reading.highlights import kind_combo
+from articles.reading.highlights import kind_combo, split_headline
+from articles.reading.live import POLL_SECONDS, Cursor, current_cursor
 from articles.reading.side_list import render_side_list
 from articles.search.article_filter import (
     attach_excerpts,
@@ -60,7 +61,8 @@ def article_list(request: HtmxHttpRequest) -> HttpResponse:
 def read_article(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
     article = get_article_for_user(request, article_id)
     suggestion_store.ensure_suggestions(article)  # the first reading suggests
-    return render(request, "articles/reading/read_article.html", reading_context(request, article))
+    context = reading_context(request, article, cursor=current_cursor(article.pk))
+    return render(request, "articles/reading/read_article.html", context)
 
 
 def reading_context(
@@ -71,12 +73,15 @@ def reading_context(
     notice: object = None,
     speakers: list[str] | None = None,
     oob: bool = False,
+    cursor: Cursor | None = None,
+    live_update: bool = False,
 ) -> dict:
     """What the reading page and its fragments (article body, tag panel) are drawn from.
 
     `editing` maps a tag id to the inline form to show in its place, `speakers` are the
     suggestions of that form, `notice` the status line (a `responses.Notice`) and `oob`
-    whether the body and the panel are sent out of band (an htmx answer)."""
+    whether the body and the panel are sent out of band (an htmx answer). `cursor` starts
+    the page's poll for others' changes; `live_update` marks an answer to that poll."""
     tags = list(article.tags.for_side_list())
     editing = editing or {}
     for tag in tags:
@@ -91,9 +96,14 @@ def reading_context(
         article, [(tag.start, tag.end) for tag in tags if tag.kind == QUOTE]
     )
     can_edit = request.user.has_perm("articles.change_tag")
+    headline, paragraphs = split_headline(
+        body_cache.paragraphs(article.body, tags, suggestions), article.body, article.title
+    )
     return {
         "article": article,
-        "paragraphs": body_cache.paragraphs(article.body, tags, suggestions),
+        "article_id": article.pk,
+        "headline": headline,
+        "paragraphs": paragraphs,
         "suggestions": suggestions,
         "suggestion_tally": suggestion_tally,
         "tags": tags,
@@ -106,6 +116,9 @@ def reading_context(
         "notice": notice,
         "speakers": speakers or [],
         "oob": oob,
+        "cursor": cursor,
+        "live_update": live_update,
+        "poll_seconds": POLL_SECONDS,
     }
 
 
@@ -118,17 +131,26 @@ def kinds_css(request: HtmxHttpRequest) -> HttpResponse:
     for mask in range(1, 2 ** len(KINDS)):
         combo = [kind for bit, kind in enumerate(KINDS) if mask & (1 << bit)]
         cls = kind_combo(kind.slug for kind in combo)
-        rules.append((cls, _background(combo, 1.0), _background(combo, 0.82)))
+        # A nested kind is a darker shade on light pages and a lighter one on dark pages.
+        rules.append((cls, _background(combo, 1.0, 1.0), _background(combo, 0.82, 1.25)))
+    labels = [(kind.slug, _light_dark(kind, 1.0, 1.0)) for kind in KINDS]
     return render(
         request,
         "articles/reading/kinds.css",
-        {"rules": rules, "kinds": KINDS},
+        {"rules": rules, "labels": labels},
         content_type="text/css; charset=utf-8",
     )
 
 
-def _background(kinds: list, shade: float) -> str:
-    colours = [_shade(kind.colour, shade) for kind in kinds]
+def _light_dark(kind, light_shade: float, dark_shade: float) -> str:
+    """The kind's colour for the light and the dark scheme (CSS `light-dark()`, which
+    follows the page's color-scheme: the system setting or the theme toggle)."""
+    light = _shade(kind.colour, light_shade)
+    return f"light-dark({light}, {_shade(kind.dark_colour, dark_shade)})"
+
+
+def _background(kinds: list, light_shade: float, dark_shade: float) -> str:
+    colours = [_light_dark(kind, light_shade, dark_shade) for kind in kinds]
     if len(colours) == 1:
         return colours[0]
     # Overlapping kinds: horizontal bands, one per kind, so each stays visible.
@@ -141,4 +163,4 @@ def _background(kinds: list, shade: float) -> str:
 
 def _shade(hex_colour: str, factor: float) -> str:
     r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
-    return "#{:02x}{:02x}{:02x}".format(*(round(c * factor) for c in (r, g, b)))
+    return "#{:02x}{:02x}{:02x}".format(*(min(255, round(c * factor)) for c in (r, g, b)))

@@ -25,7 +25,7 @@ from articles.forms import TagEditForm
 from articles.kinds import KINDS
 from articles.models import Article, Tag
 from articles.quotes import suggestion_store
-from articles.reading.highlights import paragraph_spans, render_paragraphs
+from articles.reading.highlights import paragraph_spans, render_paragraphs, split_headline
 from articles.views.reading import reading_context
 from articles.views.request import HtmxHttpRequest
 
@@ -43,7 +43,7 @@ class Notice:
     """The one-line message after an action, shown in the panel's status line."""
 
     message: str
-    level: Literal["ok", "error"] = "ok"
+    level: Literal["ok", "error", "live"] = "ok"  # "live": a colleague's change
     focus: int | None = None  # a tag the page moves the keyboard focus to
     undo: int | None = None  # a deleted tag the notice offers to restore
 
@@ -116,9 +116,13 @@ def after_write(
     suggestions, suggestion_tally = suggestion_store.for_page(
         article, suggestion_store.quote_spans(article)
     )
-    context = {
+    headline, paragraphs = split_headline(
+        _touched_paragraphs(article, change.spans, suggestions), article.body, article.title
+    )
+    context: dict[str, object] = {
         "article": article,
-        "paragraphs": _touched_paragraphs(article, change.spans, suggestions),
+        "headline": headline,
+        "paragraphs": paragraphs,
         "legend": [(kind, counts.get(kind.slug, 0)) for kind in KINDS],
         "notice": notice,
         "removed": change.removed,

@@ -8,7 +8,7 @@
   let pending = null; // the span the toolbar would tag: {start, end, exact}
 
   // --- Selection to offsets --------------------------------------------------------------
-  // Each <p data-start=N> holds exactly body[N : N + length] as its DOM text (marks only
+  // Each <p data-start=N> (or the <h1> headline) holds exactly body[N : N + length] as its DOM text (marks only
   // wrap text), so an offset inside a paragraph is N + the code points before the point.
   // The DOM counts UTF-16 units; the server counts code points: they differ for emoji.
 
@@ -50,7 +50,8 @@
     const body = document.getElementById("article-body");
     if (!selection || selection.isCollapsed || !selection.rangeCount || !body) return null;
     const range = selection.getRangeAt(0);
-    const paragraphs = [...body.querySelectorAll("p[data-start]")].filter((p) =>
+    // Paragraphs, and the headline when it is the body's first paragraph (an <h1>).
+    const paragraphs = [...body.querySelectorAll("[data-start]")].filter((p) =>
       range.intersectsNode(p),
     );
     // One piece per paragraph the range touches, in UTF-16 units within that paragraph.
@@ -249,11 +250,56 @@
     else item.querySelector("a.edit")?.click();
   }
 
+  // --- Live updates: a colleague's change redraws the body and the panel ---------------
+  // The page polls for others' changes (articles/reading/live.py); the answer marks its
+  // parts `data-live`. The reader's selection is kept as offsets and put back after the
+  // body is redrawn, and an open inline form (and an open history or claim panel) is kept
+  // as it is, typing and focus included (htmx's hx-preserve moves the live node over).
+  function pointAt(offset) {
+    const body = document.getElementById("article-body");
+    for (const p of body.querySelectorAll("[data-start]")) {
+      let left = offset - Number(p.dataset.start);
+      if (left < 0) continue;
+      const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const points = [...node.data];
+        if (left <= points.length) return [node, points.slice(0, left).join("").length];
+        left -= points.length;
+      }
+    }
+    return null;
+  }
+
+  let keptSelection = null;
+  document.body.addEventListener("htmx:oobBeforeSwap", (event) => {
+    const fragment = event.detail.fragment;
+    if (!fragment.querySelector?.("[data-live]")) return;
+    if (event.detail.target.id === "article-body") keptSelection = selectedSpan();
+    if (event.detail.target.id === "tag-panel") {
+      const kept = [...document.querySelectorAll("#tag-panel .tag-item.editing")].map((el) => el.id);
+      kept.push("tag-history", "claim-panel");
+      for (const id of kept) fragment.querySelector(`#${CSS.escape(id)}`)?.setAttribute("hx-preserve", "");
+    }
+  });
+  document.body.addEventListener("htmx:oobAfterSwap", (event) => {
+    if (!keptSelection || event.target.id !== "article-body") return;
+    const start = pointAt(keptSelection.start);
+    const end = pointAt(keptSelection.end);
+    keptSelection = null;
+    if (!start || !end) return;
+    const range = document.createRange();
+    range.setStart(...start);
+    range.setEnd(...end);
+    document.getSelection().removeAllRanges();
+    document.getSelection().addRange(range);
+  });
+
   // --- After htmx swaps ------------------------------------------------------------------
   document.body.addEventListener("htmx:load", (event) => {
     const root = event.detail.elt;
     const editing = root.matches?.(".tag-item.editing") ? root : root.querySelector?.(".tag-item.editing");
-    if (editing) {
+    // A form kept open through a colleague's live update already has the focus.
+    if (editing && !editing.contains(document.activeElement)) {
       const checked = editing.querySelector("input[type=radio]:checked");
       (checked || editing.querySelector("textarea"))?.focus();
     }

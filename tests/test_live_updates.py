@@ -1,0 +1,101 @@
+"""Live updates on the reading page: the poll answers what others changed since a cursor."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from articles import reviewing, tagging
+from articles.roles import EDITORS
+from tests.conftest import make_article, make_tag, make_user
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def article(db):
+    return make_article("عنوان الخبر\nقال الوزير إن الخطة جاهزة للتنفيذ.\nفقرة ثالثة هنا.")
+
+
+def cursor_of(html: str) -> str:
+    return re.search(r"changes/\?since=([0-9-]+)", html).group(1)
+
+
+def poll(client, article, since: str):
+    url = reverse("article_changes", args=[article.pk])
+    return client.get(url, {"since": since}, **HTMX)
+
+
+def test_nothing_changed_is_204_in_a_few_queries(
+    editor_client, article, django_assert_max_num_queries
+):
+    since = cursor_of(editor_client.get(article.get_absolute_url()).content.decode())
+    # session, user, permissions (2), the cursor
+    with django_assert_max_num_queries(5):
+        response = poll(editor_client, article, since)
+    assert response.status_code == 204 and response.content == b""
+
+
+def test_a_colleagues_tag_comes_with_who_changed_what(editor_client, article):
+    since = cursor_of(editor_client.get(article.get_absolute_url()).content.decode())
+    colleague = make_user("colleague", EDITORS)
+    tag = tagging.create_tag(article=article, user=colleague, kind="quote", start=12, end=19)
+    response = poll(editor_client, article, since)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'data-tags="{tag.pk}"' in html and f'id="tag-{tag.pk}"' in html
+    assert "colleague: أُنشئ وسم «اقتباس»" in html
+    assert 'id="article-body"' in html and "data-live" in html
+    # The cursor moved on: the next poll is quiet again.
+    assert poll(editor_client, article, cursor_of(html)).status_code == 204
+
+
+def test_my_own_change_only_moves_the_cursor(editor_client, editor, article):
+    since = cursor_of(editor_client.get(article.get_absolute_url()).content.decode())
+    tagging.create_tag(article=article, user=editor, kind="claim", start=12, end=19)
+    html = poll(editor_client, article, since).content.decode()
+    assert 'id="article-body"' not in html
+    assert 'id="live-updates"' in html and cursor_of(html) != since
+
+
+def test_a_review_by_someone_else_is_a_change(editor_client, editor, reviewer, article):
+    tag = make_tag(article, 12, 19, user=editor)
+    since = cursor_of(editor_client.get(article.get_absolute_url()).content.decode())
+    reviewing.accept(tag_id=tag.pk, version=tag.version, reviewer=reviewer)
+    html = poll(editor_client, article, since).content.decode()
+    assert "reviewer1: راجع وسماً" in html
+
+
+def test_edits_and_deletions_by_others_are_changes(editor_client, editor, article):
+    tag = make_tag(article, 12, 19, user=editor)
+    colleague = make_user("colleague", EDITORS)
+    since = cursor_of(editor_client.get(article.get_absolute_url()).content.decode())
+    tagging.delete_tag(tag=tag, version=tag.version, user=colleague)
+    html = poll(editor_client, article, since).content.decode()
+    assert "colleague: حُذف وسم «ادعاء»" in html
+    assert f'id="tag-{tag.pk}"' not in html.split("deleted-tags")[0]
+
+
+@pytest.mark.parametrize("since", ["", "abc", "1", "1-2-3", "-1-2", "9" * 30 + "-1"])
+def test_a_bad_cursor_is_400_with_a_reason(editor_client, article, since):
+    response = poll(editor_client, article, since)
+    assert response.status_code == 400
+    assert "مؤشر التحديث" in response.content.decode() or "مطلوب" in response.content.decode()
+
+
+def test_without_htmx_it_is_the_reading_page(editor_client, article):
+    url = reverse("article_changes", args=[article.pk])
+    response = editor_client.get(url, {"since": "0-0"})
+    assert response.status_code == 302 and response.url == article.get_absolute_url()
+
+
+def test_missing_article_is_404(editor_client, db):
+    assert poll(editor_client, type("A", (), {"pk": 999999})(), "0-0").status_code == 404
+
+
+def test_anonymous_goes_to_login_and_a_stranger_is_forbidden(client, stranger, article):
+    assert poll(client, article, "0-0").status_code == 302
+    client.force_login(stranger)
+    assert poll(client, article, "0-0").status_code == 403
