@@ -16,8 +16,10 @@ from articles.exporting import FORMATS
 from articles.kinds import KIND_CHOICES
 from articles.models import (
     Article,
+    Assignment,
     CheckWorthy,
     ClaimGroup,
+    ImportBatch,
     OutletRule,
     Profile,
     ReviewState,
@@ -483,3 +485,60 @@ class LineCorrectionForm(forms.Form):
     """An Admin's correction of one raw line for its outlet: furniture or story."""
 
     kind = forms.ChoiceField(choices=OutletRule.Kind.choices)
+
+
+# --- Working as a team ---
+
+
+class AssignmentForm(forms.Form):
+    """A new assignment: its articles (an import batch and/or ids typed by hand), its
+    editors, and how many of them tag each article."""
+
+    name = forms.CharField(label=_("الاسم"), max_length=200)
+    mode = forms.ChoiceField(label=_("الطريقة"), choices=Assignment.Mode.choices)
+    editors_per_article = forms.IntegerField(
+        label=_("محررون لكل مقال"), min_value=1, max_value=10, initial=2
+    )
+    batch = forms.ModelChoiceField(
+        label=_("دفعة استيراد"), queryset=ImportBatch.objects.order_by("-id"), required=False
+    )
+    articles = ArticleIdsField(label=_("أرقام المقالات"), required=False)
+    editors = forms.ModelMultipleChoiceField(
+        label=_("المحررون"), queryset=_editor_choices(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def clean(self):
+        data = super().clean()
+        chosen = set(data.get("articles") or [])
+        if data.get("batch"):
+            chosen |= set(Article.objects.filter(import_items__batch=data["batch"]).only("id"))
+        if not chosen:
+            raise forms.ValidationError(_("اختر مقالاً واحداً على الأقل: دفعة أو أرقاماً."))
+        data["article_ids"] = sorted(article.pk for article in chosen)
+        editors = data.get("editors") or []
+        per_article = data.get("editors_per_article") or 1
+        if data.get("mode") == Assignment.Mode.INDEPENDENT and per_article < 2:
+            self.add_error("editors_per_article", _("الوسم المستقل يحتاج محررَين لكل مقال."))
+        if editors and per_article > len(editors):
+            self.add_error(
+                "editors_per_article", _("عدد المحررين لكل مقال أكبر من عدد المحررين المختارين.")
+            )
+        return data
+
+
+class AdjudicationForm(forms.Form):
+    """One decision on one disagreement, by its number in the list."""
+
+    item = forms.IntegerField(min_value=0)
+    choice = forms.ChoiceField(
+        choices=[("a", "a"), ("b", "b"), ("both", "both"), ("neither", "neither")]
+    )
+
+
+GUIDELINE_KINDS = [("", _("عام")), *KIND_CHOICES]
+
+
+class GuidelineForm(forms.Form):
+    body = forms.CharField(
+        label=_("النص (Markdown)"), widget=forms.Textarea(attrs={"dir": "auto"}), max_length=50_000
+    )

@@ -989,6 +989,9 @@ class Adjudication(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.assignment} / {self.article_id}"
+
 
 class AdjudicationDecision(models.Model):
     """One disagreement (or agreement) settled: which span was taken, and who had it."""
@@ -1017,6 +1020,9 @@ class AdjudicationDecision(models.Model):
                 name="decision_choice_known",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.choice} {self.kind} {self.start}-{self.end}"
 
 
 class Guideline(models.Model):

@@ -190,9 +190,9 @@ def tag_history(request: HtmxHttpRequest, tag_id: int) -> HttpResponse:
         .order_by("at", "id")
     )
     layer = (events[0].after or events[0].before or {}).get("annotator") if events else None
-    if not events or (layer is not None and layer != request.user.pk):
-        if not (events and layers.can_switch_layers(request.user)):
-            raise Http404
+    hidden_layer = layer is not None and layer != request.user.pk
+    if not events or (hidden_layer and not layers.can_switch_layers(request.user)):
+        raise Http404
     article = events[0].article
     exists = Tag.all_layers.filter(pk=tag_id).exists()
     context = {
