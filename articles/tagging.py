@@ -99,9 +99,9 @@ def create_tag(
     note: str = "",
     speaker: str = "",
     claim_group=None,
-    annotator=None,
+    annotator_id: int | None = None,
 ) -> Tag:
-    """`annotator`: the editor whose blind layer the tag goes to (None: the final layer)."""
+    """`annotator_id`: the editor whose blind layer the tag goes to (None: the final one)."""
     _check_span(article, start, end)
     tag = Tag(
         article=article,
@@ -111,7 +111,7 @@ def create_tag(
         note=note,
         speaker=speaker,
         claim_group=claim_group,
-        annotator=annotator,
+        annotator_id=annotator_id,
         created_by=user,
         updated_by=user,
     )

@@ -67,7 +67,7 @@ def tag_passage(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
             kind=data["kind"],
             start=data["start"],
             end=data["end"],
-            annotator=layers.request_layer(request, article),
+            annotator_id=layers.request_layer(request, article),
         )
     except ValidationError as error:
         notice = Notice.error(" ".join(error.messages))
