@@ -31,7 +31,16 @@ from django.urls import get_resolver, reverse
 
 from articles import tagging
 from articles.exporting import FORMULA_TRIGGERS
-from articles.models import Article, ClaimGroup, ImportItem, OutletRule, Tag, TagSet
+from articles.models import (
+    Article,
+    Assignment,
+    ClaimGroup,
+    ImportItem,
+    OutletRule,
+    Tag,
+    TagSet,
+    WorkItem,
+)
 from articles.quotes.speakers import speaker_key
 from articles.roles import ADMINS, EDITORS, REVIEWERS
 from tests.conftest import make_article, make_source, make_user
@@ -118,6 +127,13 @@ SWEEP: dict[str, Visit] = {
     "claim_panel": Visit(EDITORS, htmx_target="claim-panel", plain=False),
     "claim_groups": Visit(EDITORS),
     "claim_group": Visit(EDITORS),
+    "my_work": Visit(EDITORS),
+    "assignment_list": Visit(REVIEWERS),
+    "assignment_detail": Visit(REVIEWERS),
+    "agreement": Visit(REVIEWERS),
+    "agreement_csv": Visit(REVIEWERS),
+    "layers_csv": Visit(REVIEWERS),
+    "adjudicate_article": Visit(REVIEWERS),
 }
 # GET-able URL names that show no user-supplied text, and why.
 NO_USER_TEXT: dict[str, str] = {
@@ -127,11 +143,12 @@ NO_USER_TEXT: dict[str, str] = {
     "export_format_doc": "docs/export-format.md served as text/plain",
 }
 # Views that answer a GET with a file, not a page: checked as downloads.
-DOWNLOADS = {"download_tags", "download_set"}
+DOWNLOADS = {"download_tags", "download_set", "agreement_csv", "layers_csv"}
 # URL parameter -> key of the `hostile` objects, where it is not the parameter's own name.
 SPECIAL_OBJECTS = {
     ("pick_encoding", "item_id"): "unsure_item_id",
     ("claim_panel", "tag_id"): "claim_tag_id",
+    ("adjudicate_article", "article_id"): "blind_article_id",
 }
 
 
@@ -260,7 +277,27 @@ def hostile(db):
     OutletRule.objects.create(
         source=source, kind="furniture", key="x", text=f"{HOSTILE} سطر", added_by=evil_admin
     )
+    # An independent assignment on the imported article: two hostile editors tag it blind.
+    other_editor = make_user(f"ed2{IMG}", EDITORS)
+    assignment = Assignment.objects.create(
+        name=f"{HOSTILE} تكليف", mode="independent", created_by=evil_admin
+    )
+    start = imported.body.index("<script>")
+    for editor in (evil_editor, other_editor):
+        WorkItem.objects.create(assignment=assignment, article=imported, editor=editor)
+        tagging.create_tag(
+            article=imported,
+            user=editor,
+            kind="claim",
+            start=start,
+            end=start + len(SCRIPT) + (3 if editor == other_editor else 0),
+            note=f"{FORMULA} {HOSTILE}",
+            speaker=SPEAKER,
+            annotator_id=editor.pk,
+        )
     return {
+        "assignment_id": assignment.pk,
+        "blind_article_id": imported.pk,
         "key": speaker_key(SPEAKER_NAME),
         "source_id": source.pk,
         "users": {EDITORS: evil_editor, REVIEWERS: evil_reviewer, ADMINS: evil_admin},

@@ -187,7 +187,8 @@ def test_agreement_and_adjudication_end_to_end(team):
     # «إن الحكومة» (10), shared 7 ≥ half of each → 1 matched: F1 = 2·1/(2·1+1+0) = 0.667.
     # Arabic-tolerant: «إن الحكومة» keeps «إن» (a word, not a proclitic) → no match, 0.
     assert "0.667" in page
-    csv_text = reviewer.get(reverse("agreement_csv", args=[team["assignment"].pk])).content.decode()
+    response = reviewer.get(reverse("agreement_csv", args=[team["assignment"].pk]))
+    csv_text = b"".join(response.streaming_content).decode()
     assert csv_text.splitlines()[1].startswith("all,all,1,0.000,0.667,0.000")
     url = reverse("adjudicate_article", args=[team["assignment"].pk, article.pk])
     listing = reviewer.get(url).content.decode()

@@ -173,22 +173,23 @@ def _figure(value: float | None) -> str:
 
 @require_GET
 @permission_required("articles.adjudicate_tags", raise_exception=True)
-def agreement_csv(request: HttpRequest, assignment_id: int) -> HttpResponse:
+def agreement_csv(request: HttpRequest, assignment_id: int) -> StreamingHttpResponse:
     assignment = _get_assignment(assignment_id)
     report = assignment_agreement(assignment)
     versions = " ".join(f"{k or 'general'}:v{v}" for k, v in report.guideline_versions.items())
     writer = csv.writer(_Echo())
-    rows = [writer.writerow(AGREEMENT_COLUMNS)]
-    for row in report.rows:
-        r = row.report
-        rows.append(
-            writer.writerow(
+
+    def rows():
+        yield writer.writerow(AGREEMENT_COLUMNS)
+        for row in report.rows:
+            r = row.report
+            yield writer.writerow(
                 [neutralise(row.pair or "all"), row.kind or "all", row.articles]
                 + [_figure(x) for x in (r.exact.f1, r.overlap.f1, r.tolerant.f1, r.alpha)]
                 + [_figure(r.speaker_agreement), _figure(r.boundary_only_share), versions]
             )
-        )
-    response = HttpResponse("".join(rows), content_type="text/csv; charset=utf-8")
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="agreement-{assignment.pk}.csv"'
     return response
 
