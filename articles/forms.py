@@ -542,3 +542,7 @@ class GuidelineForm(forms.Form):
     body = forms.CharField(
         label=_("النص (Markdown)"), widget=forms.Textarea(attrs={"dir": "auto"}), max_length=50_000
     )
+
+
+class GuidelineVersionForm(forms.Form):
+    version = forms.IntegerField(min_value=1, max_value=1_000_000)

@@ -111,4 +111,5 @@ urlpatterns += [
         team.adjudicate_article,
         name="adjudicate_article",
     ),
+    path("guidelines/<slug:kind>/", team.guideline_page, name="guideline_page"),
 ]

@@ -42,6 +42,7 @@ from articles.models import (
     WorkItem,
 )
 from articles.quotes.speakers import speaker_key
+from articles.team import guidelines
 from articles.roles import ADMINS, EDITORS, REVIEWERS
 from tests.conftest import make_article, make_source, make_user
 from tests.test_permission_matrix import MATRIX, _walk
@@ -134,6 +135,7 @@ SWEEP: dict[str, Visit] = {
     "agreement_csv": Visit(REVIEWERS),
     "layers_csv": Visit(REVIEWERS),
     "adjudicate_article": Visit(REVIEWERS),
+    "guideline_page": Visit(EDITORS, ("", "?version=1")),
 }
 # GET-able URL names that show no user-supplied text, and why.
 NO_USER_TEXT: dict[str, str] = {
@@ -295,7 +297,14 @@ def hostile(db):
             speaker=SPEAKER,
             annotator_id=editor.pk,
         )
+    # Guidelines whose Markdown carries raw HTML, a javascript: link and a template tag.
+    guidelines.save_version(
+        kind="",
+        body=f"# {HOSTILE}\n\n[link]({JS_URL}) {SCRIPT} {IMG} {TEMPLATE}",
+        user=evil_admin,
+    )
     return {
+        "kind": "general",
         "assignment_id": assignment.pk,
         "blind_article_id": imported.pk,
         "key": speaker_key(SPEAKER_NAME),
@@ -519,6 +528,7 @@ MARKUP_BUILDERS = {
     "articles/reading/evidence.py": "escapes the evidence; links only http(s) URLs",
     "articles/reading/side_list.py": "a tag's markup: every user field through html.escape",
     "articles/reading/suggestion_list.py": "the suggestion list: every field through html.escape",
+    "articles/team/guidelines.py": "Markdown rendered, then cleaned by the nh3 sanitiser",
 }
 
 

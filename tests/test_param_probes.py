@@ -59,6 +59,7 @@ LISTS: dict[str, Endpoint] = {
     "agreement_csv": Endpoint(REVIEWERS),
     "layers_csv": Endpoint(REVIEWERS),
     "adjudicate_article": Endpoint(REVIEWERS),
+    "guideline_page": Endpoint(EDITORS),
 }
 NOT_A_LIST: dict[str, str] = {
     "home": "a redirect",
@@ -189,6 +190,7 @@ def data(db):
         )
     return {
         "assignment_id": assignment.pk,
+        "kind": "general",
         "blind_article_id": blind.pk,
         "users": {EDITORS: alice, REVIEWERS: reviewer, ADMINS: boss},
         "article_id": articles[0].pk,

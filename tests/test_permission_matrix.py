@@ -118,6 +118,7 @@ MATRIX: dict[str, Rule] = {
     "agreement_csv": Rule(get=CHECKERS, post=None),
     "layers_csv": Rule(get=CHECKERS, post=None),
     "adjudicate_article": Rule(get=CHECKERS, post=CHECKERS),
+    "guideline_page": Rule(get=READERS, post=ONLY_ADMINS),
 }
 
 
@@ -189,6 +190,7 @@ def objects(db, clients):
         "source_id": source.pk,
         "rule_id": rule.pk,
         "work_item_id": work_item.pk,
+        "kind": "general",
         "blind_article_id": blind.pk,
         "assignment_id": assignment.pk,
         "article_id": article.pk,

@@ -200,3 +200,25 @@ def test_agreement_and_adjudication_end_to_end(team):
     assert final == [(gov, gov + len("الحكومة"))]
     decisions = list(AdjudicationDecision.objects.order_by("id").values_list("choice", "agreed_by"))
     assert decisions == [("a", ["first"]), ("neither", ["first"])]
+
+
+def test_guidelines_are_versioned_and_rendered_safely(team):
+    admin = _client(team["admin"])
+    url = reverse("guideline_page", args=["claim"])
+    body = (
+        "## الادعاء\n\nقول يمكن التحقق منه. <script>alert(1)</script> [رابط](javascript:alert(1))"
+    )
+    assert admin.post(url, {"body": body}).status_code == 302
+    assert admin.post(url, {"body": "نسخة ثانية **مهمة**"}).status_code == 302
+    editor = _client(team["first"])
+    page = editor.get(url).content.decode()
+    assert "<strong>مهمة</strong>" in page and "النسخة 2" in page
+    old = editor.get(url + "?version=1").content.decode()
+    assert "<h2>الادعاء</h2>" in old
+    assert "<script>alert(1)</script>" not in old and "javascript:" not in old
+    assert editor.post(url, {"body": "تخريب"}).status_code == 403
+    assert editor.get(reverse("guideline_page", args=["nonsense"])).status_code == 404
+    assert editor.get(url + "?version=9").status_code == 404
+    assert admin.post(url, {"body": ""}).status_code == 422
+    agreement = _client(team["reviewer"]).get(reverse("agreement", args=[team["assignment"].pk]))
+    assert "claim v2" in agreement.content.decode()

@@ -1,4 +1,4 @@
-"""Working as a team: assignments and "my work", agreement, adjudication."""
+"""Working as a team: assignments and "my work", agreement, adjudication, guidelines."""
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles.exporting import neutralise
-from articles.forms import AdjudicationForm, AssignmentForm
+from articles.forms import AdjudicationForm, AssignmentForm, GuidelineForm, GuidelineVersionForm
 from articles.kinds import KINDS
 from articles.models import Adjudication, Article, Assignment, Tag, WorkItem
-from articles.team import adjudicating
+from articles.team import adjudicating, guidelines
 from articles.team.agreement_report import assignment_agreement
 from articles.team.distribution import distribute
 
@@ -277,3 +278,46 @@ def adjudicate_article(request: HttpRequest, assignment_id: int, article_id: int
         "error": status == 422,
     }
     return render(request, "articles/team/adjudicate.html", context, status=status)
+
+
+def _guideline_kind(kind: str) -> str:
+    """The URL slug to the stored kind: "general" is the page for every kind."""
+    if kind == guidelines.GENERAL:
+        return ""
+    if kind not in {k.slug for k in KINDS}:
+        raise Http404
+    return kind
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("articles.view_article", raise_exception=True)
+def guideline_page(request: HttpRequest, kind: str) -> HttpResponse:
+    stored_kind = _guideline_kind(kind)
+    form = GuidelineForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not request.user.has_perm("articles.add_guideline"):
+            raise PermissionDenied
+        if form.is_valid():
+            guidelines.save_version(
+                kind=stored_kind, body=form.cleaned_data["body"], user=request.user
+            )
+            return redirect("guideline_page", kind)
+        status = 422
+    version_form = GuidelineVersionForm(request.GET)
+    version = version_form.cleaned_data["version"] if version_form.is_valid() else None
+    shown = guidelines.current(stored_kind, version)
+    if shown is None and version is not None:
+        raise Http404
+    latest = guidelines.current(stored_kind) if version is not None else shown
+    if shown is not None and not form.is_bound:
+        form = GuidelineForm(initial={"body": latest.body})
+    context = {
+        "kind": kind,
+        "kinds": [(guidelines.GENERAL, _("عام"))] + [(k.slug, k.label) for k in KINDS],
+        "shown": shown,
+        "html": guidelines.render(shown.body) if shown else "",
+        "latest": latest,
+        "form": form,
+    }
+    return render(request, "articles/team/guideline.html", context, status=status)

@@ -6,6 +6,11 @@
     const tag = event.target.tagName;
     return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || event.ctrlKey || event.metaKey || event.altKey;
   }
+  // "?" opens the guidelines from "my work", as it does on the reading page.
+  document.addEventListener("keydown", (event) => {
+    const help = document.getElementById("guidelines-link");
+    if (help && !typing(event) && (event.key === "?" || event.key === "؟")) help.click();
+  });
   const work = document.getElementById("my-work");
   if (work) {
     const items = Array.from(work.querySelectorAll(".work-item"));
