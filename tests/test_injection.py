@@ -42,8 +42,8 @@ from articles.models import (
     WorkItem,
 )
 from articles.quotes.speakers import speaker_key
-from articles.team import guidelines
 from articles.roles import ADMINS, EDITORS, REVIEWERS
+from articles.team import guidelines
 from tests.conftest import make_article, make_source, make_user
 from tests.test_permission_matrix import MATRIX, _walk
 
