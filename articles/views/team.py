@@ -153,7 +153,9 @@ def reopen_item(request: HttpRequest, work_item_id: int) -> HttpResponse:
 def agreement_page(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = _get_assignment(assignment_id)
     report = assignment_agreement(assignment)
-    context = {"assignment": assignment, "report": report, "kinds": {k.slug: k for k in KINDS}}
+    labels = {kind.slug: kind.label for kind in KINDS}
+    rows = [(row, labels.get(row.kind, "")) for row in report.rows]
+    context = {"assignment": assignment, "report": report, "rows": rows}
     return render(request, "articles/team/agreement.html", context)
 
 
