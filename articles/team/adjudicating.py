@@ -14,7 +14,7 @@ from django.db import transaction
 
 from articles import tagging
 from articles.models import Adjudication, AdjudicationDecision, Article, Assignment, Tag
-from articles.text.agreement import Span, match_spans
+from articles.text.agreement import Span, match_spans, overlaps_half
 
 BOUNDARY, ONE_SIDED, AGREED = "boundary", "one-sided", "agreed"
 ORDER = {BOUNDARY: 0, ONE_SIDED: 1, AGREED: 2}
@@ -37,11 +37,6 @@ def _span(tag: Tag) -> Span:
     return Span(tag.start, tag.end, tag.kind, tag.speaker)
 
 
-def _overlaps_half(a: Span, b: Span) -> bool:
-    shared = min(a.end, b.end) - max(a.start, b.start)
-    return shared > 0 and 2 * shared >= a.length and 2 * shared >= b.length
-
-
 def items(tags_a: list[Tag], tags_b: list[Tag]) -> list[Item]:
     """Pair the two layers' tags: exact matches, then half-overlaps, then the rest."""
     by_span_a = {_span(t): t for t in tags_a}
@@ -50,7 +45,7 @@ def items(tags_a: list[Tag], tags_b: list[Tag]) -> list[Item]:
     left_a, left_b = list(by_span_a), list(by_span_b)
     for group, same in (
         (AGREED, lambda x, y: (x.start, x.end) == (y.start, y.end)),
-        (BOUNDARY, _overlaps_half),
+        (BOUNDARY, overlaps_half),
     ):
         pairs = match_spans(left_a, left_b, same)
         for x, y in pairs:
