@@ -12,7 +12,7 @@ from django.urls import reverse
 from articles.models import Assignment, Tag
 from articles.roles import ADMINS, EDITORS, REVIEWERS
 from articles.text.agreement import Span, compare
-from tests.conftest import PASSWORD, login, make_article, make_user, screenshot
+from tests.conftest import login, make_article, make_user, screenshot
 from tests.test_browser_tagging import select_with_mouse
 
 pytestmark = pytest.mark.browser
@@ -107,7 +107,7 @@ def test_independent_assignment_from_creation_to_adjudicated_export(live_server,
     checker.locator(".adjudication li.empty").wait_for()
 
     client = Client()
-    client.login(username=reviewer.username, password=PASSWORD)
+    client.force_login(reviewer)
     final = client.get(reverse("download_tags") + "?format=csv-plain")
     rows = list(csv.DictReader(io.StringIO(b"".join(final.streaming_content).decode("utf-8-sig"))))
     assert [row["passage"] for row in rows] == [WIDE]
