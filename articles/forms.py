@@ -508,7 +508,8 @@ class AssignmentForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         chosen = set(data.get("articles") or [])
         if data.get("batch"):
             chosen |= set(Article.objects.filter(import_items__batch=data["batch"]).only("id"))

@@ -268,13 +268,16 @@ class TagQuerySet(models.QuerySet):
         )
 
 
-class FinalLayerManager(models.Manager.from_queryset(TagQuerySet)):
+_TagManager = models.Manager.from_queryset(TagQuerySet)
+
+
+class FinalLayerManager(_TagManager):
     """The tags everyone sees: the shared (final) layer. An editor's own layer in an
     independent assignment is invisible to every query that does not ask for it through
     `Tag.all_layers`, so no page can show it by accident."""
 
     def get_queryset(self) -> TagQuerySet:
-        return super().get_queryset().filter(annotator__isnull=True)
+        return TagQuerySet(self.model, using=self._db).filter(annotator__isnull=True)
 
 
 class Tag(models.Model):

@@ -27,10 +27,16 @@ class Item:
     b: Tag | None
 
     @property
+    def first(self) -> Tag:
+        """The tag the item is known by: editor A's, or B's when only B has one."""
+        tag = self.a or self.b
+        assert tag is not None, "an item always holds at least one tag"
+        return tag
+
+    @property
     def key(self) -> tuple[str, int, int]:
         """The span a decision on this item is recorded under."""
-        tag = self.a or self.b
-        return (tag.kind, tag.start, tag.end)
+        return (self.first.kind, self.first.start, self.first.end)
 
 
 def _span(tag: Tag) -> Span:
@@ -54,7 +60,7 @@ def items(tags_a: list[Tag], tags_b: list[Tag]) -> list[Item]:
             left_b.remove(y)
     result += [Item(ONE_SIDED, by_span_a[x], None) for x in left_a]
     result += [Item(ONE_SIDED, None, by_span_b[y]) for y in left_b]
-    return sorted(result, key=lambda i: (ORDER[i.group], (i.a or i.b).start))
+    return sorted(result, key=lambda i: (ORDER[i.group], i.first.start))
 
 
 def decided_keys(assignment: Assignment, article: Article) -> set[tuple[str, int, int]]:
@@ -70,17 +76,12 @@ def decide(
 ) -> AdjudicationDecision:
     """Write the chosen span(s) to the final layer and record the decision, atomically.
     `names` are the usernames of editors A and B."""
-    taken = {
-        "a": [item.a],
-        "b": [item.b],
-        "both": [item.a, item.b],
-        "neither": [],
-    }[choice]
-    taken = [tag for tag in taken if tag is not None]
+    offered = {"a": [item.a], "b": [item.b], "both": [item.a, item.b], "neither": []}[choice]
+    taken = [tag for tag in offered if tag is not None]
     if choice in ("a", "b") and not taken:
         raise ValueError("that editor has no span here")
     if item.group == AGREED and choice == "both":
-        taken = [item.a]  # the same span twice would be one tag written twice
+        taken = [item.first]  # the same span twice would be one tag written twice
     had = {tag.pk for tag in taken} if taken else {t.pk for t in (item.a, item.b) if t}
     agreed_by = [
         name

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, QuerySet
-from django.http import HttpRequest
 
-from articles.models import Adjudication, Article, Assignment, Tag, WorkItem
+from articles.models import Adjudication, Article, Assignment, Tag, TagQuerySet, WorkItem
+from articles.views.request import HtmxHttpRequest
 
 FINAL = "final"
 
@@ -36,7 +36,7 @@ def writing_layer(user, article: Article) -> int | None:
     return user.pk if open_layer_items(user, article).exists() else None
 
 
-def request_layer(request: HttpRequest, article: Article) -> int | None:
+def request_layer(request: HtmxHttpRequest, article: Article) -> int | None:
     """`writing_layer` for the request's user, asked once per request and article (a write
     and the answer drawn after it both need it)."""
     cache = request.__dict__.setdefault("_writing_layers", {})
@@ -45,7 +45,7 @@ def request_layer(request: HttpRequest, article: Article) -> int | None:
     return cache[article.pk]
 
 
-def tags_in_layer(article: Article, layer: int | None) -> QuerySet[Tag]:
+def tags_in_layer(article: Article, layer: int | None) -> TagQuerySet:
     return Tag.all_layers.filter(article=article, annotator_id=layer)
 
 
@@ -64,7 +64,7 @@ class LayerView:
         return self.shown == self.own
 
 
-def layer_view(request: HttpRequest, article: Article) -> LayerView:
+def layer_view(request: HtmxHttpRequest, article: Article) -> LayerView:
     """The layer to show: the user's own; a reviewer may ask for another with `?layer=`."""
     own = request_layer(request, article)
     if not can_switch_layers(request.user):
@@ -90,7 +90,7 @@ def may_see_tag(user, tag: Tag) -> bool:
     return tag.annotator_id in (None, user.pk) or can_switch_layers(user)
 
 
-def may_write_tag(request: HttpRequest, tag: Tag) -> bool:
+def may_write_tag(request: HtmxHttpRequest, tag: Tag) -> bool:
     """A tag is changed in the layer its editor writes to: a layer tag by its own editor
     while their layer is still open, a final one by whoever is not tagging blind."""
     return tag.annotator_id == request_layer(request, tag.article)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,13 +22,14 @@ from articles.models import Adjudication, Article, Assignment, Tag, WorkItem
 from articles.team import adjudicating, guidelines
 from articles.team.agreement_report import assignment_agreement
 from articles.team.distribution import distribute
+from articles.views.request import HtmxHttpRequest
 
 
 def _get_assignment(assignment_id: int) -> Assignment:
     return get_object_or_404(Assignment, pk=assignment_id)
 
 
-def _get_own_item(request: HttpRequest, work_item_id: int) -> WorkItem:
+def _get_own_item(request: HtmxHttpRequest, work_item_id: int) -> WorkItem:
     """The editor an item belongs to may mark it, and so may whoever runs assignments."""
     item = get_object_or_404(WorkItem.objects.select_related("assignment"), pk=work_item_id)
     if item.editor_id != request.user.pk and not request.user.has_perm("articles.add_assignment"):
@@ -46,7 +48,7 @@ def _adjudicated(item_filter: str = "") -> Exists:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("articles.adjudicate_tags", raise_exception=True)
-def assignment_list(request: HttpRequest) -> HttpResponse:
+def assignment_list(request: HtmxHttpRequest) -> HttpResponse:
     form = AssignmentForm(request.POST or None)
     if request.method == "POST":
         if not request.user.has_perm("articles.add_assignment"):
@@ -78,7 +80,7 @@ def _create_assignment(data: dict, user) -> Assignment:
 
 @require_GET
 @permission_required("articles.adjudicate_tags", raise_exception=True)
-def assignment_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
+def assignment_detail(request: HtmxHttpRequest, assignment_id: int) -> HttpResponse:
     assignment = _get_assignment(assignment_id)
     per_editor = (
         assignment.items.values("editor__username")
@@ -104,9 +106,16 @@ def assignment_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
     return render(request, "articles/team/assignment_detail.html", context)
 
 
+@dataclass(frozen=True)
+class WorkRow:
+    item: WorkItem
+    title: str
+    state: str  # todo, started, done
+
+
 @require_GET
 @permission_required("articles.add_tag", raise_exception=True)
-def my_work(request: HttpRequest) -> HttpResponse:
+def my_work(request: HtmxHttpRequest) -> HttpResponse:
     items = list(
         WorkItem.objects.filter(editor=request.user)
         .select_related("assignment")
@@ -122,15 +131,20 @@ def my_work(request: HttpRequest) -> HttpResponse:
     titles = dict(
         Article.objects.filter(pk__in=[i.article_id for i in items]).values_list("pk", "title")
     )
-    for item in items:
-        item.title = titles.get(item.article_id, "")
-        item.state = "done" if item.done_at else ("started" if item.started else "todo")
-    return render(request, "articles/team/my_work.html", {"items": items})
+    rows = [
+        WorkRow(
+            item=item,
+            title=titles.get(item.article_id, ""),
+            state="done" if item.done_at else ("started" if item.started else "todo"),
+        )
+        for item in items
+    ]
+    return render(request, "articles/team/my_work.html", {"rows": rows})
 
 
 @require_POST
 @permission_required("articles.add_tag", raise_exception=True)
-def mark_done(request: HttpRequest, work_item_id: int) -> HttpResponse:
+def mark_done(request: HtmxHttpRequest, work_item_id: int) -> HttpResponse:
     item = _get_own_item(request, work_item_id)
     WorkItem.objects.filter(pk=item.pk, done_at__isnull=True).update(done_at=timezone.now())
     return redirect("my_work")
@@ -138,11 +152,11 @@ def mark_done(request: HttpRequest, work_item_id: int) -> HttpResponse:
 
 @require_POST
 @permission_required("articles.add_tag", raise_exception=True)
-def reopen_item(request: HttpRequest, work_item_id: int) -> HttpResponse:
+def reopen_item(request: HtmxHttpRequest, work_item_id: int) -> HttpResponse:
     item = _get_own_item(request, work_item_id)
     if Adjudication.objects.filter(assignment=item.assignment, article=item.article_id).exists():
         return render(
-            request, "articles/team/my_work.html", {"items": [], "refused": True}, status=409
+            request, "articles/team/my_work.html", {"rows": [], "refused": True}, status=409
         )
     WorkItem.objects.filter(pk=item.pk).update(done_at=None)
     return redirect("my_work")
@@ -150,7 +164,7 @@ def reopen_item(request: HttpRequest, work_item_id: int) -> HttpResponse:
 
 @require_GET
 @permission_required("articles.adjudicate_tags", raise_exception=True)
-def agreement_page(request: HttpRequest, assignment_id: int) -> HttpResponse:
+def agreement_page(request: HtmxHttpRequest, assignment_id: int) -> HttpResponse:
     assignment = _get_assignment(assignment_id)
     report = assignment_agreement(assignment)
     labels = {kind.slug: kind.label for kind in KINDS}
@@ -176,7 +190,7 @@ def _figure(value: float | None) -> str:
 
 @require_GET
 @permission_required("articles.adjudicate_tags", raise_exception=True)
-def agreement_csv(request: HttpRequest, assignment_id: int) -> StreamingHttpResponse:
+def agreement_csv(request: HtmxHttpRequest, assignment_id: int) -> StreamingHttpResponse:
     assignment = _get_assignment(assignment_id)
     report = assignment_agreement(assignment)
     versions = " ".join(f"{k or 'general'}:v{v}" for k, v in report.guideline_versions.items())
@@ -202,7 +216,7 @@ LAYER_COLUMNS = ["article_id", "annotator", "kind", "start", "end", "exact", "sp
 
 @require_GET
 @permission_required("articles.export_tags", raise_exception=True)
-def layers_csv(request: HttpRequest, assignment_id: int) -> StreamingHttpResponse:
+def layers_csv(request: HtmxHttpRequest, assignment_id: int) -> StreamingHttpResponse:
     """Every editor's own layer on the assignment's articles, one row per tag, with the
     editor in an `annotator` column: for researchers measuring agreement themselves."""
     assignment = _get_assignment(assignment_id)
@@ -230,7 +244,9 @@ def layers_csv(request: HttpRequest, assignment_id: int) -> StreamingHttpRespons
 
 @require_http_methods(["GET", "POST"])
 @permission_required("articles.adjudicate_tags", raise_exception=True)
-def adjudicate_article(request: HttpRequest, assignment_id: int, article_id: int) -> HttpResponse:
+def adjudicate_article(
+    request: HtmxHttpRequest, assignment_id: int, article_id: int
+) -> HttpResponse:
     assignment = _get_assignment(assignment_id)
     if not assignment.independent:
         raise Http404
@@ -243,7 +259,7 @@ def adjudicate_article(request: HttpRequest, assignment_id: int, article_id: int
     if len(editors) < 2:
         raise Http404
     names = tuple(item.editor.get_username() for item in editors)
-    layer = {item.editor_id: [] for item in editors}
+    layer: dict[int | None, list[Tag]] = {item.editor_id: [] for item in editors}
     for tag in Tag.all_layers.filter(article=article, annotator__in=layer).order_by("start"):
         layer[tag.annotator_id].append(tag)
     all_items = adjudicating.items(layer[editors[0].editor_id], layer[editors[1].editor_id])
@@ -293,7 +309,7 @@ def _guideline_kind(kind: str) -> str:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("articles.view_article", raise_exception=True)
-def guideline_page(request: HttpRequest, kind: str) -> HttpResponse:
+def guideline_page(request: HtmxHttpRequest, kind: str) -> HttpResponse:
     stored_kind = _guideline_kind(kind)
     form = GuidelineForm(request.POST or None)
     status = 200
@@ -312,7 +328,7 @@ def guideline_page(request: HttpRequest, kind: str) -> HttpResponse:
     if shown is None and version is not None:
         raise Http404
     latest = guidelines.current(stored_kind) if version is not None else shown
-    if shown is not None and not form.is_bound:
+    if latest is not None and not form.is_bound:
         form = GuidelineForm(initial={"body": latest.body})
     context = {
         "kind": kind,
