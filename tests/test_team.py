@@ -222,3 +222,9 @@ def test_guidelines_are_versioned_and_rendered_safely(team):
     assert admin.post(url, {"body": ""}).status_code == 422
     agreement = _client(team["reviewer"]).get(reverse("agreement", args=[team["assignment"].pk]))
     assert "claim v2" in agreement.content.decode()
+
+
+def test_the_overview_shows_assignment_progress(team):
+    WorkItem.objects.filter(editor=team["first"]).update(done_at="2026-01-01T00:00Z")
+    page = _client(team["second"]).get(reverse("overview")).content.decode()
+    assert "تجربة" in page and "<bdi>1/2</bdi>" in page
