@@ -228,3 +228,30 @@ def test_the_overview_shows_assignment_progress(team):
     WorkItem.objects.filter(editor=team["first"]).update(done_at="2026-01-01T00:00Z")
     page = _client(team["second"]).get(reverse("overview")).content.decode()
     assert "تجربة" in page and "<bdi>1/2</bdi>" in page
+
+
+def test_articles_by_filter_and_distribution_by_hand(team):
+    other = make_article("خبر عن الحديقة الجديدة.", title="الحديقة")
+    admin = _client(team["admin"])
+    data = {
+        "name": "باليد",
+        "mode": "independent",
+        "editors_per_article": 2,
+        "article_filter": "/articles/?q=الحديقة",
+        "editors": [team["first"].pk, team["second"].pk, team["admin"].pk],
+        "plan": f"{team['article'].pk}: first، team-admin",
+    }
+    assert admin.post(reverse("assignment_list"), data).status_code == 302
+    made = Assignment.objects.get(name="باليد")
+    by_article = {
+        article: sorted(
+            made.items.filter(article=article).values_list("editor__username", flat=True)
+        )
+        for article in (team["article"], other)
+    }
+    assert by_article[team["article"]] == ["first", "team-admin"]
+    assert len(by_article[other]) == 2  # found by the filter, distributed automatically
+    bad = admin.post(reverse("assignment_list"), {**data, "name": "خطأ", "plan": "12: nobody"})
+    assert bad.status_code == 422
+    assert "السطر 1" in bad.content.decode()
+    assert not Assignment.objects.filter(name="خطأ").exists()

@@ -65,7 +65,9 @@ def assignment_list(request: HtmxHttpRequest) -> HttpResponse:
 def _create_assignment(data: dict, user) -> Assignment:
     editors = list(data["editors"])
     per_article = data["editors_per_article"]
-    plan = distribute(data["article_ids"], [e.pk for e in editors], per_article)
+    by_hand = data["hand_plan"]
+    automatic = [pk for pk in data["article_ids"] if pk not in by_hand]
+    plan = {**distribute(automatic, [e.pk for e in editors], per_article), **by_hand}
     with transaction.atomic():
         assignment = Assignment.objects.create(
             name=data["name"], mode=data["mode"], editors_per_article=per_article, created_by=user
