@@ -505,6 +505,9 @@ class AssignmentForm(forms.Form):
     editors_per_article = forms.IntegerField(
         label=_("محررون لكل مقال"), min_value=1, max_value=10, initial=2
     )
+    accept_adjudicated = forms.BooleanField(
+        label=_("الحسم يقبل الوسوم مباشرة (دون طابور المراجعة)"), required=False
+    )
     batch = forms.ModelChoiceField(
         label=_("دفعة استيراد"), queryset=ImportBatch.objects.order_by("-id"), required=False
     )

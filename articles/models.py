@@ -913,6 +913,8 @@ class Assignment(models.Model):
     name = models.CharField(_("الاسم"), max_length=200)
     mode = models.CharField(_("الطريقة"), max_length=12, choices=Mode.choices)
     editors_per_article = models.PositiveSmallIntegerField(_("محررون لكل مقال"), default=2)
+    # Adjudicated tags are accepted at once, rather than waiting in the review queue.
+    accept_adjudicated = models.BooleanField(_("الحسم يقبل الوسوم مباشرة"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments_created"
     )

@@ -255,3 +255,16 @@ def test_articles_by_filter_and_distribution_by_hand(team):
     assert bad.status_code == 422
     assert "السطر 1" in bad.content.decode()
     assert not Assignment.objects.filter(name="خطأ").exists()
+
+
+def test_an_assignment_can_accept_adjudicated_tags_at_once(team):
+    Assignment.objects.filter(pk=team["assignment"].pk).update(accept_adjudicated=True)
+    article = team["article"]
+    tagging.create_tag(
+        article=article, user=team["first"], kind="claim", start=0, end=3,
+        annotator_id=team["first"].pk,
+    )  # fmt: skip
+    url = reverse("adjudicate_article", args=[team["assignment"].pk, article.pk])
+    assert _client(team["reviewer"]).post(url, {"item": 0, "choice": "a"}).status_code == 302
+    final = Tag.objects.get()
+    assert final.review_state == "accepted" and final.reviewed_by == team["reviewer"]

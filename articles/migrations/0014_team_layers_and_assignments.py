@@ -95,6 +95,10 @@ class Migration(migrations.Migration):
                     "editors_per_article",
                     models.PositiveSmallIntegerField(default=2, verbose_name="محررون لكل مقال"),
                 ),
+                (
+                    "accept_adjudicated",
+                    models.BooleanField(default=False, verbose_name="الحسم يقبل الوسوم مباشرة"),
+                ),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={

@@ -3,7 +3,8 @@
 Items come in the order a reviewer wants them: disagreements first, the boundary-only ones
 (same kind, overlapping by half: the editors saw the same thing and cut it differently)
 grouped before the spans only one editor tagged; exact agreements last. Each decision
-writes the chosen span(s) to the final layer and records which editors had them.
+writes the chosen span(s) to the final layer (to the review queue, or accepted at once if the
+assignment says so) and records which editors had them.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from articles import tagging
+from articles import reviewing, tagging
 from articles.models import Adjudication, AdjudicationDecision, Article, Assignment, Tag
 from articles.text.agreement import Span, match_spans, overlaps_half
 
@@ -93,7 +94,7 @@ def decide(
             assignment=assignment, article=article, defaults={"adjudicated_by": user}
         )
         for tag in taken:
-            tagging.create_tag(
+            final = tagging.create_tag(
                 article=article,
                 user=user,
                 kind=tag.kind,
@@ -102,6 +103,8 @@ def decide(
                 note=tag.note,
                 speaker=tag.speaker,
             )
+            if assignment.accept_adjudicated:
+                reviewing.accept(tag_id=final.pk, version=final.version, reviewer=user)
         kind, start, end = item.key
         return AdjudicationDecision.objects.create(
             adjudication=adjudication,

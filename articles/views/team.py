@@ -70,7 +70,11 @@ def _create_assignment(data: dict, user) -> Assignment:
     plan = {**distribute(automatic, [e.pk for e in editors], per_article), **by_hand}
     with transaction.atomic():
         assignment = Assignment.objects.create(
-            name=data["name"], mode=data["mode"], editors_per_article=per_article, created_by=user
+            name=data["name"],
+            mode=data["mode"],
+            editors_per_article=per_article,
+            accept_adjudicated=data["accept_adjudicated"],
+            created_by=user,
         )
         WorkItem.objects.bulk_create(
             WorkItem(assignment=assignment, article_id=article_id, editor_id=editor_id, position=n)
