@@ -268,3 +268,24 @@ def test_an_assignment_can_accept_adjudicated_tags_at_once(team):
     assert _client(team["reviewer"]).post(url, {"item": 0, "choice": "a"}).status_code == 302
     final = Tag.objects.get()
     assert final.review_state == "accepted" and final.reviewed_by == team["reviewer"]
+
+
+def test_live_updates_do_not_tell_of_another_editors_layer(team):
+    article = team["article"]
+    tagging.create_tag(
+        article=article, user=team["first"], kind="quote", start=0, end=3,
+        note="طبقة سرية", annotator_id=team["first"].pk,
+    )  # fmt: skip
+    url = reverse("article_changes", args=[article.pk]) + "?since=0-0"
+    for user in (team["second"], make_user("bystander", EDITORS)):
+        response = _client(user).get(url, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "first" not in body and "طبقة سرية" not in body
+    # A change in the final layer is still told.
+    tagging.create_tag(
+        article=make_article("نص آخر."), user=team["first"], kind="claim", start=0, end=2
+    )
+    other = Tag.objects.get()
+    url = reverse("article_changes", args=[other.article_id]) + "?since=0-0"
+    assert "first" in _client(team["second"]).get(url, HTTP_HX_REQUEST="true").content.decode()
