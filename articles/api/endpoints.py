@@ -13,7 +13,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import File
+from ninja import File, Status
 from ninja.files import UploadedFile
 
 from articles import reviewing, tagging
@@ -105,12 +105,12 @@ def _tags():
     return Tag.objects.for_tag_table()
 
 
-def _conflict(current: Tag | None) -> tuple[int, dict]:
+def _conflict(current: Tag | None) -> Status:
     if current is None:
-        return 409, {"detail": _("حذف محرر آخر هذا الوسم."), "current": None}
+        return Status(409, {"detail": _("حذف محرر آخر هذا الوسم."), "current": None})
     current = _tags().get(pk=current.pk)
     detail = _("حفظ محرر آخر هذا الوسم قبلك؛ لم يُحفظ شيء. هذه حالته الآن.")
-    return 409, {"detail": detail, "current": schemas.tag_data(current)}
+    return Status(409, {"detail": detail, "current": schemas.tag_data(current)})
 
 
 # --- Articles ---------------------------------------------------------------------------
@@ -245,7 +245,7 @@ def create_tag(request: HttpRequest, payload: schemas.TagIn):
         )
     except ValidationError as error:
         raise InvalidInput({"__all__": error.messages}) from None
-    return 201, schemas.tag_data(_tags().get(pk=tag.pk))
+    return Status(201, schemas.tag_data(_tags().get(pk=tag.pk)))
 
 
 @api.get(
@@ -295,7 +295,7 @@ def update_tag(request: HttpRequest, tag_id: int, payload: schemas.TagUpdate):
         return _conflict(stale.current)
     except ValidationError as error:
         raise InvalidInput({"__all__": error.messages}) from None
-    return 200, schemas.tag_data(_tags().get(pk=tag.pk))
+    return Status(200, schemas.tag_data(_tags().get(pk=tag.pk)))
 
 
 @api.delete(
@@ -319,7 +319,7 @@ def delete_tag(request: HttpRequest, tag_id: int):
         tagging.delete_tag(tag=tag, version=data["version"], user=request.user, via=Via.API)
     except StaleTag as stale:
         return _conflict(stale.current)
-    return 204, None
+    return Status(204, None)
 
 
 @api.get(
@@ -361,7 +361,7 @@ def review_tag(request: HttpRequest, tag_id: int, payload: schemas.ReviewIn):
         )
     except StaleTag as stale:
         return _conflict(stale.current)
-    return 200, schemas.tag_data(_tags().get(pk=tag.pk))
+    return Status(200, schemas.tag_data(_tags().get(pk=tag.pk)))
 
 
 # --- Sets -------------------------------------------------------------------------------
@@ -416,9 +416,9 @@ def create_set(request: HttpRequest, payload: schemas.TagSetIn):
                 name=name, owner=request.user, filters=stored_filters(querydict)
             )
     except IntegrityError:
-        return 409, {"detail": _("لديك مجموعة بهذا الاسم.")}
+        return Status(409, {"detail": _("لديك مجموعة بهذا الاسم.")})
     tagset.size = tagset.current_tags().count()
-    return 201, _set_data(tagset)
+    return Status(201, _set_data(tagset))
 
 
 @api.get(
