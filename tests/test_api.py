@@ -502,7 +502,7 @@ def test_the_tokens_page_shows_a_secret_once_and_revokes(db):
     editor = make_user("owner", EDITORS)
     page = Client()
     page.force_login(editor)
-    made = page.post(reverse("api_tokens"), {"name": "أداة الجمع", "expires_on": ""})
+    made = page.post(reverse("api_tokens"), {"name": "أداة الجمع", "expires_on": ""}, follow=True)
     html = made.content.decode()
     secret = html.split('id="new-token">')[1].split("<")[0]
     assert secret.startswith("nd_") and made["Cache-Control"] == "no-store"

@@ -16,25 +16,26 @@ from articles.forms import ApiTokenForm, RevokeTokenForm
 from articles.models import ApiToken
 from articles.roles import role_of
 
+# The new secret waits in the (server-side) session for the one page that shows it: a
+# redirect after the POST, so reloading that page cannot make a second token.
+NEW_SECRET = "new_api_token"
+
 
 @require_http_methods(["GET", "POST"])
 def api_tokens(request: HttpRequest) -> HttpResponse:
-    """List the user's tokens; POST makes one and shows its secret this once."""
+    """List the user's tokens; POST makes one, whose secret the next page shows once."""
     form = ApiTokenForm(request.POST or None)
-    secret = ""
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            expires_on = form.cleaned_data["expires_on"]
-            expires_at = (
-                timezone.make_aware(datetime.combine(expires_on, time.min)) if expires_on else None
-            )
-            _token, secret = tokens.create_token(
-                user=request.user, name=form.cleaned_data["name"], expires_at=expires_at
-            )
-            form = ApiTokenForm()
-        else:
-            status = 422
+    if request.method == "POST" and form.is_valid():
+        expires_on = form.cleaned_data["expires_on"]
+        expires_at = (
+            timezone.make_aware(datetime.combine(expires_on, time.min)) if expires_on else None
+        )
+        _token, secret = tokens.create_token(
+            user=request.user, name=form.cleaned_data["name"], expires_at=expires_at
+        )
+        request.session[NEW_SECRET] = secret
+        return redirect("api_tokens")
+    secret = request.session.pop(NEW_SECRET, "")
     context = {
         "form": form,
         "secret": secret,
@@ -42,6 +43,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         "role": role_of(request.user),
         "now": timezone.now(),
     }
+    status = 422 if form.errors else 200
     response = render(request, "articles/api/tokens.html", context, status=status)
     if secret:
         response["Cache-Control"] = "no-store"  # the secret must not sit in a cache
