@@ -604,6 +604,7 @@ class TagEvent(models.Model):
         EDITED = "edited", _("عُدّل")
         DELETED = "deleted", _("حُذف")
         RESTORED = "restored", _("استُعيد")
+        REVIEWED = "reviewed", _("رُوجع")  # `after` adds review_state and review_comment
 
     tag_id = models.PositiveIntegerField()
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="tag_events")
@@ -628,6 +629,13 @@ class TagEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.tag_id} {self.action}"
+
+    @property
+    def review_label(self) -> str:
+        """The decision of a review event, in words."""
+        if self.action != self.Action.REVIEWED or not self.after:
+            return ""
+        return str(ReviewState(self.after["review_state"]).label)
 
 
 # --- Quote suggestions and speakers: see articles/quotes/suggestion_store.py. ---

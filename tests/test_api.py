@@ -261,6 +261,12 @@ def test_review_accepts_with_a_comment_and_refuses_a_stale_version(article):
         url, {"decision": "rejected", "version": 7}, content_type="application/json"
     )
     assert stale.status_code == 409 and stale.json()["current"]["review_state"] == "accepted"
+    history = reviewer.get(reverse("api:tag_history", args=[tag["id"]])).json()
+    assert [(e["action"], e["user"], e["via"]) for e in history] == [
+        ("created", "writer", "api"),
+        ("reviewed", "checker", "api"),
+    ]
+    assert history[1]["after"]["review_comment"] == "موثق"
 
 
 def test_the_tag_list_takes_the_tag_filters(article):

@@ -358,6 +358,7 @@ def review_tag(request: HttpRequest, tag_id: int, payload: schemas.ReviewIn):
             state=data["state"],
             reviewer=request.user,
             comment=data["comment"],
+            via=Via.API,
         )
     except StaleTag as stale:
         return _conflict(stale.current)
