@@ -562,3 +562,29 @@ def test_the_docs_page_is_self_hosted_and_csp_clean(db):
     names = [p["name"] for p in schema["paths"]["/api/v1/tags"]["get"]["parameters"]]
     assert {"kind", "state", "q", "speaker", "page"} <= set(names)
     assert Client().get("/api/docs").status_code == 302  # behind the login
+
+
+def test_lists_take_a_constant_number_of_queries(article):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    editor = make_user("counter", EDITORS)
+    client = token_client(editor)
+    urls = [reverse(name) for name in ("api:tag_list", "api:article_list", "api:claim_list")]
+
+    def counts() -> list[int]:
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            found.append(len(queries))
+        return found
+
+    tagging.create_tag(article=article, user=editor, kind="claim", start=0, end=3)
+    ClaimGroup.objects.create(label="أولى", created_by=editor)
+    few = counts()
+    for n in range(15):
+        other = make_article(f"خبر رقم {n} عن الأجور.\nفقرة.")
+        tagging.create_tag(article=other, user=editor, kind="claim", start=0, end=3)
+        ClaimGroup.objects.create(label=f"مجموعة {n}", created_by=editor)
+    assert counts() == few

@@ -472,12 +472,14 @@ def _group_data(group: ClaimGroup) -> dict:
     "/v1/claims",
     url_name="claim_list",
     auth=role("articles.view_tag"),
-    response=list[schemas.ClaimGroupOut],
+    response=schemas.ClaimGroupPage,
+    openapi_extra=_query_parameters(PageForm),
     tags=["claims"],
 )
 def list_claims(request: HttpRequest):
     """Claim groups, newest first: the same claim as carried by several outlets."""
-    return [_group_data(group) for group in _groups().order_by("-created_at", "-id")]
+    page = _paginate(request, _groups().order_by("-created_at", "-id"))
+    return schemas.page_of(page, [_group_data(group) for group in page])
 
 
 @api.get(

@@ -179,6 +179,10 @@ class TagPage(Page):
     results: list[TagOut]
 
 
+class ClaimGroupPage(Page):
+    results: list[ClaimGroupOut]
+
+
 def tag_data(tag: Tag) -> dict:
     """A tag as the API shows it; `created_by` must be loaded (select_related)."""
     return {
