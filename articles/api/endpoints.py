@@ -66,7 +66,7 @@ def _query_parameters(*form_classes) -> dict:
             if isinstance(field, forms.ModelChoiceField | forms.IntegerField):
                 schema = {"type": "integer"}
             elif isinstance(field, forms.ChoiceField):
-                schema["enum"] = [value for value, _label in field.choices if value]
+                schema["enum"] = [value for value, _label in list(field.choices) if value]
             elif isinstance(field, forms.DateField):
                 schema["format"] = "date"
             elif isinstance(field, forms.BooleanField):
@@ -168,8 +168,8 @@ def _import(request: HttpRequest, incoming: Iterable[Incoming]) -> dict:
         for item in items
     ]
     counts = dict.fromkeys(ImportItem.Status.values, 0)
-    for item in files:
-        counts[item["status"]] += 1
+    for item in items:
+        counts[item.status] += 1
     return {"batch": batch.pk, "counts": counts, "files": files}
 
 
