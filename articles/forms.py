@@ -520,6 +520,7 @@ class ClaimReviewFilterForm(forms.Form):
         label=_("الحكم"),
         choices=[choice for choice in Verification.choices if choice[0] != "unverified"],
         required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     source = forms.ModelMultipleChoiceField(
         label=_("المصدر"), queryset=Source.objects.order_by("name"), required=False

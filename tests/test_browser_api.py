@@ -53,3 +53,35 @@ def test_a_token_is_made_on_the_profile_page_and_shown_once(live_server, page):
     page.reload()
     assert page.locator("#new-token").count() == 0
     assert page.locator("table.tokens tbody tr").count() == 1
+
+
+def test_a_claim_group_with_a_verdict_downloads_its_claim_review(live_server, page):
+    import json
+
+    from articles import tagging
+    from articles.models import ClaimGroup, Tag
+    from tests.conftest import make_article, make_source
+
+    editor = make_user("claimreview-browser", EDITORS)
+    group = ClaimGroup.objects.create(label="رفع الأجور", created_by=editor)
+    for outlet in ("مصدر أ", "مصدر ب"):
+        body = f"قال الوزير إن الأجور سترتفع.\nفقرة من {outlet}."
+        article = make_article(body, source=make_source(outlet))
+        tag = tagging.create_tag(
+            article=article, user=editor, kind="claim", start=4, end=20, claim_group=group
+        )
+        Tag.objects.filter(pk=tag.pk).update(verification="misleading")
+    login(page, live_server, editor)
+    page.goto(f"{live_server.url}/claims/{group.pk}/")
+    link = page.locator(".claimreview-link a")
+    assert "مضلل" in page.locator(".claimreview-link").inner_text()
+    screenshot(page, "claim-group-claimreview")
+    with page.expect_download() as download_info:
+        link.click()
+    document = json.loads(download_info.value.path().read_text(encoding="utf-8"))
+    assert document["@type"] == "ClaimReview"
+    assert len(document["itemReviewed"]["appearance"]) == 2
+    assert document["reviewRating"]["alternateName"] == "مضلل"
+    page.goto(f"{live_server.url}/claims/")
+    page.locator("form.claimreview-download").wait_for()
+    screenshot(page, "claim-groups-claimreview")
