@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Min
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.text import Truncator
@@ -235,7 +235,7 @@ def _json_ld(reviews: list[dict] | dict, filename: str) -> HttpResponse:
 
 @require_GET
 @permission_required("articles.view_tag", raise_exception=True)
-def claim_review_file(request: HttpRequest, group_id: int) -> HttpResponse:
+def claim_review_file(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
     """The group's schema.org ClaimReview, as a file; 404 while it has no verdict."""
     found = claimreview.claim_reviews(
         ClaimGroup.objects.filter(pk=group_id), request.build_absolute_uri
@@ -247,7 +247,7 @@ def claim_review_file(request: HttpRequest, group_id: int) -> HttpResponse:
 
 @require_GET
 @permission_required("articles.view_tag", raise_exception=True)
-def claim_reviews_file(request: HttpRequest) -> HttpResponse:
+def claim_reviews_file(request: HtmxHttpRequest) -> HttpResponse:
     """ClaimReviews of every group with a verdict, filtered by verdict, outlet or id."""
     form = ClaimReviewFilterForm(request.GET)
     if not form.is_valid():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from articles.api import tokens
 from articles.forms import ApiTokenForm, RevokeTokenForm
 from articles.models import ApiToken
 from articles.roles import role_of
+from articles.views.request import HtmxHttpRequest
 
 # The new secret waits in the (server-side) session for the one page that shows it: a
 # redirect after the POST, so reloading that page cannot make a second token.
@@ -22,7 +23,7 @@ NEW_SECRET = "new_api_token"
 
 
 @require_http_methods(["GET", "POST"])
-def api_tokens(request: HttpRequest) -> HttpResponse:
+def api_tokens(request: HtmxHttpRequest) -> HttpResponse:
     """List the user's tokens; POST makes one, whose secret the next page shows once."""
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -51,7 +52,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def revoke_api_token(request: HttpRequest) -> HttpResponse:
+def revoke_api_token(request: HtmxHttpRequest) -> HttpResponse:
     form = RevokeTokenForm(request.POST)
     if form.is_valid():
         # Only the user's own tokens: anyone else's id is a 404.
