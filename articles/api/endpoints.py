@@ -4,13 +4,15 @@ function the page calls, and checks the same permission (articles/roles.py)."""
 # No `from __future__ import annotations`: django-ninja reads the parameter annotations
 # at import time to build the request schemas.
 from collections.abc import Iterable
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Status
@@ -18,7 +20,7 @@ from ninja.files import UploadedFile
 
 from articles import reviewing, tagging
 from articles.api import schemas
-from articles.api.main import InvalidInput, api, form_errors, role
+from articles.api.main import ApiRequest, InvalidInput, api, form_errors, role
 from articles.claims import claimreview, linking
 from articles.exporting import FORMATS
 from articles.forms import (
@@ -66,7 +68,8 @@ def _query_parameters(*form_classes) -> dict:
             if isinstance(field, forms.ModelChoiceField | forms.IntegerField):
                 schema = {"type": "integer"}
             elif isinstance(field, forms.ChoiceField):
-                schema["enum"] = [value for value, _label in list(field.choices) if value]
+                choices = cast(Iterable[tuple[str, str]], field.choices)
+                schema["enum"] = [value for value, _label in choices if value]
             elif isinstance(field, forms.DateField):
                 schema["format"] = "date"
             elif isinstance(field, forms.BooleanField):
@@ -96,7 +99,7 @@ def _valid_query(form) -> dict:
     return _valid(form, status=400)
 
 
-def _paginate(request: HttpRequest, items, default_size: int = 50):
+def _paginate(request: ApiRequest, items, default_size: int = 50):
     paging = _valid_query(PageForm(request.GET))
     return Paginator(items, paging["page_size"] or default_size).get_page(paging["page"] or 1)
 
@@ -124,7 +127,7 @@ def _conflict(current: Tag | None) -> Status:
     openapi_extra=_query_parameters(ArticleFilterForm, PageForm),
     tags=["articles"],
 )
-def list_articles(request: HttpRequest):
+def list_articles(request: ApiRequest):
     """Articles with the list page's filters and Arabic search (title matches first)."""
     data = _valid_query(ArticleFilterForm(request.GET))
     page = _paginate(request, filter_articles(data))
@@ -138,7 +141,7 @@ def list_articles(request: HttpRequest):
     response=schemas.ArticleDetail,
     tags=["articles"],
 )
-def get_article(request: HttpRequest, article_id: int):
+def get_article(request: ApiRequest, article_id: int):
     """One article with its body and every tag on it, in reading order."""
     article = get_object_or_404(Article.objects.select_related("source"), pk=article_id)
     tags = article.tags.select_related("created_by").order_by("start", "-end", "id")
@@ -149,7 +152,7 @@ def get_article(request: HttpRequest, article_id: int):
     }
 
 
-def _import(request: HttpRequest, incoming: Iterable[Incoming]) -> dict:
+def _import(request: ApiRequest, incoming: Iterable[Incoming]) -> dict:
     """The page's import: one batch, every file through the same pipeline, same verdicts."""
     batch, _n_files = store_batch(incoming, user=request.user, via=Via.API)
     # One file per step, as the page: a request never holds more than one file's import.
@@ -180,7 +183,7 @@ def _import(request: HttpRequest, incoming: Iterable[Incoming]) -> dict:
     response={200: schemas.ImportOut, 422: schemas.Error},
     tags=["articles"],
 )
-def import_files(request: HttpRequest, files: File[list[UploadedFile]]):
+def import_files(request: ApiRequest, files: File[list[UploadedFile]]):
     """Upload .txt files or .zip archives (multipart, field `files`, repeat it for many):
     one result per file, as on the import page: imported, duplicate, rejected (with the
     reason) or unsure (the encoding needs a person: pick it on the batch page)."""
@@ -194,7 +197,7 @@ def import_files(request: HttpRequest, files: File[list[UploadedFile]]):
     response={200: schemas.ImportOut, 422: schemas.Error},
     tags=["articles"],
 )
-def import_texts(request: HttpRequest, payload: schemas.TextsIn):
+def import_texts(request: ApiRequest, payload: schemas.TextsIn):
     """Texts in a JSON body (`{"texts": [{"name": "a.txt", "text": "…"}]}`): each one is
     imported as a UTF-8 file of that name would be."""
     incoming = [Incoming(item.name, item.text.encode("utf-8")) for item in payload.texts]
@@ -212,7 +215,7 @@ def import_texts(request: HttpRequest, payload: schemas.TextsIn):
     openapi_extra=_query_parameters(TagFilterForm, PageForm),
     tags=["tags"],
 )
-def list_tags(request: HttpRequest):
+def list_tags(request: ApiRequest):
     """Tags with the tag list's filters (repeat a parameter for several values)."""
     data = _valid_query(TagFilterForm(request.GET))
     page = _paginate(request, filter_tags(_tags(), data).order_by("id"))
@@ -227,7 +230,7 @@ def list_tags(request: HttpRequest):
     tags=["tags"],
 )
 @transaction.atomic
-def create_tag(request: HttpRequest, payload: schemas.TagIn):
+def create_tag(request: ApiRequest, payload: schemas.TagIn):
     """Tag a passage: code-point offsets and the exact text there, checked as in the
     browser (a mismatch is refused, nothing stored)."""
     article = get_object_or_404(Article, pk=payload.article)
@@ -255,7 +258,7 @@ def create_tag(request: HttpRequest, payload: schemas.TagIn):
     response=schemas.TagOut,
     tags=["tags"],
 )
-def get_tag(request: HttpRequest, tag_id: int):
+def get_tag(request: ApiRequest, tag_id: int):
     return schemas.tag_data(get_object_or_404(_tags(), pk=tag_id))
 
 
@@ -267,7 +270,7 @@ def get_tag(request: HttpRequest, tag_id: int):
     tags=["tags"],
 )
 @transaction.atomic
-def update_tag(request: HttpRequest, tag_id: int, payload: schemas.TagUpdate):
+def update_tag(request: ApiRequest, tag_id: int, payload: schemas.TagUpdate):
     """Edit from `version`. If someone saved since, nothing is written: 409 with the tag
     as it is now (re-apply your change on its version)."""
     tag = get_object_or_404(Tag.objects.select_related("article"), pk=tag_id)
@@ -311,7 +314,7 @@ def update_tag(request: HttpRequest, tag_id: int, payload: schemas.TagUpdate):
     tags=["tags"],
 )
 @transaction.atomic
-def delete_tag(request: HttpRequest, tag_id: int):
+def delete_tag(request: ApiRequest, tag_id: int):
     """Delete the tag as of `version` (a query parameter); it can be restored on the page."""
     tag = get_object_or_404(Tag.objects.select_related("article"), pk=tag_id)
     data = _valid_query(TagVersionForm(request.GET))
@@ -329,7 +332,7 @@ def delete_tag(request: HttpRequest, tag_id: int):
     response=list[schemas.TagEventOut],
     tags=["tags"],
 )
-def tag_history(request: HttpRequest, tag_id: int):
+def tag_history(request: ApiRequest, tag_id: int):
     """Every create, edit, delete and restore, oldest first; `via` says page or API."""
     events = TagEvent.objects.filter(tag_id=tag_id).select_related("user").order_by("at", "id")
     found = [schemas.event_data(event) for event in events]
@@ -346,7 +349,7 @@ def tag_history(request: HttpRequest, tag_id: int):
     tags=["review"],
 )
 @transaction.atomic
-def review_tag(request: HttpRequest, tag_id: int, payload: schemas.ReviewIn):
+def review_tag(request: ApiRequest, tag_id: int, payload: schemas.ReviewIn):
     """Accept or reject (or send back to pending) the tag as of `version`, with a comment."""
     tag = get_object_or_404(Tag, pk=tag_id)
     values = {"state": payload.decision, "version": payload.version, "comment": payload.comment}
@@ -387,7 +390,7 @@ def _set_data(tagset: TagSet) -> dict:
     response=list[schemas.TagSetOut],
     tags=["sets"],
 )
-def list_sets(request: HttpRequest):
+def list_sets(request: ApiRequest):
     """Every saved set with its current size (the team's datasets)."""
     return [_set_data(tagset) for tagset in sets_with_sizes()]
 
@@ -400,7 +403,7 @@ def list_sets(request: HttpRequest):
     tags=["sets"],
 )
 @transaction.atomic
-def create_set(request: HttpRequest, payload: schemas.TagSetIn):
+def create_set(request: ApiRequest, payload: schemas.TagSetIn):
     """Save a live set from the tag filters (the same names as `GET /v1/tags`)."""
     name = _valid(SaveSetForm({"name": payload.name}))["name"]
     raw = {
@@ -440,7 +443,7 @@ def create_set(request: HttpRequest, payload: schemas.TagSetIn):
     },
     tags=["sets"],
 )
-def export_set(request: HttpRequest, set_id: int) -> HttpResponse:
+def export_set(request: ApiRequest, set_id: int) -> HttpResponseBase:
     """The set's tags as a file, streamed: csv (default), csv-plain, xlsx, jsonl, jsonld."""
     tagset = get_object_or_404(TagSet, pk=set_id)
     frozen = tagset if tagset.frozen else None  # a frozen set's files come from its rows
@@ -453,18 +456,20 @@ def export_set(request: HttpRequest, set_id: int) -> HttpResponse:
 
 
 def _groups():
+    """Claim groups as the API shows them: plain rows with their counts."""
     return ClaimGroup.objects.annotate(
-        n_claims=Count("claims"), n_outlets=Count("claims__article__source", distinct=True)
-    )
+        claim_count=Count("claims"),
+        outlet_count=Count("claims__article__source", distinct=True),
+    ).values("id", "label", "created_at", "claim_count", "outlet_count")
 
 
-def _group_data(group: ClaimGroup) -> dict:
+def _group_data(group: dict) -> dict:
     return {
-        "id": group.pk,
-        "label": group.label,
-        "created_at": group.created_at,
-        "claims": group.n_claims,
-        "outlets": group.n_outlets,
+        "id": group["id"],
+        "label": group["label"],
+        "created_at": group["created_at"],
+        "claims": group["claim_count"],
+        "outlets": group["outlet_count"],
     }
 
 
@@ -476,7 +481,7 @@ def _group_data(group: ClaimGroup) -> dict:
     openapi_extra=_query_parameters(PageForm),
     tags=["claims"],
 )
-def list_claims(request: HttpRequest):
+def list_claims(request: ApiRequest):
     """Claim groups, newest first: the same claim as carried by several outlets."""
     page = _paginate(request, _groups().order_by("-created_at", "-id"))
     return schemas.page_of(page, [_group_data(group) for group in page])
@@ -490,7 +495,7 @@ def list_claims(request: HttpRequest):
     openapi_extra=_query_parameters(ClaimReviewFilterForm),
     tags=["claims"],
 )
-def claim_reviews(request: HttpRequest):
+def claim_reviews(request: ApiRequest):
     """schema.org ClaimReview (JSON-LD) for every group with a verdict, filtered."""
     return claimreview.filtered_reviews(
         _valid_query(ClaimReviewFilterForm(request.GET)), request.build_absolute_uri
@@ -504,11 +509,14 @@ def claim_reviews(request: HttpRequest):
     response=schemas.ClaimGroupDetail,
     tags=["claims"],
 )
-def get_claim(request: HttpRequest, group_id: int):
-    group = get_object_or_404(_groups(), pk=group_id)
-    members = Tag.objects.filter(pk__in=[tag.pk for tag in linking.members(group)])
-    ordered = members.select_related("created_by").order_by("article__source__name", "id")
-    return {**_group_data(group), "members": [schemas.tag_data(tag) for tag in ordered]}
+def get_claim(request: ApiRequest, group_id: int):
+    group = get_object_or_404(ClaimGroup, pk=group_id)
+    order = {tag.pk: n for n, tag in enumerate(linking.members(group))}  # by outlet, then date
+    members = sorted(_tags().filter(pk__in=order), key=lambda tag: order[tag.pk])
+    return {
+        **_group_data(_groups().get(pk=group_id)),
+        "members": [schemas.tag_data(tag) for tag in members],
+    }
 
 
 @api.get(
@@ -518,7 +526,7 @@ def get_claim(request: HttpRequest, group_id: int):
     response={200: dict, 404: schemas.Error},
     tags=["claims"],
 )
-def claim_review(request: HttpRequest, group_id: int):
+def claim_review(request: ApiRequest, group_id: int):
     """The group's ClaimReview (JSON-LD); 404 while none of its claims has a verdict."""
     found = claimreview.claim_reviews(
         ClaimGroup.objects.filter(pk=group_id), request.build_absolute_uri
@@ -545,7 +553,7 @@ def _speaker_data(group: speakers.Speaker) -> dict:
     response=list[schemas.SpeakerOut],
     tags=["speakers"],
 )
-def list_speakers(request: HttpRequest):
+def list_speakers(request: ApiRequest):
     """Every speaker of a quote tag, spellings folded together (merges applied)."""
     return [_speaker_data(group) for group in speakers.speaker_groups().values()]
 
@@ -557,7 +565,7 @@ def list_speakers(request: HttpRequest):
     response=schemas.TagPage,
     tags=["speakers"],
 )
-def speaker_quotes(request: HttpRequest, key: str):
+def speaker_quotes(request: ApiRequest, key: str):
     """The quote tags of one speaker (`key` as listed by `GET /v1/speakers`)."""
     groups = speakers.speaker_groups()
     group = groups.get(speakers.aliases().get(key, key))

@@ -10,6 +10,7 @@ token (or per user) in the database cache; over `API_RATE_LIMIT` the answer is 4
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern
@@ -22,6 +23,12 @@ from ninja.throttling import AuthRateThrottle
 
 from articles.api import tokens
 from articles.models import ApiToken
+
+
+class ApiRequest(HttpRequest):
+    """A request as the endpoints see it: authentication has set a signed-in user."""
+
+    user: User
 
 
 def _check_role(request: HttpRequest, permission: str | None) -> None:

@@ -41,7 +41,7 @@ def _members() -> QuerySet[Tag]:
 
 def groups_with_members(groups: QuerySet[ClaimGroup]) -> QuerySet[ClaimGroup]:
     """Groups with their claims loaded, earliest appearance first: two queries in all."""
-    return groups.prefetch_related(Prefetch("claims", queryset=_members(), to_attr="members"))
+    return groups.prefetch_related(Prefetch("claims", queryset=_members()))
 
 
 def verdict(claims: Iterable[Tag]) -> Verification | None:
@@ -79,7 +79,7 @@ def _appearance(claim: Tag, absolute: Callable[[str], str]) -> dict:
 def claim_review(group: ClaimGroup, absolute: Callable[[str], str]) -> dict | None:
     """The ClaimReview of a group loaded by `groups_with_members`; None without a verdict.
     `absolute` turns a path into a full URL (request.build_absolute_uri)."""
-    members: list[Tag] = group.members  # type: ignore[attr-defined]
+    members = list(group.claims.all())  # prefetched, in `_members` order
     found = verdict(members)
     if found is None:
         return None

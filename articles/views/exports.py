@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.http import (
     FileResponse,
+    HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
     HttpResponseBase,
@@ -94,9 +95,10 @@ def export_page(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def download_response(
-    request: HtmxHttpRequest, tags, *, name: str, label: str, frozen: TagSet | None = None
+    request: HttpRequest, tags, *, name: str, label: str, frozen: TagSet | None = None
 ) -> HttpResponseBase:
-    """The tags of `tags` as a file; a frozen set's from the rows stored when it was frozen."""
+    """The tags of `tags` as a file (a page's download and the API's); a frozen set's from
+    the rows stored when it was frozen."""
     form = FormatForm(request.GET)
     if not form.is_valid():
         return HttpResponseBadRequest(_("صيغة غير معروفة."))
