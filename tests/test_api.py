@@ -310,7 +310,8 @@ def _verdicts() -> list[tuple]:
         (
             item.filename,
             item.status,
-            item.reason,
+            # A duplicate's reason names the original by id, which a second import renumbers.
+            item.reason.replace(str(item.article_id), "#"),
             item.article.title if item.article else None,
             item.article.body if item.article else None,
             item.article.source.name if item.article and item.article.source else None,
@@ -512,7 +513,7 @@ def test_the_tokens_page_shows_a_secret_once_and_revokes(db):
     made = page.post(reverse("api_tokens"), {"name": "أداة الجمع", "expires_on": ""}, follow=True)
     html = made.content.decode()
     secret = html.split('id="new-token">')[1].split("<")[0]
-    assert secret.startswith("nd_") and made["Cache-Control"] == "no-store"
+    assert secret.startswith("nd_") and "no-store" in made["Cache-Control"]
     assert secret not in page.get(reverse("api_tokens")).content.decode()
     api = Client(headers={"Authorization": f"Bearer {secret}"})
     assert api.get(reverse("api:tag_list")).status_code == 200

@@ -45,10 +45,9 @@ def api_tokens(request: HtmxHttpRequest) -> HttpResponse:
         "now": timezone.now(),
     }
     status = 422 if form.errors else 200
-    response = render(request, "articles/api/tokens.html", context, status=status)
-    if secret:
-        response["Cache-Control"] = "no-store"  # the secret must not sit in a cache
-    return response
+    # Like every signed-in answer, private and no-store (newsdesk/middleware.py): the
+    # secret never sits in a cache.
+    return render(request, "articles/api/tokens.html", context, status=status)
 
 
 @require_POST
