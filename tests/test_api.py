@@ -144,6 +144,17 @@ def test_a_session_write_needs_the_csrf_token(db):
     assert response.status_code == 201
 
 
+def test_a_locked_out_login_does_not_block_the_users_token(db, settings):
+    editor = make_user("locked-out", EDITORS)
+    api = token_client(editor)
+    browser = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        browser.post(reverse("login"), {"username": "locked-out", "password": "wrong"})
+    refused = browser.post(reverse("login"), {"username": "locked-out", "password": "wrong"})
+    assert refused.status_code == 429  # the login form is locked for this name
+    assert api.get(reverse("api:tag_list")).status_code == 200  # the token still works
+
+
 def test_the_rate_limit_counts_per_token(db, settings):
     settings.API_RATE_LIMIT = "3/m"
     editor = make_user("busy", EDITORS)
