@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.exporting import FORMATS
@@ -483,3 +484,45 @@ class LineCorrectionForm(forms.Form):
     """An Admin's correction of one raw line for its outlet: furniture or story."""
 
     kind = forms.ChoiceField(choices=OutletRule.Kind.choices)
+
+
+# --- API tokens and ClaimReview downloads ---
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("اسم المفتاح"),
+        max_length=100,
+        help_text=_("لتعرف لاحقاً أين يُستخدم، مثلاً: «أداة الجمع الليلية»."),
+        widget=forms.TextInput(attrs={"dir": "auto"}),
+    )
+    expires_on = forms.DateField(
+        label=_("ينتهي في (اختياري)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean_expires_on(self):
+        expires_on = self.cleaned_data.get("expires_on")
+        if expires_on and expires_on <= timezone.localdate():
+            raise forms.ValidationError(_("تاريخ الانتهاء يجب أن يكون بعد اليوم."))
+        return expires_on
+
+
+class RevokeTokenForm(forms.Form):
+    token = forms.IntegerField(min_value=1)
+
+
+class ClaimReviewFilterForm(forms.Form):
+    """Which claim groups to download as ClaimReview: by verdict, outlet or id."""
+
+    verification = forms.MultipleChoiceField(
+        label=_("الحكم"),
+        choices=[choice for choice in Verification.choices if choice[0] != "unverified"],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    source = forms.ModelMultipleChoiceField(
+        label=_("المصدر"), queryset=Source.objects.order_by("name"), required=False
+    )
+    claim_group = ClaimGroupIdsField(label=_("أرقام مجموعات الادعاء"), required=False)

@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles.models import CLAIM, Article, ClaimGroup, StaleTag, Tag, TagEvent
+from articles.models import CLAIM, Article, ClaimGroup, StaleTag, Tag, TagEvent, Via
 from articles.reviewing import pending_again
 from articles.text.arabic import is_grapheme_boundary
 
@@ -98,6 +98,7 @@ def create_tag(
     note: str = "",
     speaker: str = "",
     claim_group=None,
+    via: str = Via.WEB,
 ) -> Tag:
     _check_span(article, start, end)
     tag = Tag(
@@ -120,6 +121,7 @@ def create_tag(
             article=article,
             action=TagEvent.Action.CREATED,
             user=user,
+            via=via,
             after=snapshot(tag),
         )
     return tag
@@ -136,6 +138,7 @@ def update_tag(
     start: int | None = None,
     end: int | None = None,
     claim: dict | None = None,
+    via: str = Via.WEB,
 ) -> Tag:
     """Save an edit made from `version`; raise `StaleTag` if that is no longer current.
 
@@ -188,13 +191,14 @@ def update_tag(
             article=article,
             action=TagEvent.Action.EDITED,
             user=user,
+            via=via,
             before=snapshot(tag),
             after=snapshot(after),
         )
     return after
 
 
-def delete_tag(*, tag: Tag, version: int, user) -> TagEvent:
+def delete_tag(*, tag: Tag, version: int, user, via: str = Via.WEB) -> TagEvent:
     with transaction.atomic():
         if tag.version != version:
             raise StaleTag(Tag.objects.filter(pk=tag.pk).first())
@@ -210,6 +214,7 @@ def delete_tag(*, tag: Tag, version: int, user) -> TagEvent:
             article=tag.article,
             action=TagEvent.Action.DELETED,
             user=user,
+            via=via,
             before=snapshot(tag),
         )
 

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from articles.api.main import urls as api_urls
 from newsdesk.health import healthz
 from newsdesk.login import admin_login, site_login
 
@@ -17,5 +18,6 @@ urlpatterns = [
     path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("api/", api_urls()),
     path("", include("articles.urls")),
 ]
