@@ -223,6 +223,33 @@ def last_deletion(tag_id: int) -> TagEvent | None:
     )
 
 
+def state_at(tag_id: int, version: int) -> dict | None:
+    """The tag as it was at `version`: the "before" of the edit that replaced it."""
+    return (
+        TagEvent.objects.filter(tag_id=tag_id, before__version=version)
+        .order_by("at", "id")
+        .values_list("before", flat=True)
+        .first()
+    )
+
+
+def merge_edit(
+    *, base: dict, theirs: dict, mine: dict, fields: tuple[str, ...]
+) -> tuple[dict, list[str]]:
+    """Three-way merge of an edit that lost a race. A field only this editor changed takes
+    their value, one only the other editor changed keeps theirs; a field both changed
+    differently keeps this editor's value and is named in the second result."""
+    merged, both_changed = {}, []
+    for name in fields:
+        if mine[name] == base[name]:
+            merged[name] = theirs[name]
+        else:
+            merged[name] = mine[name]
+            if theirs[name] != base[name] and theirs[name] != mine[name]:
+                both_changed.append(name)
+    return merged, both_changed
+
+
 def restore_tag(*, tag_id: int, user) -> Tag:
     """Bring a deleted tag back under its old id, as it was just before the deletion."""
     with transaction.atomic():

@@ -412,3 +412,14 @@ def test_a_write_sends_only_the_touched_paragraphs_and_the_one_entry(
     html = response.content.decode()
     assert f'<li id="tag-{new.pk}" hx-swap-oob="delete"></li>' in html
     assert f'data-tags="{new.pk}"' not in html
+
+
+def test_a_conflict_merges_three_ways_field_by_field():
+    base = {"kind": "claim", "note": "", "speaker": ""}
+    theirs = {"kind": "claim", "note": "ملاحظتهم", "speaker": "أ"}
+    mine = {"kind": "quote", "note": "", "speaker": "ب"}
+    merged, both = tagging.merge_edit(
+        base=base, theirs=theirs, mine=mine, fields=("kind", "note", "speaker")
+    )
+    assert merged == {"kind": "quote", "note": "ملاحظتهم", "speaker": "ب"}
+    assert both == ["speaker"]
