@@ -138,7 +138,9 @@ def browser():
 # The browser logs every 4xx answer to a fetch as a console error. A test that provokes an
 # answer the page shows to the user (a conflict, a refused input) lists its status in
 # `page.expected_statuses`; any other is a failure.
-FAILED_RESOURCE = re.compile(r"^Failed to load resource: the server responded with a status of (\d+)")
+FAILED_RESOURCE = re.compile(
+    r"^Failed to load resource: the server responded with a status of (\d+)"
+)
 
 
 def watch_console(page) -> list[str]:
