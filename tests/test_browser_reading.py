@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from articles.importing.pipeline import import_path
+from articles.models import Tag
 from articles.roles import EDITORS
 from tests.conftest import SAMPLE_FILES, login, make_user, screenshot
+from tests.test_browser_tagging import select_with_mouse
 
 pytestmark = pytest.mark.browser
 
@@ -44,3 +46,23 @@ def test_reading_page_fits_a_phone(live_server, browser):
     assert scroll_width <= 390, "the page scrolls sideways on a phone"
     screenshot(page, "reading-page-phone")
     context.close()
+
+
+def test_back_then_forward_shows_the_tag_just_made(live_server, page):
+    editor = make_user("history-editor", EDITORS)
+    article = import_path(SAMPLE_FILES[0]).article
+    login(page, live_server, editor)
+    page.locator(f"a[href='{article.get_absolute_url()}']").first.click()
+    page.wait_for_url(f"**{article.get_absolute_url()}")
+    select_with_mouse(page, "موسكو وبيونج يانج اتفقتا")
+    page.keyboard.press("1")
+    page.wait_for_selector("mark.hl.kc-claim")
+    tag = Tag.objects.get(article=article)
+
+    page.go_back()
+    page.wait_for_url(f"{live_server.url}/articles/")
+    page.go_forward()
+    page.wait_for_url(f"**{article.get_absolute_url()}")
+    page.locator(f"#tag-{tag.pk}").wait_for()
+    assert page.locator(f"mark.hl[data-tags~='{tag.pk}']").count() >= 1
+    assert page.locator(".count[data-kind=claim]").inner_text() == "1"
