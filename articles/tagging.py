@@ -114,6 +114,11 @@ def create_tag(
     tag.fill_from_body()
     clean_in_python(tag)
     with transaction.atomic():
+        # Two tabs tagging one passage at once: the lock on the article makes the second
+        # see the first one's tag and be refused, instead of storing it twice.
+        list(Article.objects.select_for_update().filter(pk=article.pk).values_list("pk"))
+        if article.tags.filter(kind=kind, start=start, end=end).exists():
+            raise ValidationError(_("هذا المقطع موسوم بهذا النوع من قبل."))
         tag.save()
         TagEvent.objects.create(
             tag_id=tag.pk,

@@ -8,7 +8,16 @@ from playwright.sync_api import expect
 from articles.importing.pipeline import import_path
 from articles.models import Tag
 from articles.roles import EDITORS
-from tests.conftest import SAMPLE_FILES, login, make_tag, make_user, new_page, screenshot
+from tests.conftest import (
+    SAMPLE_FILES,
+    login,
+    make_tag,
+    make_user,
+    new_page,
+    screenshot,
+    watch_console,
+)
+from tests.test_browser_tagging import select_with_mouse
 
 pytestmark = pytest.mark.browser
 
@@ -100,3 +109,40 @@ def test_a_conflict_on_the_same_field_says_so(live_server, two_editors):
 
 def _author():
     return make_user("tag-author", EDITORS)
+
+
+def test_two_tabs_keep_their_side_lists_whole_and_refuse_a_duplicate(live_server, page):
+    editor = make_user("two-tabs", EDITORS)
+    article = import_path(SAMPLE_FILES[0]).article
+    make_tag(article, 0, 20, user=editor, kind="background")
+    login(page, live_server, editor)
+    tab1 = page
+    tab2 = page.context.new_page()
+    watch_console(tab2)
+    for tab in (tab1, tab2):
+        tab.goto(f"{live_server.url}{article.get_absolute_url()}")
+        tab.locator(".reader[data-ready]").wait_for()
+
+    later, earlier = "موسكو وبيونج يانج اتفقتا", "تفاصيل الاتفاق الدفاعي المشترك"
+    select_with_mouse(tab2, later)
+    tab2.keyboard.press("1")
+    tab2.locator("#tag-list .tag-item").nth(1).wait_for()
+    from_tab2 = Tag.objects.get(exact=later)
+
+    # Tab 1 never saw that tag; its own new one must still join its list, in order.
+    select_with_mouse(tab1, earlier)
+    tab1.keyboard.press("1")
+    mine = tab1.locator("#tag-list .tag-item", has_text=earlier)
+    mine.wait_for()
+    listed = tab1.locator("#tag-list > .tag-item")
+    expect(listed).to_have_count(3)
+    assert [listed.nth(i).get_attribute("data-tag") for i in range(3)][2] == str(from_tab2.pk)
+    expect(tab1.locator(".count[data-kind=claim]")).to_have_text("2")
+
+    # The same passage and kind again from tab 1: refused, not stored twice.
+    tab1.expected_statuses.add(422)
+    select_with_mouse(tab1, later)
+    tab1.keyboard.press("1")
+    expect(tab1.locator(".notice-error")).to_contain_text("موسوم بهذا النوع من قبل")
+    assert Tag.objects.filter(exact=later, kind="claim").count() == 1
+    assert tab2.js_errors == []

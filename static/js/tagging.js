@@ -294,6 +294,16 @@
     document.getSelection().addRange(range);
   });
 
+  // --- Keeping up with other tabs ------------------------------------------------------
+  // A write answers with only what changed, placed next to entries this page lists. Each
+  // write says which tags the page lists, so the server can tell when another tab or
+  // editor has changed them meanwhile and send the whole panel instead.
+  document.body.addEventListener("htmx:configRequest", (event) => {
+    if (event.detail.verb !== "post" || !document.getElementById("tag-panel")) return;
+    const listed = [...document.querySelectorAll("#tag-list > .tag-item")];
+    event.detail.parameters.listed = listed.map((item) => item.dataset.tag).join(" ");
+  });
+
   // --- After htmx swaps ------------------------------------------------------------------
   document.body.addEventListener("htmx:load", (event) => {
     const root = event.detail.elt;
