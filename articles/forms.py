@@ -26,6 +26,7 @@ from articles.models import (
     Verification,
 )
 from articles.roles import ADMINS, EDITORS
+from articles.search.query import parse_query
 from articles.tagging import ADJUSTMENTS, same_text
 from articles.text.cleaning import strip_invisible
 from articles.text.decoding import ENCODING_CHOICES
@@ -262,12 +263,19 @@ class TagFilterForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    # Check boxes, not a multiple <select>: that one needs Ctrl-click to pick two.
     source = forms.ModelMultipleChoiceField(
-        label=_("المصدر"), queryset=Source.objects.order_by("name"), required=False
+        label=_("المصدر"),
+        queryset=Source.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     article = ArticleIdsField(label=_("أرقام المقالات"), required=False)
     editor = UsernameChoiceField(
-        label=_("المحرر"), queryset=get_user_model().objects.none(), required=False
+        label=_("المحرر"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     date_on = forms.ChoiceField(
         label=_("التاريخ حسب"),
@@ -397,6 +405,15 @@ class ArticleFilterForm(forms.Form):
     imported_by = forms.ModelChoiceField(
         label=_("استورده"), queryset=importers(), required=False, empty_label=_("أي أحد")
     )
+
+    def clean_q(self) -> str:
+        text = self.cleaned_data["q"]
+        if text.strip() and not parse_query(text):
+            # Without a word to look for the filter would match everything: say so.
+            raise forms.ValidationError(
+                _("لم يُبحث عن «%(text)s»: لا كلمة فيه يمكن البحث بها."), params={"text": text}
+            )
+        return text
 
     def clean(self):
         super().clean()

@@ -108,3 +108,24 @@ def test_enter_in_a_review_comment_does_not_decide(live_server, page):
     tag.refresh_from_db()
     assert tag.review_state == "rejected"
     assert tag.review_comment == "هذا خطأ\nالاسم غير صحيح"
+
+
+def test_the_passage_search_updates_as_you_type_with_one_request(live_server, page):
+    editor = make_user("typing-editor", EDITORS)
+    reviewer = make_user("typing-reviewer", REVIEWERS)
+    article = import_path(SAMPLE_FILES[0]).article
+    at = article.body.index("موسكو")
+    make_tag(article, at, at + len("موسكو"), user=editor, kind="claim")
+    make_tag(article, 40, 90, user=editor, kind="claim")
+
+    login(page, live_server, reviewer)
+    page.goto(f"{live_server.url}/export/")
+    expect(page.locator("#match-count")).to_have_text("2")
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.locator("#id_q").type("موسكو")  # no Enter
+    expect(page.locator("#match-count")).to_have_text("1")
+    requests.clear()
+    page.locator("#id_q").press("Enter")
+    page.wait_for_timeout(800)
+    assert len([url for url in requests if "/export/" in url]) <= 1
