@@ -59,20 +59,25 @@ def same_text(stored: str, submitted: str) -> bool:
     return re.sub(r"\s+", " ", stored) == re.sub(r"\s+", " ", submitted)
 
 
+def _has_letter(text: str) -> bool:
+    return any(char.isalnum() for char in text)
+
+
 def adjust_span(body: str, start: int, end: int, adjustment: str) -> tuple[int, int]:
     """Move one boundary by a word; a span never shrinks below one word."""
-    words = [(m.start(), m.end()) for m in _WORD.finditer(body)]
+    # A run of punctuation (a lone comma, a dash) is not a word to move by.
+    words = [(m.start(), m.end()) for m in _WORD.finditer(body) if _has_letter(m.group())]
     inside = [(s, e) for s, e in words if s < end and e > start]
     if adjustment == "extend_start":
         before = [s for s, e in words if e <= start]
-        # Also take the rest of a word the span starts inside.
-        cut = [s for s, e in inside if s < start]
+        # Also take the rest of a word the span starts inside, if letters are left of it.
+        cut = [s for s, e in inside if s < start and _has_letter(body[s:start])]
         start = cut[0] if cut else (before[-1] if before else start)
     elif adjustment == "shrink_start" and len(inside) > 1:
         start = inside[1][0]
     elif adjustment == "extend_end":
         after = [e for s, e in words if s >= end]
-        cut = [e for s, e in inside if e > end]
+        cut = [e for s, e in inside if e > end and _has_letter(body[end:e])]
         end = cut[-1] if cut else (after[0] if after else end)
     elif adjustment == "shrink_end" and len(inside) > 1:
         end = inside[-2][1]

@@ -426,3 +426,19 @@ def test_a_conflict_merges_three_ways_field_by_field():
     )
     assert merged == {"kind": "quote", "note": "ملاحظتهم", "speaker": "ب"}
     assert both == ["speaker"]
+
+
+@pytest.mark.parametrize(
+    ("body", "span", "adjust", "expect"),
+    [
+        # The span ends before a comma joined to its last word: the next word comes in.
+        ("قال الوزير، ثم غادر القاعة.", "قال الوزير", "extend_end", "قال الوزير، ثم"),
+        # A lone dash between words is not a word.
+        ("قال الوزير - ثم غادر.", "قال الوزير", "extend_end", "قال الوزير - ثم"),
+        ("قال الوزير - ثم غادر.", "ثم غادر.", "extend_start", "الوزير - ثم غادر."),
+    ],
+)
+def test_moving_a_boundary_by_a_word_skips_punctuation(body, span, adjust, expect):
+    start = body.index(span)
+    new_start, new_end = tagging.adjust_span(body, start, start + len(span), adjust)
+    assert body[new_start:new_end] == expect
