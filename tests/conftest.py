@@ -187,8 +187,9 @@ def login(page, live_server, user) -> None:
     page.wait_for_url(f"{live_server.url}/articles/")
 
 
-def screenshot(page, name: str) -> Path:
+def screenshot(page, name: str, *, element=None) -> Path:
+    """The visible page, or only `element` (a locator) for a smaller picture."""
     ARTIFACTS_DIR.mkdir(exist_ok=True)
     path = ARTIFACTS_DIR / f"{name}.png"
-    page.screenshot(path=str(path), full_page=False)
+    (element or page).screenshot(path=str(path), **({} if element else {"full_page": False}))
     return path

@@ -43,6 +43,17 @@ def open_editor(page, tag: Tag):
     return form
 
 
+def a_saves_then_b_conflicts(page_a, form_a, page_b, form_b, tag: Tag):
+    """A saves first; B's save then answers 409 with the conflict form."""
+    form_a.locator("button.save").click()
+    page_a.wait_for_selector(f"#tag-{tag.pk}:not(.editing) .note")
+    page_b.expected_statuses.add(409)
+    form_b.locator("button.save").click()
+    conflict = page_b.locator(f"#tag-{tag.pk}.editing.conflict")
+    conflict.wait_for()
+    return conflict
+
+
 def test_reapplying_after_a_conflict_keeps_the_other_editors_note(live_server, two_editors):
     page_a, page_b = two_editors
     article = import_path(SAMPLE_FILES[0]).article
@@ -56,13 +67,7 @@ def test_reapplying_after_a_conflict_keeps_the_other_editors_note(live_server, t
     form_b.locator("input[name=speaker]").fill("وزير الخارجية")
     form_a = open_editor(page_a, tag)
     form_a.locator("textarea[name=note]").fill("ملاحظة المحرر أ")
-    form_a.locator("button.save").click()
-    page_a.wait_for_selector(f"#tag-{tag.pk}:not(.editing) .note")
-
-    page_b.expected_statuses.add(409)
-    form_b.locator("button.save").click()
-    conflict = page_b.locator(f"#tag-{tag.pk}.editing.conflict")
-    conflict.wait_for()
+    conflict = a_saves_then_b_conflicts(page_a, form_a, page_b, form_b, tag)
     # The form now holds A's note under B's own change; nothing both changed.
     expect(conflict.locator("textarea[name=note]")).to_have_value("ملاحظة المحرر أ")
     expect(conflict.locator("input[name=speaker]")).to_have_value("وزير الخارجية")
@@ -85,13 +90,7 @@ def test_a_conflict_on_the_same_field_says_so(live_server, two_editors):
     form_a = open_editor(page_a, tag)
     form_a.locator("textarea[name=note]").fill("ملاحظة أ")
     form_a.locator("input[value=background]").check()
-    form_a.locator("button.save").click()
-    page_a.wait_for_selector(f"#tag-{tag.pk}:not(.editing) .note")
-
-    page_b.expected_statuses.add(409)
-    form_b.locator("button.save").click()
-    conflict = page_b.locator(f"#tag-{tag.pk}.editing.conflict")
-    conflict.wait_for()
+    conflict = a_saves_then_b_conflicts(page_a, form_a, page_b, form_b, tag)
     clash = conflict.locator(".both-changed li")
     expect(clash).to_have_count(1)
     expect(clash).to_contain_text("ملاحظة أ")
@@ -99,8 +98,7 @@ def test_a_conflict_on_the_same_field_says_so(live_server, two_editors):
     expect(page_b.locator(".notice-error")).to_contain_text("ملاحظة")
     # A's kind survives, B's note is what B re-applies.
     expect(conflict.locator("input[value=background]")).to_be_checked()
-    conflict.scroll_into_view_if_needed()
-    screenshot(page_b, "conflict-resolution")
+    screenshot(page_b, "conflict-resolution", element=conflict)
     conflict.locator("button.save").click()
     page_b.wait_for_selector(f"#tag-{tag.pk}:not(.editing)")
     tag.refresh_from_db()

@@ -83,7 +83,7 @@ def test_reviewer_accepts_and_rejects_with_the_mouse(live_server, page):
     page.locator(f"#review-{second.pk}.state-rejected").wait_for()
     expect(page.locator("h1")).to_have_text("مراجعة الوسوم")  # still the whole page
     expect(page.locator(".review-row .error")).to_have_count(0)
-    screenshot(page, "review-queue-mouse")
+    screenshot(page, "review-queue-mouse", element=page.locator("#queue"))
     assert Tag.objects.get(pk=first.pk).review_state == "accepted"
     assert Tag.objects.get(pk=second.pk).review_state == "rejected"
 
