@@ -111,7 +111,7 @@ def after_write(
     if inserting and sum(counts.values()) == 1:
         # The first tag: the panel has no list to insert into yet, so send it whole.
         return page_or_fragment(request, article, anchor=change.anchor, notice=notice)
-    added = change.item.pk if inserting else None
+    added = change.item.pk if inserting and change.item is not None else None
     if _page_is_behind(request, article, added=added, removed=change.removed):
         # Another tab or editor changed the list since this page loaded: only-what-changed
         # would point at entries the page does not have, so send the body and panel whole.
@@ -148,7 +148,7 @@ def after_write(
 
 
 def _page_is_behind(
-    request: HttpRequest, article: Article, *, added: int | None, removed: int | None
+    request: HtmxHttpRequest, article: Article, *, added: int | None, removed: int | None
 ) -> bool:
     """Whether the side list the page sent (`listed`, by tagging.js) differs from the
     article's tags once this write is counted. A request without it is taken as current."""
@@ -159,7 +159,9 @@ def _page_is_behind(
         page_ids = {int(tag_id) for tag_id in listed.split()}
     except ValueError:
         return True
-    page_ids = (page_ids | {added}) - {removed, None}
+    if added is not None:
+        page_ids.add(added)
+    page_ids.discard(removed or 0)
     return page_ids != set(article.tags.values_list("id", flat=True))
 
 
