@@ -96,6 +96,8 @@ class TagEditForm(forms.Form):
     tag as read from the database (the history's "before")."""
 
     conflict = False  # shown after another editor saved first: "re-apply my change"
+    # In a conflict, the fields both editors changed: label, their value, this editor's.
+    both_changed: list[dict[str, str]] = []
 
     kind = forms.ChoiceField(label=_("النوع"), choices=KIND_CHOICES, widget=forms.RadioSelect)
     speaker = TypedTextField(

@@ -226,7 +226,8 @@ def _conflict(
         notice = Notice.error(_("حذف محرر آخر هذا الوسم قبل حفظ تعديلك."))
         return page_or_fragment(request, mine.article, status=409, notice=notice)
     theirs = {name: getattr(current, name) for name in EDITED_FIELDS}
-    values, both_changed = theirs, []
+    values = theirs
+    both_changed: list[str] = []
     if data:
         # Re-applying must carry only what this editor changed, not overwrite the other
         # editor's fields with the stale values this form was opened with.
@@ -238,7 +239,7 @@ def _conflict(
     form = TagEditForm(tag=current, initial={**values, "version": current.version})
     form.conflict = True
     form.both_changed = [
-        {"label": form.fields[name].label, "theirs": theirs[name], "mine": values[name]}
+        {"label": str(form.fields[name].label), "theirs": theirs[name], "mine": values[name]}
         for name in both_changed
     ]
     message = _("حفظ محرر آخر هذا الوسم قبلك؛ لم يُحفظ تعديلك. راجع حالته الآن ثم أعد تطبيق تعديلك.")
