@@ -81,6 +81,9 @@ def test_overview_counts_and_speakers(editor_client, tagged, django_assert_max_n
     assert re.search(
         r'<rect class="bar" x="[0-9.]+" y="[0-9.]+" width="[0-9.]+" height="[0-9.]+"', html
     )
+    # The week's count is written over its bar, and the axis says what it shows.
+    assert re.search(r'<text class="value" x="[0-9.]+" y="-?[0-9]+" [^>]*>3</text>', html)
+    assert 'class="caption"' in html
 
 
 def test_overview_shows_review_progress(editor_client, tagged):
