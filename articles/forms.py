@@ -27,6 +27,7 @@ from articles.models import (
     Verification,
 )
 from articles.roles import ADMINS, EDITORS
+from articles.search.query import parse_query
 from articles.tagging import ADJUSTMENTS, same_text
 from articles.text.cleaning import strip_invisible
 from articles.text.decoding import ENCODING_CHOICES
@@ -96,6 +97,8 @@ class TagEditForm(forms.Form):
     tag as read from the database (the history's "before")."""
 
     conflict = False  # shown after another editor saved first: "re-apply my change"
+    # In a conflict, the fields both editors changed: label, their value, this editor's.
+    both_changed: list[dict[str, str]] = []
 
     kind = forms.ChoiceField(label=_("النوع"), choices=KIND_CHOICES, widget=forms.RadioSelect)
     speaker = TypedTextField(
@@ -263,12 +266,19 @@ class TagFilterForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    # Check boxes, not a multiple <select>: that one needs Ctrl-click to pick two.
     source = forms.ModelMultipleChoiceField(
-        label=_("المصدر"), queryset=Source.objects.order_by("name"), required=False
+        label=_("المصدر"),
+        queryset=Source.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     article = ArticleIdsField(label=_("أرقام المقالات"), required=False)
     editor = UsernameChoiceField(
-        label=_("المحرر"), queryset=get_user_model().objects.none(), required=False
+        label=_("المحرر"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     date_on = forms.ChoiceField(
         label=_("التاريخ حسب"),
@@ -399,6 +409,15 @@ class ArticleFilterForm(forms.Form):
         label=_("استورده"), queryset=importers(), required=False, empty_label=_("أي أحد")
     )
 
+    def clean_q(self) -> str:
+        text = self.cleaned_data["q"]
+        if text.strip() and not parse_query(text):
+            # Without a word to look for the filter would match everything: say so.
+            raise forms.ValidationError(
+                _("لم يُبحث عن «%(text)s»: لا كلمة فيه يمكن البحث بها."), params={"text": text}
+            )
+        return text
+
     def clean(self):
         super().clean()
         data = self.cleaned_data
@@ -435,6 +454,8 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,.zip,text/plain"}))
+        # An empty file is one file's verdict (rejected, named in its row), not the form's.
+        kwargs.setdefault("allow_empty_file", True)
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
