@@ -147,6 +147,7 @@ NO_USER_TEXT: dict[str, str] = {
     "home": "a redirect to the article list",
     "healthz": "a fixed status document",
     "kinds_css": "a stylesheet built from the fixed kinds table",
+    "favicon": "a redirect to the site's icon",
     "export_format_doc": "docs/export-format.md served as text/plain",
     "api:api-root": "a redirect to the API's docs",
     "api:openapi-view": "the API's docs page: Swagger UI over the fixed OpenAPI document",

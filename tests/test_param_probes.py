@@ -76,6 +76,7 @@ NOT_A_LIST: dict[str, str] = {
     "edit_profile": "one's own settings form, no parameters",
     "healthz": "a fixed status document",
     "kinds_css": "a stylesheet from the fixed kinds table",
+    "favicon": "a redirect to the site's icon",
     "export_format_doc": "a fixed document",
     "raw_article": "one article's file, no parameters",
     "outlet_rules": "one outlet's learned rules, no parameters",

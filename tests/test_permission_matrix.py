@@ -60,6 +60,7 @@ MATRIX: dict[str, Rule] = {
     "edit_profile": Rule(get=SIGNED_IN, post=SIGNED_IN),  # one's own language
     "healthz": Rule(get=PUBLIC, post=None),
     "kinds_css": Rule(get=PUBLIC, post=None),
+    "favicon": Rule(get=PUBLIC, post=None),
     "article_list": Rule(get=READERS, post=None),
     "read_article": Rule(get=READERS, post=None),
     # Finding things (issue 6): every reader.
