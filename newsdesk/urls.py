@@ -4,8 +4,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.templatetags.static import static
-from django.views.decorators.http import require_GET
 from django.urls import include, path
+from django.views.decorators.http import require_GET
 from django.views.generic import RedirectView
 
 from articles.api.main import urls as api_urls
@@ -16,10 +16,9 @@ from newsdesk.login import admin_login, site_login
 handler500 = "newsdesk.middleware.server_error"
 
 
-
 @require_GET
 @login_not_required
-def favicon(request: HttpRequest) -> HttpResponse:
+def favicon(_request: HttpRequest) -> HttpResponse:
     """Pages without our <link rel="icon"> (the admin's) make browsers ask for this."""
     return redirect(static("favicon.svg"))
 
