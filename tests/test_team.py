@@ -11,6 +11,7 @@ from articles.models import Adjudication, AdjudicationDecision, Assignment, Tag,
 from articles.roles import ADMINS, EDITORS, REVIEWERS
 from articles.team.distribution import distribute
 from tests.conftest import make_article, make_user
+from tests.test_api import token_client
 
 # Each editor writes a word no other layer holds, so a leak shows as that word on a page.
 BODY = "قال الوزير إن الحكومة ستخفض الضرائب. وأضاف أن الميزانية متوازنة."
@@ -110,6 +111,77 @@ def test_an_editor_never_sees_another_editors_layer(team):
     # The reading page of its own editor shows it.
     own = _client(team["first"]).get(reverse("read_article", args=[article.pk]))
     assert "ملاحظة سرية" in own.content.decode()
+
+
+def test_the_api_never_shows_another_editors_layer_and_writes_to_the_callers(team):
+    article = team["article"]
+    start = BODY.index("الضرائب")
+    end = start + len("الضرائب")
+    layer_tag = tagging.create_tag(
+        article=article, user=team["first"], kind="quote", start=start, end=end,
+        speaker="متحدث سري", note="ملاحظة سرية", annotator_id=team["first"].pk,
+    )  # fmt: skip
+    for user in (team["second"], make_user("api-outsider", EDITORS)):
+        api = token_client(user)
+        for url in (
+            reverse("api:article_detail", args=[article.pk]),
+            reverse("api:tag_list"),
+            reverse("api:tag_list") + "?q=الضرائب",
+            reverse("api:speaker_list"),
+            reverse("api:claim_list"),
+        ):
+            body = api.get(url).content.decode()
+            assert "ملاحظة سرية" not in body and "متحدث سري" not in body, url
+        assert api.get(reverse("api:tag_detail", args=[layer_tag.pk])).status_code == 404
+        assert api.get(reverse("api:tag_history", args=[layer_tag.pk])).status_code == 404
+        edit = {"version": 1, "note": "تغيير"}
+        patched = api.patch(
+            reverse("api:tag_update", args=[layer_tag.pk]), edit, content_type="application/json"
+        )
+        assert patched.status_code == 404
+        url = reverse("api:tag_delete", args=[layer_tag.pk]) + "?version=1"
+        assert api.delete(url).status_code == 404
+    assert Tag.all_layers.get(pk=layer_tag.pk).note == "ملاحظة سرية"
+    # The second editor, tagging blind too, tags the same passage through the API: it goes
+    # to their own layer (a duplicate is refused per layer, not across layers).
+    second = token_client(team["second"])
+    payload = {"article": article.pk, "kind": "quote", "start": start, "end": end}
+    payload["exact"] = article.body[start:end]
+    created = second.post(reverse("api:tag_create"), payload, content_type="application/json")
+    assert created.status_code == 201, created.content
+    assert Tag.all_layers.get(pk=created.json()["id"]).annotator == team["second"]
+    assert not Tag.objects.exists()
+    again = second.post(reverse("api:tag_create"), payload, content_type="application/json")
+    assert again.status_code == 422
+    # Their own layer is theirs to read and change through the API, the other's is not.
+    mine = second.get(reverse("api:article_detail", args=[article.pk])).json()["tags"]
+    assert [tag["id"] for tag in mine] == [created.json()["id"]]
+    changed = second.patch(
+        reverse("api:tag_update", args=[created.json()["id"]]),
+        {"version": 1, "note": "ملاحظتي"},
+        content_type="application/json",
+    )
+    assert changed.status_code == 200, changed.content
+    # An editor tagging blind may not change the final layer through the API either.
+    final = tagging.create_tag(article=article, user=team["admin"], kind="claim", start=0, end=3)
+    url = reverse("api:tag_delete", args=[final.pk]) + "?version=1"
+    assert second.delete(url).status_code == 403
+    assert Tag.objects.filter(pk=final.pk).exists()
+    # An adjudicating reviewer reads the layers.
+    reviewer = token_client(team["reviewer"])
+    assert reviewer.get(reverse("api:tag_detail", args=[layer_tag.pk])).status_code == 200
+
+
+def test_two_blind_editors_may_tag_the_same_passage(team):
+    article = team["article"]
+    start = BODY.index("الحكومة")
+    end = start + len("الحكومة")
+    for editor in (team["first"], team["second"]):
+        assert _tag(_client(editor), article, start, end).status_code == 302
+    assert Tag.all_layers.filter(start=start, end=end).count() == 2
+    # A second time in one's own layer is still refused.
+    assert _tag(_client(team["first"]), article, start, end).status_code == 422
+    assert Tag.all_layers.filter(start=start, end=end).count() == 2
 
 
 def test_a_reviewer_switches_layers(team):

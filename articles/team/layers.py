@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from articles.models import Adjudication, Article, Assignment, Tag, TagQuerySet, WorkItem
+from articles.models import (
+    Adjudication,
+    Article,
+    Assignment,
+    Tag,
+    TagEvent,
+    TagQuerySet,
+    WorkItem,
+)
 from articles.views.request import HtmxHttpRequest
 
 FINAL = "final"
@@ -88,6 +96,13 @@ def layer_view(request: HtmxHttpRequest, article: Article) -> LayerView:
 def may_see_tag(user, tag: Tag) -> bool:
     """A tag in someone's blind layer is for them and for adjudicating reviewers only."""
     return tag.annotator_id in (None, user.pk) or can_switch_layers(user)
+
+
+def may_see_history(user, first_event: TagEvent) -> bool:
+    """A tag's history (the tag may be deleted) is for whoever may see its layer, read
+    from the snapshot its first event holds."""
+    layer = (first_event.after or first_event.before or {}).get("annotator")
+    return layer in (None, user.pk) or can_switch_layers(user)
 
 
 def may_write_tag(request: HtmxHttpRequest, tag: Tag) -> bool:
