@@ -268,6 +268,18 @@ class TagQuerySet(models.QuerySet):
         )
 
 
+_TagManager = models.Manager.from_queryset(TagQuerySet)
+
+
+class FinalLayerManager(_TagManager):
+    """The tags everyone sees: the shared (final) layer. An editor's own layer in an
+    independent assignment is invisible to every query that does not ask for it through
+    `Tag.all_layers`, so no page can show it by accident."""
+
+    def get_queryset(self) -> TagQuerySet:
+        return TagQuerySet(self.model, using=self._db).filter(annotator__isnull=True)
+
+
 class Tag(models.Model):
     """A passage of an article tagged as a claim, a quote or background.
 
@@ -353,9 +365,22 @@ class Tag(models.Model):
         related_name="claims",
     )
 
-    objects = TagQuerySet.as_manager()
+    # --- Layers: empty on the shared (final) layer; an editor's blind layer otherwise. ---
+    annotator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("طبقة المحرر"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="layer_tags",
+    )
+
+    objects = FinalLayerManager()
+    all_layers = TagQuerySet.as_manager()
 
     class Meta:
+        default_manager_name = "objects"
+        base_manager_name = "all_layers"
         ordering = ["start", "-end", "id"]
         verbose_name = _("وسم")
         verbose_name_plural = _("الوسوم")
@@ -391,6 +416,7 @@ class Tag(models.Model):
             models.Index(fields=["review_state", "created_at"], name="tag_review_idx"),
             models.Index(fields=["speaker_key"], name="tag_speaker_idx"),
             models.Index(fields=["claim_group", "kind"], name="tag_claim_group_idx"),
+            models.Index(fields=["article", "annotator"], name="tag_layer_idx"),
             GinIndex(fields=["search_stem"], name="tag_search_stem_idx"),
             GinIndex(fields=["search_exact"], name="tag_search_exact_idx"),
         ]
@@ -874,6 +900,174 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.language})"
+
+
+# --- Working as a team: assignments, blind layers, adjudication, guidelines. ---
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def with_progress(self) -> AssignmentQuerySet:
+        """Each assignment with its counts of work items done and in all, one query."""
+        return self.annotate(
+            items_total=Count("items"),
+            items_done=Count("items", filter=Q(items__done_at__isnull=False)),
+        )
+
+
+class Assignment(models.Model):
+    """A set of articles handed to a set of editors.
+
+    Shared: each article goes to `editors_per_article` editors who tag the one shared layer,
+    as without assignments. Independent: each of them tags blind, in a layer of their own
+    (`Tag.annotator`), until a reviewer adjudicates the article into the shared layer."""
+
+    class Mode(models.TextChoices):
+        SHARED = "shared", _("مشترك")
+        INDEPENDENT = "independent", _("مستقل")
+
+    name = models.CharField(_("الاسم"), max_length=200)
+    mode = models.CharField(_("الطريقة"), max_length=12, choices=Mode.choices)
+    editors_per_article = models.PositiveSmallIntegerField(_("محررون لكل مقال"), default=2)
+    # Adjudicated tags are accepted at once, rather than waiting in the review queue.
+    accept_adjudicated = models.BooleanField(_("الحسم يقبل الوسوم مباشرة"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments_created"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("تكليف")
+        verbose_name_plural = _("التكليفات")
+        permissions = [("adjudicate_tags", _("يحسم الخلاف بين طبقات المحررين"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(mode__in=["shared", "independent"]), name="assignment_mode_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(editors_per_article__gte=1), name="assignment_needs_an_editor"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("assignment_detail", args=[self.pk])
+
+    @property
+    def independent(self) -> bool:
+        return self.mode == self.Mode.INDEPENDENT
+
+
+class WorkItem(models.Model):
+    """One article for one editor in one assignment; `done_at` set when they mark it done."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="items")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="work_items")
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="work_items"
+    )
+    position = models.PositiveIntegerField(default=0)  # the order of "my work"
+    done_at = models.DateTimeField(_("أُنجز في"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["assignment", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "article", "editor"], name="work_item_once_per_editor"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["editor", "done_at"], name="work_item_editor_idx"),
+            models.Index(fields=["article", "editor"], name="work_item_article_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} / {self.article_id} / {self.editor_id}"
+
+
+class Adjudication(models.Model):
+    """An article of an independent assignment whose layers a reviewer has merged into the
+    shared layer; from then on its editors may no longer change their own layers."""
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="adjudications"
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="adjudications")
+    adjudicated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="adjudications"
+    )
+    adjudicated_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "article"], name="adjudication_once_per_article"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} / {self.article_id}"
+
+
+class AdjudicationDecision(models.Model):
+    """One disagreement (or agreement) settled: which span was taken, and who had it."""
+
+    class Choice(models.TextChoices):
+        TAKE_A = "a", _("خذ الأول")
+        TAKE_B = "b", _("خذ الثاني")
+        BOTH = "both", _("خذ الاثنين")
+        NEITHER = "neither", _("لا شيء")
+
+    adjudication = models.ForeignKey(
+        Adjudication, on_delete=models.CASCADE, related_name="decisions"
+    )
+    choice = models.CharField(max_length=8, choices=Choice.choices)
+    kind = models.CharField(max_length=20, choices=KIND_CHOICES)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    # Usernames of the editors whose layers held the span that was taken (or, for
+    # "neither", of those who had tagged it).
+    agreed_by = ArrayField(models.CharField(max_length=150), default=list, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(choice__in=["a", "b", "both", "neither"]),
+                name="decision_choice_known",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.choice} {self.kind} {self.start}-{self.end}"
+
+
+class Guideline(models.Model):
+    """One version of the tagging guidelines for a kind ("" for the general page), in
+    Markdown. Versions are never edited: saving writes the next one."""
+
+    kind = models.CharField(_("النوع"), max_length=20, blank=True)
+    version = models.PositiveIntegerField()
+    body = models.TextField(_("النص (Markdown)"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="guidelines"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="guideline_version_once"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["", *KIND_SLUGS]), name="guideline_kind_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind or 'general'} v{self.version}"
 
 
 # --- The REST API: personal tokens -------------------------------------------------------

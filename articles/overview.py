@@ -12,7 +12,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from articles.kinds import KINDS
-from articles.models import Article, ReviewState, Tag
+from articles.models import Article, Assignment, ReviewState, Tag
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -62,6 +62,8 @@ def figures() -> dict:
         "review": review_progress(),
     }
     context["bars"] = activity_bars(weekly_activity())
+    # The latest assignments' progress: items done of all, one query.
+    context["assignments"] = list(Assignment.objects.with_progress()[:TOP])
     return context
 
 

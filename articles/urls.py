@@ -13,6 +13,7 @@ from articles.views import (
     suggestions,
     tag_list,
     tagging,
+    team,
     tokens,
 )
 
@@ -99,4 +100,26 @@ urlpatterns = [
     path("profile/tokens/", tokens.api_tokens, name="api_tokens"),
     path("profile/tokens/revoke/", tokens.revoke_api_token, name="revoke_api_token"),
     path("claims/<int:group_id>/label/", claims.rename_claim_group, name="rename_claim_group"),
+]
+
+# Working as a team
+urlpatterns += [
+    path("work/", team.my_work, name="my_work"),
+    path("work/<int:work_item_id>/done/", team.mark_done, name="mark_done"),
+    path("work/<int:work_item_id>/reopen/", team.reopen_item, name="reopen_item"),
+    path("assignments/", team.assignment_list, name="assignment_list"),
+    path("assignments/<int:assignment_id>/", team.assignment_detail, name="assignment_detail"),
+    path("assignments/<int:assignment_id>/agreement/", team.agreement_page, name="agreement"),
+    path(
+        "assignments/<int:assignment_id>/agreement.csv",
+        team.agreement_csv,
+        name="agreement_csv",
+    ),
+    path("assignments/<int:assignment_id>/layers.csv", team.layers_csv, name="layers_csv"),
+    path(
+        "assignments/<int:assignment_id>/articles/<int:article_id>/adjudicate/",
+        team.adjudicate_article,
+        name="adjudicate_article",
+    ),
+    path("guidelines/<slug:kind>/", team.guideline_page, name="guideline_page"),
 ]

@@ -30,7 +30,7 @@ from articles.models import (
 )
 from articles.roles import ADMINS, EDITORS, REVIEWERS
 from tests.conftest import SAMPLE_FILES, make_article, make_source, make_user
-from tests.test_permission_matrix import (  # noqa: F401 (the `objects` fixture)
+from tests.test_permission_matrix import (  # noqa: F401 (the `objects` and `clients` fixtures)
     ANONYMOUS,
     API,
     MATRIX,
@@ -40,6 +40,7 @@ from tests.test_permission_matrix import (  # noqa: F401 (the `objects` fixture)
     _url,
     _verdict,
     _walk,
+    clients,
     objects,
 )
 
@@ -63,9 +64,10 @@ def _api_routes():
 
 
 def test_every_route_answers_each_role_with_a_token_as_the_matrix_says(objects):  # noqa: F811
-    clients = {ANONYMOUS: Client()}
+    token_clients = {ANONYMOUS: Client()}
     for role in ROLES[1:]:
-        clients[role] = token_client(make_user(f"api-{role}", None if role == NO_ROLE else role))
+        user = make_user(f"api-{role}", None if role == NO_ROLE else role)
+        token_clients[role] = token_client(user)
     failures = []
     for name, pattern in _api_routes():
         if name in ("api:openapi-json", "api:openapi-view"):
@@ -79,7 +81,7 @@ def test_every_route_answers_each_role_with_a_token_as_the_matrix_says(objects):
                 ("PATCH", rule.patch),
                 ("DELETE", rule.delete),
             ):
-                verdict = _verdict(getattr(clients[role], method.lower())(url))
+                verdict = _verdict(getattr(token_clients[role], method.lower())(url))
                 if verdict not in _expected(allowed, role):
                     failures.append(f"{method} {url} as {role}: {verdict}")
     assert not failures, "\n".join(failures)

@@ -33,9 +33,19 @@ from django.urls import get_resolver, reverse
 from articles import tagging
 from articles.api import tokens
 from articles.exporting import FORMULA_TRIGGERS
-from articles.models import Article, ClaimGroup, ImportItem, OutletRule, Tag, TagSet
+from articles.models import (
+    Article,
+    Assignment,
+    ClaimGroup,
+    ImportItem,
+    OutletRule,
+    Tag,
+    TagSet,
+    WorkItem,
+)
 from articles.quotes.speakers import speaker_key
 from articles.roles import ADMINS, EDITORS, REVIEWERS
+from articles.team import guidelines
 from tests.conftest import make_article, make_source, make_user
 from tests.test_permission_matrix import MATRIX, _walk
 
@@ -120,6 +130,14 @@ SWEEP: dict[str, Visit] = {
     "claim_panel": Visit(EDITORS, htmx_target="claim-panel", plain=False),
     "claim_groups": Visit(EDITORS),
     "claim_group": Visit(EDITORS),
+    "my_work": Visit(EDITORS),
+    "assignment_list": Visit(REVIEWERS),
+    "assignment_detail": Visit(REVIEWERS),
+    "agreement": Visit(REVIEWERS),
+    "agreement_csv": Visit(REVIEWERS),
+    "layers_csv": Visit(REVIEWERS),
+    "adjudicate_article": Visit(REVIEWERS),
+    "guideline_page": Visit(EDITORS, ("", "?version=1")),
     "claim_review_file": Visit(EDITORS),
     "claim_reviews_file": Visit(EDITORS, ("", "?verification=false")),
     "api_tokens": Visit(EDITORS),
@@ -154,7 +172,7 @@ NO_USER_TEXT: dict[str, str] = {
     "api:openapi-json": "the OpenAPI document, built from the code",
 }
 # Views that answer a GET with a file, not a page: checked as downloads.
-DOWNLOADS = {"download_tags", "download_set", "api:set_export"}
+DOWNLOADS = {"download_tags", "download_set", "agreement_csv", "layers_csv", "api:set_export"}
 # Views that answer JSON (the API, ClaimReview files): the payloads must come back as data.
 JSON_ANSWERS = {name for name in SWEEP if name.startswith("api:")} - DOWNLOADS
 JSON_ANSWERS |= {"claim_review_file", "claim_reviews_file"}
@@ -162,6 +180,7 @@ JSON_ANSWERS |= {"claim_review_file", "claim_reviews_file"}
 SPECIAL_OBJECTS = {
     ("pick_encoding", "item_id"): "unsure_item_id",
     ("claim_panel", "tag_id"): "claim_tag_id",
+    ("adjudicate_article", "article_id"): "blind_article_id",
 }
 
 
@@ -295,7 +314,34 @@ def hostile(db):
     OutletRule.objects.create(
         source=source, kind="furniture", key="x", text=f"{HOSTILE} سطر", added_by=evil_admin
     )
+    # An independent assignment on the imported article: two hostile editors tag it blind.
+    other_editor = make_user(f"ed2{IMG}", EDITORS)
+    assignment = Assignment.objects.create(
+        name=f"{HOSTILE} تكليف", mode="independent", created_by=evil_admin
+    )
+    start = imported.body.index("<script>")
+    for editor in (evil_editor, other_editor):
+        WorkItem.objects.create(assignment=assignment, article=imported, editor=editor)
+        tagging.create_tag(
+            article=imported,
+            user=editor,
+            kind="claim",
+            start=start,
+            end=start + len(SCRIPT) + (3 if editor == other_editor else 0),
+            note=f"{FORMULA} {HOSTILE}",
+            speaker=SPEAKER,
+            annotator_id=editor.pk,
+        )
+    # Guidelines whose Markdown carries raw HTML, a javascript: link and a template tag.
+    guidelines.save_version(
+        kind="",
+        body=f"# {HOSTILE}\n\n[link]({JS_URL}) {SCRIPT} {IMG} {TEMPLATE}",
+        user=evil_admin,
+    )
     return {
+        "kind": "general",
+        "assignment_id": assignment.pk,
+        "blind_article_id": imported.pk,
         "key": speaker_key(SPEAKER_NAME),
         "source_id": source.pk,
         "users": {EDITORS: evil_editor, REVIEWERS: evil_reviewer, ADMINS: evil_admin},
@@ -535,6 +581,7 @@ MARKUP_BUILDERS = {
     "articles/reading/evidence.py": "escapes the evidence; links only http(s) URLs",
     "articles/reading/side_list.py": "a tag's markup: every user field through html.escape",
     "articles/reading/suggestion_list.py": "the suggestion list: every field through html.escape",
+    "articles/team/guidelines.py": "Markdown rendered, then cleaned by the nh3 sanitiser",
 }
 
 

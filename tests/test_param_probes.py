@@ -22,7 +22,7 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 
 from articles import tagging
-from articles.models import ClaimGroup, Tag, TagSet
+from articles.models import Assignment, ClaimGroup, Tag, TagSet, WorkItem
 from articles.quotes.speakers import speaker_key
 from articles.roles import ADMINS, EDITORS, REVIEWERS
 from tests.conftest import make_article, make_source, make_user
@@ -52,6 +52,14 @@ LISTS: dict[str, Endpoint] = {
     "speaker_detail": Endpoint(EDITORS),
     "claim_groups": Endpoint(EDITORS),
     "claim_group": Endpoint(EDITORS),
+    "my_work": Endpoint(EDITORS),
+    "assignment_list": Endpoint(REVIEWERS),
+    "assignment_detail": Endpoint(REVIEWERS),
+    "agreement": Endpoint(REVIEWERS),
+    "agreement_csv": Endpoint(REVIEWERS),
+    "layers_csv": Endpoint(REVIEWERS),
+    "adjudicate_article": Endpoint(REVIEWERS),
+    "guideline_page": Endpoint(EDITORS),
     "claim_reviews_file": Endpoint(EDITORS),
     "api_tokens": Endpoint(EDITORS),
     # The REST API's lists and filters, and the objects that list their parts.
@@ -94,7 +102,10 @@ NOT_A_LIST: dict[str, str] = {
     "api:tag_delete": "one tag (GET of the same path as api:tag_detail)",
     "api:claim_review": "one group's ClaimReview, no parameters",
 }
-SPECIAL_OBJECTS = {("tag_history", "tag_id"): "tag_id"}
+SPECIAL_OBJECTS = {
+    ("tag_history", "tag_id"): "tag_id",
+    ("adjudicate_article", "article_id"): "blind_article_id",
+}
 
 # Each probe must leave the answer exactly as it was without it.
 PROBES = [
@@ -194,7 +205,18 @@ def data(db):
     for n, user in enumerate((alice, zed)):
         group = ClaimGroup.objects.create(label=f"مجموعة {user.username}", created_by=user)
         Tag.objects.filter(pk=tags[n].pk).update(claim_group=group, verification="false")
+    # Both editors tag one more article blind, in an independent assignment.
+    assignment = Assignment.objects.create(name="تكليف", mode="independent", created_by=boss)
+    blind = make_article("مقال يوسم وسماً مستقلاً عن الاجتماع.", source=source)
+    for user in (alice, zed):
+        WorkItem.objects.create(assignment=assignment, article=blind, editor=user)
+        tagging.create_tag(
+            article=blind, user=user, kind="claim", start=0, end=4, annotator_id=user.pk
+        )
     return {
+        "assignment_id": assignment.pk,
+        "kind": "general",
+        "blind_article_id": blind.pk,
         "users": {EDITORS: alice, REVIEWERS: reviewer, ADMINS: boss},
         "article_id": articles[0].pk,
         "other_article": articles[1].pk,

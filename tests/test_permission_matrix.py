@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from articles import tagging
 from articles.models import (
+    Assignment,
     ClaimGroup,
     ImportBatch,
     ImportItem,
@@ -23,6 +25,7 @@ from articles.models import (
     SuggestionRun,
     Tag,
     TagSet,
+    WorkItem,
 )
 from articles.quotes.speakers import speaker_key
 from articles.quotes.suggestion_store import RULES_VERSION
@@ -112,6 +115,18 @@ MATRIX: dict[str, Rule] = {
     "claim_groups": Rule(get=READERS, post=None),
     "claim_group": Rule(get=READERS, post=None),
     "rename_claim_group": Rule(get=None, post=WRITERS),
+    # Working as a team: editors see their work; reviewers and Admins follow assignments,
+    # agreement and adjudicate; only Admins create assignments.
+    "my_work": Rule(get=WRITERS, post=None),
+    "mark_done": Rule(get=None, post=WRITERS),
+    "reopen_item": Rule(get=None, post=WRITERS),
+    "assignment_list": Rule(get=CHECKERS, post=ONLY_ADMINS),
+    "assignment_detail": Rule(get=CHECKERS, post=None),
+    "agreement": Rule(get=CHECKERS, post=None),
+    "agreement_csv": Rule(get=CHECKERS, post=None),
+    "layers_csv": Rule(get=CHECKERS, post=None),
+    "adjudicate_article": Rule(get=CHECKERS, post=CHECKERS),
+    "guideline_page": Rule(get=READERS, post=ONLY_ADMINS),
     "claim_review_file": Rule(get=READERS, post=None),
     "claim_reviews_file": Rule(get=READERS, post=None),
     # API tokens: every signed-in user makes and revokes their own.
@@ -167,7 +182,7 @@ def test_every_url_has_a_matrix_entry():
 
 
 @pytest.fixture
-def objects(db):
+def objects(db, clients):
     """One existing object for each kind of URL parameter."""
     editor = make_user("matrix-owner", EDITORS)
     article = make_article("نص المقال لاختبار الصلاحيات.")
@@ -202,12 +217,24 @@ def objects(db):
     source = make_source("مصدر الصلاحيات")
     make_article("سطر من الموقع\nنص مقال آخر من المصدر.", source=source)
     rule = OutletRule.objects.create(source=source, kind="furniture", key="سطر", text="سطر")
+    # An independent assignment: the matrix's editor owns the work item it marks.
+    assignment = Assignment.objects.create(name="تكليف", mode="independent", created_by=editor)
+    matrix_editor = get_user_model().objects.get(username=f"matrix-{EDITORS}")
+    # Its own article: on it the matrix's editor tags blind, so the shared tags above
+    # would be out of their reach.
+    blind = make_article("نص مقال يوسم وسماً مستقلاً.")
+    work_item = WorkItem.objects.create(assignment=assignment, article=blind, editor=matrix_editor)
+    WorkItem.objects.create(assignment=assignment, article=blind, editor=editor)
 
     Tag.objects.filter(pk=other.pk).update(verification="false")
     return {
         "number": 1,
         "source_id": source.pk,
         "rule_id": rule.pk,
+        "work_item_id": work_item.pk,
+        "kind": "general",
+        "blind_article_id": blind.pk,
+        "assignment_id": assignment.pk,
         "article_id": article.pk,
         "tag_id": tag.pk,
         "deleted_tag_id": gone.pk,
@@ -233,7 +260,10 @@ def clients(client, db):
 
 
 # Where a URL needs a particular object rather than the usual one for its parameter.
-SPECIAL_OBJECTS = {("restore_tag", "tag_id"): "deleted_tag_id"}
+SPECIAL_OBJECTS = {
+    ("restore_tag", "tag_id"): "deleted_tag_id",
+    ("adjudicate_article", "article_id"): "blind_article_id",
+}
 
 
 def _url(name: str, pattern: URLPattern, objects: dict) -> str:
