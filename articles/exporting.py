@@ -479,3 +479,25 @@ def csv_chunks_from_rows(records: Iterable[dict], *, bom: bool = True) -> Iterat
             out.truncate()
 
     return _buffered(lines())
+
+
+def snapshot_sets_without_rows(connection) -> None:
+    """Rows for sets frozen before frozen sets kept their rows, built by today's export code.
+
+    Called from migrations. Today's code reads today's columns, so while an older schema is
+    being upgraded (a later migration has not yet added a column the code reads) it waits:
+    the last migration that calls it finds every column in place."""
+    from articles.models import TagSet
+
+    with connection.cursor() as cursor:
+        present = {
+            column.name
+            for column in connection.introspection.get_table_description(cursor, Tag._meta.db_table)
+        }
+    if any(field.column not in present for field in Tag._meta.concrete_fields):
+        return
+    waiting = TagSet.objects.filter(frozen=True, frozen_rows__isnull=True).only(
+        "pk", "frozen", "filters"
+    )
+    for tagset in waiting:
+        store_frozen_rows(tagset, tagset.current_tags())
