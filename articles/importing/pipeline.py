@@ -143,7 +143,7 @@ class Importer:
                 results.append(None)
                 ready.append((i, prepared))
         if not ready:
-            return results
+            return [result for result in results if result is not None]  # every slot is filled
         digests = [d for _i, r in ready for d in (r.digest, r.first_digest) if d]
         existing = {a.body_sha256: a for a in Article.objects.filter(body_sha256__in=digests)}
         new: list[Article] = []
@@ -174,7 +174,7 @@ class Importer:
             article.near_duplicate_of = other
         if pending_near:
             Article.objects.bulk_update([a for a, _o in pending_near], ["near_duplicate_of"])
-        return results
+        return [result for result in results if result is not None]  # every slot is filled
 
     def _prepare(
         self, name: str, data: bytes | Path, encoding: str | None
@@ -364,7 +364,9 @@ def process_pending(batch: ImportBatch, *, limit: int, user=None) -> int:
             .select_for_update(skip_locked=True)
             .order_by("position")[:limit]
         )
-        results = importer.import_many([(item.filename, bytes(item.held_data)) for item in items])
+        results = importer.import_many(
+            [(item.filename, bytes(item.held_data or b"")) for item in items]
+        )
         for item, result in zip(items, results, strict=True):
             _apply(item, result)
     return len(items)
@@ -374,7 +376,7 @@ def retry_with_encoding(item: ImportItem, encoding: str, *, user=None) -> Import
     """Import a held (unsure) file again with the encoding an admin picked."""
     with transaction.atomic():
         result = Importer(user=user).import_bytes(
-            item.filename, bytes(item.held_data), encoding=encoding
+            item.filename, bytes(item.held_data or b""), encoding=encoding
         )
         _apply(item, result)
     return result
