@@ -1,16 +1,36 @@
-"""What only a browser shows: an admin uploads files and sees one row per file."""
+"""What only a browser shows: an admin uploads files, watches a worker import them, and
+sees one row per file."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
+from django.db import connection
 
 from articles.roles import ADMINS, EDITORS
-from tests.conftest import SAMPLE_FILES, login, make_user, screenshot
+from tests.conftest import SAMPLE_FILES, login, make_user, run_jobs, screenshot
 
 pytestmark = pytest.mark.browser
 
 
-def test_admin_uploads_two_samples_and_a_bad_file_and_sees_three_rows(live_server, page, tmp_path):
+def _run_jobs_beside_the_browser() -> None:
+    """The worker in a thread of its own (Playwright's event loop holds this one)."""
+
+    def work() -> None:
+        try:
+            run_jobs()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(timeout=120)
+
+
+def test_admin_uploads_two_samples_and_a_bad_file_and_sees_three_rows(
+    live_server, page, tmp_path, job_queue
+):
     admin = make_user("browser-admin", ADMINS)
     bad = tmp_path / "picture.txt"
     bad.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
@@ -18,6 +38,12 @@ def test_admin_uploads_two_samples_and_a_bad_file_and_sees_three_rows(live_serve
     page.click("a[href='/imports/']")
     page.set_input_files("input[type=file]", [str(SAMPLE_FILES[0]), str(SAMPLE_FILES[3]), str(bad)])
     page.click("#upload-button")
+    page.locator("#batch-progress progress").wait_for()  # stored; a worker will import
+    assert "0 من 3" in page.locator("#batch-progress").inner_text()
+    screenshot(page, "import_batch_waiting")
+    _run_jobs_beside_the_browser()
+    # The page polls the counts and reloads itself once the worker is done.
+    page.locator("tr.result-row[data-status=imported]").first.wait_for()
     rows = page.locator("tr.result-row")
     rows.first.wait_for()
     assert rows.count() == 3

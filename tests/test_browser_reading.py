@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from articles.importing.pipeline import import_path
 from articles.roles import EDITORS
-from tests.conftest import SAMPLE_FILES, login, make_user, screenshot
+from tests.conftest import SAMPLE_FILES, import_and_index, login, make_user, screenshot
 
 pytestmark = pytest.mark.browser
 
 
 def test_editor_reads_a_sample_right_to_left(live_server, page):
     editor = make_user("browser-editor", EDITORS)
-    article = import_path(SAMPLE_FILES[0]).article
+    article = import_and_index([SAMPLE_FILES[0]])[0]
     login(page, live_server, editor)
     page.click(f"a[href='/articles/{article.pk}/']")
     body = page.locator("#article-body")
@@ -35,7 +34,7 @@ def test_editor_reads_a_sample_right_to_left(live_server, page):
 
 def test_reading_page_fits_a_phone(live_server, browser):
     editor = make_user("phone-editor", EDITORS)
-    article = import_path(SAMPLE_FILES[1]).article
+    article = import_and_index([SAMPLE_FILES[1]])[0]
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ar")
     page = context.new_page()
     login(page, live_server, editor)

@@ -31,7 +31,8 @@ from django.urls import get_resolver, reverse
 
 from articles import tagging
 from articles.exporting import FORMULA_TRIGGERS
-from articles.models import Article, ClaimGroup, ImportItem, OutletRule, Tag, TagSet
+from articles.jobs import tasks
+from articles.models import Article, ClaimGroup, ImportBatch, ImportItem, OutletRule, Tag, TagSet
 from articles.quotes.speakers import speaker_key
 from articles.roles import ADMINS, EDITORS, REVIEWERS
 from tests.conftest import make_article, make_source, make_user
@@ -125,6 +126,7 @@ NO_USER_TEXT: dict[str, str] = {
     "healthz": "a fixed status document",
     "kinds_css": "a stylesheet built from the fixed kinds table",
     "export_format_doc": "docs/export-format.md served as text/plain",
+    "batch_progress": "a batch's counts by status, numbers only",
 }
 # Views that answer a GET with a file, not a page: checked as downloads.
 DOWNLOADS = {"download_tags", "download_set"}
@@ -226,6 +228,8 @@ def hostile(db):
         },
     )
     assert response.status_code == 302, response.content[:500]
+    # What a worker does with the stored files (the job's own code, in this transaction).
+    tasks.import_batch(batch_id=ImportBatch.objects.latest("id").pk)
     item = ImportItem.objects.filter(filename__contains="onerror").earliest("id")
     assert item.status == ImportItem.Status.IMPORTED, item.reason
     imported = item.article
