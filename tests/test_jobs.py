@@ -9,7 +9,7 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 
 from articles.claims import passage_index
@@ -198,3 +198,22 @@ def test_a_job_left_doing_by_a_dead_worker_is_retried():
         row = cursor.fetchone()
     assert row is None  # retried and succeeded (successful jobs are deleted), not left doing
     assert ImportItem.objects.get().status == "imported"
+
+
+def test_an_article_cleaned_again_loses_its_old_passages_and_is_indexed_again():
+    article = make_article(sample_text(0), indexed_at=None)
+    other = make_article(sample_text(1), indexed_at=None)
+    indexing.index_articles([article.pk, other.pk])
+    before = Passage.objects.filter(article=article).count()
+    assert before > 0
+    with transaction.atomic():
+        indexing.index_again_later([article])
+    article.refresh_from_db()
+    assert article.indexed_at is None and not Passage.objects.filter(article=article).exists()
+    total = FeatureCount.objects.get(hash=passage_index.TOTAL).df
+    assert total == Passage.objects.count()  # its features are off the counts
+    run_jobs()
+    article.refresh_from_db()
+    assert article.indexed_at is not None
+    assert Passage.objects.filter(article=article).count() == before
+    assert FeatureCount.objects.get(hash=passage_index.TOTAL).df == Passage.objects.count()
