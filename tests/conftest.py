@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import threading
 import zipfile
 from pathlib import Path
 
@@ -60,6 +61,20 @@ def run_jobs() -> None:
     connects on its own: only committed rows are visible, so the test must be
     transactional)."""
     worker.run(until_empty=True)
+
+
+def run_jobs_beside_the_browser() -> None:
+    """The worker in a thread of its own (Playwright's event loop holds this one)."""
+
+    def work() -> None:
+        try:
+            run_jobs()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(timeout=120)
 
 
 @pytest.fixture

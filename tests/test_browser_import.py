@@ -3,29 +3,12 @@ sees one row per file."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from articles.roles import ADMINS, EDITORS
-from tests.conftest import SAMPLE_FILES, login, make_user, run_jobs, screenshot
+from tests.conftest import SAMPLE_FILES, login, make_user, run_jobs_beside_the_browser, screenshot
 
 pytestmark = pytest.mark.browser
-
-
-def _run_jobs_beside_the_browser() -> None:
-    """The worker in a thread of its own (Playwright's event loop holds this one)."""
-
-    def work() -> None:
-        try:
-            run_jobs()
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=work)
-    thread.start()
-    thread.join(timeout=120)
 
 
 def test_admin_uploads_two_samples_and_a_bad_file_and_sees_three_rows(
@@ -41,7 +24,7 @@ def test_admin_uploads_two_samples_and_a_bad_file_and_sees_three_rows(
     page.locator("#batch-progress progress").wait_for()  # stored; a worker will import
     assert "0 من 3" in page.locator("#batch-progress").inner_text()
     screenshot(page, "import_batch_waiting")
-    _run_jobs_beside_the_browser()
+    run_jobs_beside_the_browser()
     # The page polls the counts and reloads itself once the worker is done.
     page.locator("tr.result-row[data-status=imported]").first.wait_for()
     rows = page.locator("tr.result-row")
