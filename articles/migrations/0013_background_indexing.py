@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0011_outlet_memory_learned_rules_and_split_files"),
+        ("articles", "0012_frozen_set_rows"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
