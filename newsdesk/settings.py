@@ -214,6 +214,8 @@ IMPORT_MAX_UPLOAD_FILES = env_int("IMPORT_MAX_UPLOAD_FILES", 500)
 IMPORT_HELD_RETENTION_DAYS = env_int("IMPORT_HELD_RETENTION_DAYS", 30)
 # Files per transaction in a background import (a commit waits for the disk).
 IMPORT_FILES_PER_COMMIT = env_int("IMPORT_FILES_PER_COMMIT", 200)
+# …and at most this many bytes of them, so a worker holds a bounded chunk in memory.
+IMPORT_BYTES_PER_COMMIT = env_int("IMPORT_BYTES_PER_COMMIT", 32 * 1024 * 1024)
 # Jobs queued for a big batch, so that this many workers can share it.
 IMPORT_JOBS_PER_BATCH = env_int("IMPORT_JOBS_PER_BATCH", 2)
 

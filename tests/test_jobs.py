@@ -217,3 +217,20 @@ def test_an_article_cleaned_again_loses_its_old_passages_and_is_indexed_again():
     assert article.indexed_at is not None
     assert Passage.objects.filter(article=article).count() == before
     assert FeatureCount.objects.get(hash=passage_index.TOTAL).df == Passage.objects.count()
+
+
+def test_a_chunk_is_cut_short_by_its_bytes_so_a_worker_holds_a_bounded_amount():
+    from articles.importing.pipeline import process_pending
+
+    batch = ImportBatch.objects.create(via="cli")
+    files = [SAMPLE_FILES[i].read_bytes() for i in range(3)]
+    for position, data in enumerate(files):
+        ImportItem.objects.create(
+            batch=batch, position=position, filename=f"{position}.txt", status="pending",
+            held_data=data,
+        )  # fmt: skip
+    budget = len(files[0]) + len(files[1])
+    assert process_pending(batch, limit=10, max_bytes=budget) == 2
+    assert process_pending(batch, limit=10, max_bytes=1) == 1  # one file even if over
+    assert process_pending(batch, limit=10, max_bytes=budget) == 0
+    assert batch.items.filter(status="imported").count() == 3

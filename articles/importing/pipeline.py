@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Func
 from django.utils.translation import gettext as _
 
 from articles.importing import outlet_memory
@@ -379,18 +380,32 @@ def hold_files(batch: ImportBatch, entries: Iterable[tuple[str, bytes | None, st
     return count
 
 
-def process_pending(batch: ImportBatch, *, limit: int, user=None) -> int:
-    """Import up to `limit` pending files of `batch` in one commit; returns how many.
+def process_pending(
+    batch: ImportBatch, *, limit: int, user=None, max_bytes: int | None = None
+) -> int:
+    """Import up to `limit` pending files of `batch`, and up to `max_bytes` of them
+    (IMPORT_BYTES_PER_COMMIT; always at least one file), in one commit; returns how many.
 
     Rows are locked with SKIP LOCKED, so two workers on the same batch never import a
     file twice; a worker killed mid-chunk leaves the chunk pending, none of it stored."""
+    max_bytes = max_bytes or settings.IMPORT_BYTES_PER_COMMIT
     importer = Importer(user=user, hold_unsure=True)
     with transaction.atomic():
-        items = list(
+        # Sizes first, bytes after: a chunk of large files is cut short, not loaded whole.
+        sizes = list(
             batch.items.filter(status=ImportItem.Status.PENDING)
             .select_for_update(skip_locked=True)
-            .order_by("position")[:limit]
+            .order_by("position")
+            .annotate(size=Func(F("held_data"), function="octet_length"))
+            .values_list("pk", "size")[:limit]
         )
+        chosen, total = [], 0
+        for pk, size in sizes:
+            total += size or 0
+            if chosen and total > max_bytes:
+                break
+            chosen.append(pk)
+        items = list(ImportItem.objects.filter(pk__in=chosen).order_by("position"))
         results = importer.import_many([(item.filename, bytes(item.held_data)) for item in items])
         _record_results(items, results)
     return len(items)
