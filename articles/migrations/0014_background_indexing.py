@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0012_frozen_set_rows"),
+        ("articles", "0013_user_profile_language"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
