@@ -12,6 +12,9 @@ folder, and imported into a throwaway database on the project's PostgreSQL serve
   (`manage.py worker`, 1 and `--workers` of them): files/s from the command's start until
   every file is stored and searchable, and separately until the similar-passage index
   and quote suggestions of every article are ready;
+- posted to the REST API (`POST /api/v1/articles/import`, `API_FILES_PER_CALL` files a
+  call, with a token) through Django's full request stack in this process (no network,
+  no server start-up);
 - the floor: the same files' bytes written to PostgreSQL with one COPY in one
   transaction (no decoding, cleaning, de-duplication or indexing), measured in the same
   run, so each figure is also given as a multiple of the least an import can cost here.
@@ -189,6 +192,40 @@ def measure_queued(folder: Path, files: int, workers: int, env: dict) -> dict:
     }
 
 
+API_FILES_PER_CALL = 100
+
+
+def _api_client():
+    """A client calling the API as an Admin with a fresh token, as a scraper would."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from articles.api.tokens import create_token
+
+    User = get_user_model()
+    user = User.objects.filter(username="bench-api").first() or User.objects.create_user(
+        "bench-api", is_superuser=True
+    )
+    _token, secret = create_token(user=user, name="bench")
+    return Client(headers={"Authorization": f"Bearer {secret}"}, HTTP_HOST="localhost")
+
+
+def api_import_seconds(client, paths: list[Path]) -> float:
+    """Wall time to post every file to the import endpoint, a call per chunk."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    started = time.perf_counter()
+    for at in range(0, len(paths), API_FILES_PER_CALL):
+        chunk = paths[at : at + API_FILES_PER_CALL]
+        uploads = [SimpleUploadedFile(path.name, path.read_bytes()) for path in chunk]
+        response = client.post("/api/v1/articles/import", {"files": uploads})
+        if response.status_code != 200:
+            raise RuntimeError(
+                f"API import failed: {response.status_code} {response.content[:500]}"
+            )
+    return time.perf_counter() - started
+
+
 def measure(files: int, runs: int, log=print, workers: int = 2) -> dict:
     """Files/s of `manage.py import_articles` for `files` generated files into the current
     (empty) database, `runs` times (emptied in between), and of a re-run (all duplicates).
@@ -225,6 +262,12 @@ def measure(files: int, runs: int, log=print, workers: int = 2) -> dict:
                 f"  queued, {count} worker(s): {queued[str(count)]['files_per_s']} files/s stored,"
                 f" {queued[str(count)]['indexed_files_per_s']} files/s indexed"
             )
+        client, paths = _api_client(), sorted(folder.iterdir())
+        through_api = []
+        for run in range(runs):
+            _clear_imports()
+            through_api.append(api_import_seconds(client, paths))
+            log(f"  API import run {run + 1}: {files / through_api[-1]:.0f} files/s")
     _clear_imports()
     floor = median(floors)
     for figures in queued.values():
@@ -238,6 +281,8 @@ def measure(files: int, runs: int, log=print, workers: int = 2) -> dict:
         "files_per_s": round(files / median(first)),
         "rerun_duplicates_files_per_s": round(files / median(again)),
         "command_cpu_s": round(median(cpu), 2),
+        "api_files_per_s": round(files / median(through_api)),
+        "api_files_per_call": API_FILES_PER_CALL,
         "runs": runs,
         "summary": done.stdout.strip().splitlines()[-1] if done.stdout else "",
     }

@@ -12,7 +12,7 @@ grows; then runs every benchmark and writes `bench/results/<timestamp>.md` and `
 The dev database is never touched.
 
 Benchmarks (each a module of bench/ that also runs alone):
-  import_files  files/s of `manage.py import_articles` over generated files
+  import_files  files/s of `manage.py import_articles` over generated files, and through the API
   reading       reading page: server time, query count, HTML size at 0/100/300/500 tags
   tagging       create / edit / delete a tag on an article with 300 tags
   search        p50 / p95 of the article and tag lists for Arabic queries
@@ -307,6 +307,10 @@ def markdown(report: dict) -> str:
             f" {q['indexed_files_per_s']} ({q['indexed_s']} s) |"
             for n, q in imp["queued"].items()
         ),
+        "",
+        f"The same files through the REST API (`POST /api/v1/articles/import`,"
+        f" {imp['api_files_per_call']} files a call, token auth, in-process):"
+        f" **{imp['api_files_per_s']} files/s**, median of {imp['runs']} runs.",
         "",
         "## Reading page (server time, in-process)",
         "",

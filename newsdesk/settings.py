@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "procrastinate.contrib.django",
+    "ninja",  # the REST API's docs page and its self-hosted Swagger UI assets
     "articles",
 ]
 
@@ -223,6 +224,12 @@ IMPORT_JOBS_PER_BATCH = env_int("IMPORT_JOBS_PER_BATCH", 2)
 # `manage.py worker`. Tasks live in articles/jobs/tasks.py.
 PROCRASTINATE_AUTODISCOVER_MODULE_NAME = ""
 PROCRASTINATE_IMPORT_PATHS = ["articles.jobs.tasks"]
+
+# The REST API (/api/v1/): requests per token (or per signed-in user) and per minute, and
+# the newsroom that signs ClaimReview documents.
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600/m")
+NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "Newsdesk")
+NEWSROOM_URL = os.environ.get("NEWSROOM_URL", "")
 
 # Security. Strict CSP: our pages have no inline scripts or styles.
 CONTENT_SECURITY_POLICY = {

@@ -34,6 +34,7 @@ def test_bench_quick_run_writes_the_whole_report(tmp_path, monkeypatch):
         queued = report["import"]["queued"][workers]
         assert queued["imported"] == 40 and queued["indexed_s"] >= queued["stored_s"] > 0
     assert report["tagging"]["create"]["times_the_floor"] > 1
+    assert report["import"]["api_files_per_s"] > 0
     assert set(report["reading"]) == {"0", "100", "300", "500"}
     sizes = [report["reading"][n]["html_kb"] for n in ("0", "100", "300", "500")]
     assert sizes == sorted(sizes)  # more tags, more HTML

@@ -357,10 +357,15 @@ def record(batch: ImportBatch, position: int, result: ImportResult) -> ImportIte
     )
 
 
-def hold_files(batch: ImportBatch, entries: Iterable[tuple[str, bytes | None, str]]) -> int:
+def hold_files(
+    batch: ImportBatch,
+    entries: Iterable[tuple[str, bytes | None, str]],
+    *,
+    queue_import: bool = True,
+) -> int:
     """Store (name, bytes, refusal reason) entries on a batch for a worker to import, and
-    queue its jobs, in one transaction; refused entries are recorded as rejected at once.
-    Returns the number of files.
+    queue its jobs (unless the caller imports them itself), in one transaction; refused
+    entries are recorded as rejected at once. Returns the number of files.
 
     COPY, not INSERT: the bytes go as they are, where an INSERT's parameters would be
     quoted as text first (the larger part of an upload's time at a thousand files)."""
@@ -376,7 +381,8 @@ def hold_files(batch: ImportBatch, entries: Iterable[tuple[str, bytes | None, st
                 held = None if reason else data
                 copy.write_row((batch.pk, position, display_name(name), status, reason, held, ""))
                 count, pending = count + 1, pending + (not reason)
-        queue.defer_import(batch, files=pending)
+        if queue_import:
+            queue.defer_import(batch, files=pending)
     return count
 
 

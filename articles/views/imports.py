@@ -15,8 +15,8 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from articles.forms import EncodingForm, LineCorrectionForm, UploadForm
 from articles.importing.outlet_memory import Recleaned, reclean_outlet, untagged
-from articles.importing.pipeline import IMPORTED, Importer, hold_files, preview, retry_with_encoding
-from articles.importing.uploads import iter_uploads
+from articles.importing.pipeline import IMPORTED, Importer, preview, retry_with_encoding
+from articles.importing.uploads import iter_uploads, store_batch
 from articles.models import Article, ImportBatch, ImportItem, OutletRule, Source
 from articles.text.cleaning import INVISIBLE, line_key, strip_invisible
 from articles.views.request import HtmxHttpRequest
@@ -66,15 +66,9 @@ def import_files(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         # Each file is stored (a row of one COPY) before the next is read, so the request
         # holds one file in memory, not the upload; background workers import them.
-        with transaction.atomic():
-            batch = ImportBatch.objects.create(created_by=request.user, via="web")
-            hold_files(
-                batch,
-                (
-                    (incoming.name, incoming.data, incoming.reason)
-                    for incoming in iter_uploads(form.cleaned_data["files"])
-                ),
-            )
+        batch, _n_files = store_batch(
+            iter_uploads(form.cleaned_data["files"]), user=request.user, via="web"
+        )
         return redirect(batch)
     batches = ImportBatch.objects.select_related("created_by").order_by("-created_at", "-id")
     batches = batches.annotate(

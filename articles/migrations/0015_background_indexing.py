@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0013_user_profile_language"),
+        ("articles", "0014_api_tokens_and_write_origin"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
