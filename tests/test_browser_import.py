@@ -63,7 +63,9 @@ def test_a_non_admin_gets_403_on_the_upload_page(live_server, page):
     assert status == 403
 
 
-def test_one_empty_file_gets_its_own_verdict_and_the_others_import(live_server, page, tmp_path):
+def test_one_empty_file_gets_its_own_verdict_and_the_others_import(
+    live_server, page, tmp_path, job_queue
+):
     admin = make_user("empty-admin", ADMINS)
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
@@ -73,6 +75,9 @@ def test_one_empty_file_gets_its_own_verdict_and_the_others_import(live_server, 
         "input[type=file]", [str(SAMPLE_FILES[0]), str(empty), str(SAMPLE_FILES[3])]
     )
     page.click("#upload-button")
+    page.locator("#batch-progress progress").wait_for()  # stored; a worker will import
+    run_jobs_beside_the_browser()
+    page.locator("tr.result-row[data-status=imported]").first.wait_for()
     rows = page.locator("tr.result-row")
     rows.first.wait_for()
     statuses = [rows.nth(i).get_attribute("data-status") for i in range(rows.count())]
