@@ -487,15 +487,14 @@ def snapshot_sets_without_rows(connection) -> None:
     Called from migrations. Today's code reads today's columns, so while an older schema is
     being upgraded (a later migration has not yet added a column the code reads) it waits:
     the last migration that calls it finds every column in place."""
-    from articles.models import TagSet
+    from articles.models import Article, TagSet
 
     with connection.cursor() as cursor:
-        present = {
-            column.name
-            for column in connection.introspection.get_table_description(cursor, Tag._meta.db_table)
-        }
-    if any(field.column not in present for field in Tag._meta.concrete_fields):
-        return
+        for model in (Tag, Article, TagSet):
+            table = connection.introspection.get_table_description(cursor, model._meta.db_table)
+            present = {column.name for column in table}
+            if any(field.column not in present for field in model._meta.concrete_fields):
+                return
     waiting = TagSet.objects.filter(frozen=True, frozen_rows__isnull=True).only(
         "pk", "frozen", "filters"
     )

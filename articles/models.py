@@ -142,6 +142,9 @@ class Article(models.Model):
     near_duplicate_score = models.FloatField(null=True, blank=True)
     # Bottom-k MinHash sketch of the body's word shingles (see articles/text/near_duplicates.py).
     shingle_sketch = models.JSONField(default=list, blank=True, editable=False)
+    # Set once a background job has stored the article's passages (similar passages) and
+    # quote suggestions; until then its pages say "still indexing".
+    indexed_at = models.DateTimeField(_("وقت الفهرسة"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-imported_at", "-id"]
@@ -156,6 +159,9 @@ class Article(models.Model):
             GinIndex(fields=["search_stem"], name="article_search_stem_idx"),
             GinIndex(fields=["search_exact"], name="article_search_exact_idx"),
             GinIndex(fields=["search_title"], name="article_search_title_idx"),
+            models.Index(
+                fields=["id"], condition=Q(indexed_at__isnull=True), name="article_unindexed_idx"
+            ),
         ]
 
     def __str__(self) -> str:

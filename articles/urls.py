@@ -26,7 +26,7 @@ urlpatterns = [
     path("profile/", profile.edit_profile, name="edit_profile"),
     path("imports/", imports.import_files, name="import_files"),
     path("imports/<int:batch_id>/", imports.import_batch, name="import_batch"),
-    path("imports/<int:batch_id>/process/", imports.process_batch, name="process_batch"),
+    path("imports/<int:batch_id>/progress/", imports.batch_progress, name="batch_progress"),
     path("imports/items/<int:item_id>/encoding/", imports.pick_encoding, name="pick_encoding"),
     path("articles/<int:article_id>/raw/", imports.raw_article, name="raw_article"),
     path(

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
+    "procrastinate.contrib.django",
     "ninja",  # the REST API's docs page and its self-hosted Swagger UI assets
     "articles",
 ]
@@ -73,7 +74,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "newsdesk.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files: precompressed at collectstatic
+    # Pages and fragments gzipped (Django pads the gzip header with random bytes against
+    # BREACH); inside whitenoise, so static files are not compressed twice.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -207,6 +211,19 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 200
 IMPORT_MAX_FILE_BYTES = env_int("IMPORT_MAX_FILE_BYTES", 5 * 1024 * 1024)
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 IMPORT_MAX_UPLOAD_FILES = env_int("IMPORT_MAX_UPLOAD_FILES", 500)
+# Bytes of a file held for an admin's decision (encoding unsure) are dropped after this.
+IMPORT_HELD_RETENTION_DAYS = env_int("IMPORT_HELD_RETENTION_DAYS", 30)
+# Files per transaction in a background import (a commit waits for the disk).
+IMPORT_FILES_PER_COMMIT = env_int("IMPORT_FILES_PER_COMMIT", 200)
+# …and at most this many bytes of them, so a worker holds a bounded chunk in memory.
+IMPORT_BYTES_PER_COMMIT = env_int("IMPORT_BYTES_PER_COMMIT", 32 * 1024 * 1024)
+# Jobs queued for a big batch, so that this many workers can share it.
+IMPORT_JOBS_PER_BATCH = env_int("IMPORT_JOBS_PER_BATCH", 2)
+
+# Background jobs: a queue in the same PostgreSQL (procrastinate), worked by
+# `manage.py worker`. Tasks live in articles/jobs/tasks.py.
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = ""
+PROCRASTINATE_IMPORT_PATHS = ["articles.jobs.tasks"]
 
 # The REST API (/api/v1/): requests per token (or per signed-in user) and per minute, and
 # the newsroom that signs ClaimReview documents.
@@ -255,5 +272,10 @@ LOGGING = {
         # One JSON line per request; LOG_REQUESTS=0 silences it.
         "newsdesk.requests": {"level": "INFO" if env_bool("LOG_REQUESTS", True) else "WARNING"},
         "django.server": {"level": "WARNING"},  # runserver's own line would duplicate ours
+        # procrastinate narrates every task registration and deferral at INFO; the
+        # worker's own lines (procrastinate.worker: job started, ended) stay.
+        "procrastinate.blueprints": {"level": "WARNING"},
+        "procrastinate.periodic": {"level": "WARNING"},
+        "procrastinate.jobs": {"level": "WARNING"},
     },
 }

@@ -18,18 +18,17 @@ from django.urls import reverse
 from articles import tagging
 from articles.claims import linking, passage_index
 from articles.forms import TagFilterForm
-from articles.importing.pipeline import Importer
 from articles.models import ClaimGroup, FeatureCount, Passage, Tag, TagEvent
 from articles.search.tag_filter import filter_tags
 from articles.templatetags.claims import evidence_links
-from tests.conftest import SAMPLE_FILES, make_article, make_tag
+from tests.conftest import SAMPLE_FILES, import_and_index, make_article, make_tag
 
 
 @pytest.fixture
 def samples(db):
-    """The five sample articles, imported (which fills their passages), by file prefix."""
-    importer = Importer()
-    return {path.name[:3]: importer.import_path(path).article for path in SAMPLE_FILES}
+    """The five sample articles, imported and indexed (their passages), by file prefix."""
+    articles = import_and_index(SAMPLE_FILES)
+    return {path.name[:3]: article for path, article in zip(SAMPLE_FILES, articles, strict=True)}
 
 
 def claim_in(article, phrase: str, user) -> Tag:

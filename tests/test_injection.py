@@ -33,10 +33,12 @@ from django.urls import get_resolver, reverse
 from articles import tagging
 from articles.api import tokens
 from articles.exporting import FORMULA_TRIGGERS
+from articles.jobs import tasks
 from articles.models import (
     Article,
     Assignment,
     ClaimGroup,
+    ImportBatch,
     ImportItem,
     OutletRule,
     Tag,
@@ -167,6 +169,7 @@ NO_USER_TEXT: dict[str, str] = {
     "kinds_css": "a stylesheet built from the fixed kinds table",
     "favicon": "a redirect to the site's icon",
     "export_format_doc": "docs/export-format.md served as text/plain",
+    "batch_progress": "a batch's counts by status, numbers only",
     "api:api-root": "a redirect to the API's docs",
     "api:openapi-view": "the API's docs page: Swagger UI over the fixed OpenAPI document",
     "api:openapi-json": "the OpenAPI document, built from the code",
@@ -275,6 +278,8 @@ def hostile(db):
         },
     )
     assert response.status_code == 302, response.content[:500]
+    # What a worker does with the stored files (the job's own code, in this transaction).
+    tasks.import_batch(batch_id=ImportBatch.objects.latest("id").pk)
     item = ImportItem.objects.filter(filename__contains="onerror").earliest("id")
     assert item.status == ImportItem.Status.IMPORTED, item.reason
     imported = item.article

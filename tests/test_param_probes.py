@@ -93,6 +93,7 @@ NOT_A_LIST: dict[str, str] = {
     "edit_tag": "one tag's form, no parameters",
     "pick_encoding": "one file's preview; `encoding` is a ChoiceField",
     "claim_panel": "an htmx fragment of one claim; its one parameter (close) is a flag",
+    "batch_progress": "a batch's counts; its one parameter (was) is compared to one word",
     "claim_review_file": "one group's ClaimReview, no parameters",
     "api:api-root": "a redirect to the docs",
     "api:openapi-view": "the docs page, no parameters",

@@ -72,7 +72,7 @@ MATRIX: dict[str, Rule] = {
     # Import (issue 3): Admins only.
     "import_files": Rule(get=ONLY_ADMINS, post=ONLY_ADMINS),
     "import_batch": Rule(get=ONLY_ADMINS, post=None),
-    "process_batch": Rule(get=None, post=ONLY_ADMINS),
+    "batch_progress": Rule(get=ONLY_ADMINS, post=None),
     "pick_encoding": Rule(get=ONLY_ADMINS, post=ONLY_ADMINS),
     "raw_article": Rule(get=ONLY_ADMINS, post=None),
     # What an outlet's clean-up learns: Admins only, like the rest of import.

@@ -180,8 +180,9 @@ def get_article(request: ApiRequest, article_id: int):
 
 def _import(request: ApiRequest, incoming: Iterable[Incoming]) -> dict:
     """The page's import: one batch, every file through the same pipeline, same verdicts."""
-    batch, _n_files = store_batch(incoming, user=request.user, via=Via.API)
-    # One file per step, as the page: a request never holds more than one file's import.
+    # Imported here, not by a worker: the response reports each file's verdict.
+    batch, _n_files = store_batch(incoming, user=request.user, via=Via.API, queue_import=False)
+    # One file per step: a request never holds more than one file's import.
     while process_pending(batch, limit=1, user=request.user):
         pass
     items = batch.items.select_related("article").order_by("position")

@@ -11,7 +11,8 @@ passages like a claim:
 4. re-rank the 200 in Python with the IDF-weighted cosine of `articles/text/similarity.py`.
 
 The body never changes after import (`Article.save` refuses), so passages are written once,
-by the importer (`index_articles`) or by `manage.py index_passages` for older articles.
+by the indexing job after import (articles/jobs/indexing.py), or by `manage.py
+index_passages` for articles restored by other means.
 docs/claims.md has the measurements and the query plan.
 """
 
@@ -59,8 +60,8 @@ def passages_of(article: Article) -> list[Passage]:
 
 def index_articles(articles: Iterable[Article]) -> int:
     """Store the passages of new articles and add their features to the counts. Returns
-    the number of passages. Call it in the transaction that creates the articles: two
-    queries (more only past 2,000 passages or 5,000 distinct features)."""
+    the number of passages. Two queries (more only past 2,000 passages or 5,000
+    distinct features)."""
     rows: list[Passage] = []
     for article in articles:
         rows += passages_of(article)
@@ -76,9 +77,9 @@ def index_articles(articles: Iterable[Article]) -> int:
     return len(rows)
 
 
-def reindex_articles(articles: list[Article]) -> int:
-    """Replace the passages of articles whose text was cleaned again (untagged articles
-    only), taking their old features off the counts first."""
+def drop_passages(articles: list[Article]) -> int:
+    """Remove the passages of articles whose text was cleaned again (untagged articles
+    only), taking their features off the counts; the indexing job adds the new ones."""
     old = Passage.objects.filter(article__in=articles)
     counts: dict[int, int] = {}
     n = 0
@@ -96,7 +97,7 @@ def reindex_articles(articles: list[Article]) -> int:
                 [[h for h, _n in items], [c for _h, c in items]],
             )
         old.delete()
-    return index_articles(articles)
+    return n
 
 
 def add_counts(counts: dict[int, int]) -> None:
@@ -112,6 +113,26 @@ def add_counts(counts: dict[int, int]) -> None:
                 "ON CONFLICT (hash) DO UPDATE SET df = articles_featurecount.df + EXCLUDED.df",
                 [[h for h, _n in chunk], [n for _h, n in chunk]],
             )
+
+
+def recount() -> int:
+    """Recompute the document frequencies from the passages there are (deleting an
+    article drops its passages, not its counts); returns the number of passages."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Indexing jobs wait for this (their upsert needs the table), so none is lost.
+        cursor.execute("LOCK TABLE articles_featurecount IN SHARE ROW EXCLUSIVE MODE")
+        cursor.execute("DELETE FROM articles_featurecount")
+        cursor.execute(
+            "INSERT INTO articles_featurecount (hash, df) "
+            "SELECT h, count(*) FROM articles_passage, unnest(features) AS h GROUP BY h"
+        )
+        cursor.execute(
+            "INSERT INTO articles_featurecount (hash, df) "
+            "SELECT %s, count(*) FROM articles_passage HAVING count(*) > 0",
+            [TOTAL],
+        )
+        cursor.execute("SELECT count(*) FROM articles_passage")
+        return cursor.fetchone()[0]
 
 
 def rebuild(batch: int = 500) -> int:

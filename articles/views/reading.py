@@ -61,7 +61,8 @@ def article_list(request: HtmxHttpRequest) -> HttpResponse:
 @permission_required("articles.view_article", raise_exception=True)
 def read_article(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
     article = get_article_for_user(request, article_id)
-    suggestion_store.ensure_suggestions(article)  # the first reading suggests
+    if article.indexed_at:  # until then a job is computing them: the page says so
+        suggestion_store.ensure_suggestions(article)  # again only if the rules changed
     context = reading_context(request, article, cursor=current_cursor(article.pk))
     return render(request, "articles/reading/read_article.html", context)
 
@@ -112,6 +113,7 @@ def reading_context(
         "paragraphs": paragraphs,
         "suggestions": suggestions,
         "suggestion_tally": suggestion_tally,
+        "still_indexing": article.indexed_at is None,
         "tags": tags,
         "tag_items": render_side_list(tags, can_edit=can_edit),
         "deleted": list(deleted.values())[:10],
