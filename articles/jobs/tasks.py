@@ -19,6 +19,7 @@ from articles.claims import passage_index
 from articles.importing.pipeline import process_pending
 from articles.jobs import indexing, queue
 from articles.models import ImportBatch, ImportItem
+from articles.webhooks import delivery
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,12 @@ def import_batch(batch_id: int) -> None:
 @app.task(queue="indexing", retry=RETRY)
 def index_articles(article_ids: list[int]) -> None:
     indexing.index_articles(article_ids)
+
+
+@app.task(queue="webhooks")
+def deliver_webhook(delivery_id: int) -> None:
+    """Retries are scheduled on the delivery row itself (see articles.webhooks.delivery)."""
+    delivery.deliver(delivery_id)
 
 
 @app.periodic(cron="17 3 * * *")
