@@ -192,3 +192,34 @@ def test_a_failing_receiver_is_retried_with_backoff_and_every_attempt_logged(
     attempts = WebhookAttempt.objects.filter(delivery=sent)
     assert [a.status_code for a in attempts] == [500] * delivery.MAX_ATTEMPTS
     assert attempts[0].response_excerpt == "<b>answer</b>"
+
+
+def test_the_admin_page_refuses_a_loopback_url_unless_allowed(admin_client_):
+    from django.urls import reverse
+
+    data = {"url": "http://127.0.0.1:8000/hook", "secret": SECRET, "events": ["tag.created"]}
+    response = admin_client_.post(reverse("webhook_list"), data)
+    assert response.status_code == 422
+    assert "127.0.0.1" in response.content.decode()
+    assert not WebhookEndpoint.objects.exists()
+    response = admin_client_.post(reverse("webhook_list"), {**data, "allow_private_address": "on"})
+    assert response.status_code == 302
+    endpoint = WebhookEndpoint.objects.get()
+    assert endpoint.allow_private_address and endpoint.enabled
+    admin_client_.post(reverse("toggle_webhook", args=[endpoint.pk]))
+    endpoint.refresh_from_db()
+    assert not endpoint.enabled
+
+
+def test_the_delivery_log_shows_each_attempt_escaped(admin_client_):
+    import uuid
+
+    from django.urls import reverse
+
+    endpoint = endpoint_for("http://127.0.0.1:9/hook")
+    sent = WebhookDelivery.objects.create(
+        endpoint=endpoint, event_id=uuid.uuid4(), event="tag.created", body="{}", attempts=1
+    )
+    WebhookAttempt.objects.create(delivery=sent, status_code=503, response_excerpt="<i>busy</i>")
+    page = admin_client_.get(reverse("webhook_deliveries", args=[endpoint.pk])).content.decode()
+    assert "503" in page and "&lt;i&gt;busy&lt;/i&gt;" in page and "<i>busy" not in page

@@ -6,6 +6,13 @@ import django.utils.timezone
 from django.db import migrations, models
 
 
+def grant_new_permissions(apps, schema_editor):
+    # Admins hold every permission of the app, the webhook ones included.
+    from articles.roles import sync_roles
+
+    sync_roles(apps)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0017_background_indexing"),
@@ -102,4 +109,5 @@ class Migration(migrations.Migration):
                 to="articles.webhookendpoint",
             ),
         ),
+        migrations.RunPython(grant_new_permissions, migrations.RunPython.noop),
     ]
