@@ -477,6 +477,8 @@ class ImportBatch(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("الوقت"), auto_now_add=True)
+    # Set once, by whichever worker saw the last file done: webhooks hear of it once.
+    finish_announced_at = models.DateTimeField(null=True, blank=True)
     via = models.CharField(max_length=10, default="web")  # "web" or "cli"
 
     class Meta:

@@ -223,3 +223,43 @@ def test_the_delivery_log_shows_each_attempt_escaped(admin_client_):
     WebhookAttempt.objects.create(delivery=sent, status_code=503, response_excerpt="<i>busy</i>")
     page = admin_client_.get(reverse("webhook_deliveries", args=[endpoint.pk])).content.decode()
     assert "503" in page and "&lt;i&gt;busy&lt;/i&gt;" in page and "<i>busy" not in page
+
+
+@pytest.mark.django_db
+def test_a_finished_import_is_announced_once():
+    from articles.jobs import tasks
+    from articles.models import ImportBatch, ImportItem
+
+    WebhookEndpoint.objects.create(
+        url="http://127.0.0.1:9/h", secret=SECRET, events=["import.finished"]
+    )
+    batch = ImportBatch.objects.create(created_by=make_user("importer"))
+    item = ImportItem.objects.create(
+        batch=batch, position=0, filename="a.txt", status=ImportItem.Status.PENDING
+    )
+    tasks.announce_finished(batch)  # a file still pending: not finished
+    assert not WebhookDelivery.objects.exists()
+    ImportItem.objects.filter(pk=item.pk).update(status=ImportItem.Status.IMPORTED)
+    tasks.announce_finished(batch)
+    tasks.announce_finished(batch)  # a second job ending the same batch
+    sent = WebhookDelivery.objects.get()
+    assert sent.event == "import.finished" and f'"batch_id": {batch.pk}' in sent.body
+
+
+@pytest.mark.django_db
+def test_an_exported_set_is_announced(client):
+    from django.urls import reverse
+
+    from articles.models import TagSet
+    from articles.roles import REVIEWERS
+
+    WebhookEndpoint.objects.create(
+        url="http://127.0.0.1:9/h", secret=SECRET, events=["set.exported"]
+    )
+    reviewer = make_user("exporter", REVIEWERS)
+    tag_set = TagSet.objects.create(name="مجموعة", owner=reviewer)
+    client.force_login(reviewer)
+    response = client.get(reverse("download_set", args=[tag_set.pk]) + "?format=csv")
+    assert response.status_code == 200
+    sent = WebhookDelivery.objects.get()
+    assert sent.event == "set.exported" and f'"set_id": {tag_set.pk}' in sent.body
