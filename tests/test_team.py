@@ -361,3 +361,27 @@ def test_live_updates_do_not_tell_of_another_editors_layer(team):
     other = Tag.objects.get()
     url = reverse("article_changes", args=[other.article_id]) + "?since=0-0"
     assert "first" in _client(team["second"]).get(url, HTTP_HX_REQUEST="true").content.decode()
+
+
+def test_take_both_keeps_a_span_the_final_layer_holds_once(team):
+    article = team["article"]
+    gov = BODY.index("الحكومة")
+    end = gov + len("الحكومة")
+    # A and B cut the same claim differently; the final layer already holds A's cut.
+    tagging.create_tag(
+        article=article, user=team["first"], kind="claim", start=gov, end=end,
+        annotator_id=team["first"].pk,
+    )  # fmt: skip
+    tagging.create_tag(
+        article=article, user=team["second"], kind="claim", start=gov - 3, end=end,
+        annotator_id=team["second"].pk,
+    )  # fmt: skip
+    tagging.create_tag(article=article, user=team["reviewer"], kind="claim", start=gov, end=end)
+    reviewer = _client(team["reviewer"])
+    url = reverse("adjudicate_article", args=[team["assignment"].pk, article.pk])
+    response = reviewer.post(url, {"item": 0, "choice": "both"}, follow=True)
+    assert response.status_code == 200
+    assert "في الطبقة النهائية من قبل" in response.content.decode()
+    final = sorted(Tag.objects.filter(article=article).values_list("start", "end"))
+    assert final == [(gov - 3, end), (gov, end)]
+    assert AdjudicationDecision.objects.get().agreed_by == ["first", "second"]
