@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from articles import tagging
-from articles.models import Adjudication, AdjudicationDecision, Assignment, Tag, WorkItem
+from articles.models import (
+    Adjudication,
+    AdjudicationDecision,
+    Assignment,
+    Guideline,
+    Tag,
+    WorkItem,
+)
 from articles.roles import ADMINS, EDITORS, REVIEWERS
+from articles.team import guidelines
 from articles.team.distribution import distribute
 from tests.conftest import make_article, make_user
 from tests.test_api import token_client
@@ -385,3 +396,22 @@ def test_take_both_keeps_a_span_the_final_layer_holds_once(team):
     final = sorted(Tag.objects.filter(article=article).values_list("start", "end"))
     assert final == [(gov - 3, end), (gov, end)]
     assert AdjudicationDecision.objects.get().agreed_by == ["first", "second"]
+
+
+def test_agreement_names_the_guideline_version_in_force_when_work_was_done(team):
+    guidelines.save_version(kind="claim", body="أولى", user=team["admin"])
+    done = timezone.now()
+    WorkItem.objects.filter(assignment=team["assignment"]).update(done_at=done)
+    later = guidelines.save_version(kind="claim", body="ثانية", user=team["admin"])
+    Guideline.objects.filter(pk=later.pk).update(created_at=done + timedelta(minutes=5))
+    reviewer = _client(team["reviewer"])
+    page = reviewer.get(reverse("agreement", args=[team["assignment"].pk])).content.decode()
+    assert "claim v1<" in page and "claim v2" not in page
+    response = reviewer.get(reverse("agreement_csv", args=[team["assignment"].pk]))
+    csv_text = b"".join(response.streaming_content).decode()
+    assert "claim:v1" in csv_text and "v2" not in csv_text
+    # One editor reopens and finishes after the new version: both versions are named.
+    first_item = WorkItem.objects.get(assignment=team["assignment"], editor=team["first"])
+    WorkItem.objects.filter(pk=first_item.pk).update(done_at=done + timedelta(minutes=10))
+    page = reviewer.get(reverse("agreement", args=[team["assignment"].pk])).content.decode()
+    assert "claim v1, v2" in page

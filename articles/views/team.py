@@ -200,7 +200,7 @@ def _figure(value: float | None) -> str:
 def agreement_csv(request: HtmxHttpRequest, assignment_id: int) -> StreamingHttpResponse:
     assignment = _get_assignment(assignment_id)
     report = assignment_agreement(assignment)
-    versions = " ".join(f"{k or 'general'}:v{v}" for k, v in report.guideline_versions.items())
+    versions = " ".join(f"{k or 'general'}:{v}" for k, v in report.guideline_versions.items())
     writer = csv.writer(_Echo())
 
     def rows():
