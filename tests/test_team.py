@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -415,3 +417,30 @@ def test_agreement_names_the_guideline_version_in_force_when_work_was_done(team)
     WorkItem.objects.filter(pk=first_item.pk).update(done_at=done + timedelta(minutes=10))
     page = reviewer.get(reverse("agreement", args=[team["assignment"].pk])).content.decode()
     assert "claim v1, v2" in page
+
+
+def test_the_reading_page_query_count_does_not_grow_with_layers(team):
+    article = team["article"]
+    url = reverse("read_article", args=[article.pk])
+    reviewer, first = _client(team["reviewer"]), _client(team["first"])
+
+    def counts() -> tuple[int, int, int]:
+        result = []
+        first_layer = f"{url}?layer={team['first'].pk}"
+        for client, address in ((reviewer, url), (reviewer, first_layer), (first, url)):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(address).status_code == 200
+            result.append(len(queries))
+        return result[0], result[1], result[2]
+
+    counts()  # the first request of a session fills per-process caches
+    before = counts()
+    third = make_user("third", EDITORS)
+    WorkItem.objects.create(assignment=team["assignment"], article=article, editor=third)
+    for editor in (team["first"], team["second"], third):
+        for start in range(0, 30, 3):
+            tagging.create_tag(
+                article=article, user=editor, kind="claim", start=start, end=start + 2,
+                annotator_id=editor.pk,
+            )  # fmt: skip
+    assert counts() == before
