@@ -36,6 +36,7 @@ from articles.search.tag_filter import (
 )
 from articles.views.request import HtmxHttpRequest
 from articles.webhooks import delivery
+from newsdesk.replica import reads_from_replica
 
 PREVIEW_ROWS = 10
 
@@ -146,6 +147,7 @@ def _safe_filename(name: str) -> str:
 
 @require_GET
 @permission_required("articles.export_tags", raise_exception=True)
+@reads_from_replica
 def download_tags(request: HtmxHttpRequest) -> HttpResponseBase:
     """The current filter, without saving a set."""
     form = TagFilterForm(request.GET)
@@ -157,6 +159,7 @@ def download_tags(request: HtmxHttpRequest) -> HttpResponseBase:
 
 @require_GET
 @permission_required("articles.export_tags", raise_exception=True)
+@reads_from_replica
 def download_set(request: HtmxHttpRequest, set_id: int) -> HttpResponseBase:
     tagset = _get_tagset_for_user(request, set_id)
     frozen = tagset if tagset.frozen else None
