@@ -28,13 +28,14 @@ from django.views.decorators.http import require_GET, require_POST
 from articles import exporting
 from articles.exporting import FORMATS
 from articles.forms import FormatForm, SaveSetForm, TagFilterForm
-from articles.models import Tag, TagSet
+from articles.models import Tag, TagSet, WebhookEndpoint
 from articles.search.tag_filter import (
     as_querydict,
     filter_tags,
     stored_filters,
 )
 from articles.views.request import HtmxHttpRequest
+from articles.webhooks import delivery
 from newsdesk.replica import reads_from_replica
 
 PREVIEW_ROWS = 10
@@ -166,7 +167,12 @@ def download_set(request: HtmxHttpRequest, set_id: int) -> HttpResponseBase:
         request, tagset.current_tags(), name=tagset.name, label=tagset.name, frozen=frozen
     )
     if response.status_code == 200:
-        TagSet.objects.filter(pk=tagset.pk).update(last_exported_at=timezone.now())
+        with transaction.atomic():
+            TagSet.objects.filter(pk=tagset.pk).update(last_exported_at=timezone.now())
+            delivery.record(
+                WebhookEndpoint.Event.SET_EXPORTED,
+                {"set_id": tagset.pk, "name": tagset.name, "user": request.user.get_username()},
+            )
     return response
 
 
