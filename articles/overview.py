@@ -61,10 +61,11 @@ def figures() -> dict:
 def top_named(
     rows: list[tuple[str, str, int]], objects, field: str
 ) -> list[tuple[str | None, int]]:
-    """The TOP ids by count, as (name, count), ties by name; an empty key has no name."""
+    """The TOP ids by count, as (name, count), ties by name; an empty key has no name
+    and comes after the named (as NULL sorts last in PostgreSQL)."""
     names = dict(objects.filter(pk__in=[key for key, _, _ in rows if key]).values_list("pk", field))
     named = [(names.get(int(key)) if key else None, n) for key, _, n in rows]
-    return sorted(named, key=lambda row: (-row[1], row[0] or ""))[:TOP]
+    return sorted(named, key=lambda row: (-row[1], row[0] is None, row[0] or ""))[:TOP]
 
 
 def top_speakers(rows: list[tuple[str, str, int]]) -> list[tuple[str, int, str]]:

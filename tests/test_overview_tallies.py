@@ -30,14 +30,16 @@ def recount() -> dict:
     return {
         "by_kind": dict(tags.values_list("kind").annotate(n=Count("id")).order_by()),
         "review": dict(tags.values_list("review_state").annotate(n=Count("id")).order_by()),
-        "by_editor": sorted(
-            tags.values_list("created_by__username").annotate(n=Count("id")).order_by(),
-            key=lambda row: (-row[1], row[0]),
-        )[:10],
-        "by_source": sorted(
-            tags.values_list("article__source__name").annotate(n=Count("id")).order_by(),
-            key=lambda row: (-row[1], row[0] or ""),
-        )[:10],
+        "by_editor": list(
+            tags.values_list("created_by__username")
+            .annotate(n=Count("id"))
+            .order_by("-n", "created_by__username")[:10]
+        ),
+        "by_source": list(
+            tags.values_list("article__source__name")
+            .annotate(n=Count("id"))
+            .order_by("-n", "article__source__name")[:10]
+        ),
         "speakers": list(
             tags.filter(kind="quote")
             .exclude(speaker_key="")
