@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 
 import xlsxwriter
-from django.db import connection
+from django.db import connections
 from django.db.models import F, Func, QuerySet, TextField, Value
 from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext_lazy as _
@@ -201,10 +201,12 @@ def csv_chunks(queryset: QuerySet[Tag], *, article_url_base: str, bom: bool = Tr
     with every field quoted. One query, whatever the number of rows."""
     sql, params = _copy_queryset(queryset, article_url_base).query.sql_with_params()
     statement = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, FORCE_QUOTE *)"
+    # Chosen now, while the view decides (a read replica for exports), not when streaming.
+    database = connections[queryset.db]
 
     def generate() -> Iterator[bytes]:
         yield (BOM if bom else b"") + csv_header()
-        with connection.cursor() as cursor, cursor.cursor.copy(statement, params) as copy:
+        with database.cursor() as cursor, cursor.cursor.copy(statement, params) as copy:
             yield from _buffered(bytes(block) for block in copy)
 
     return generate()

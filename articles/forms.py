@@ -29,6 +29,7 @@ from articles.models import (
     Source,
     Tag,
     Verification,
+    WebhookEndpoint,
 )
 from articles.roles import ADMINS, EDITORS
 from articles.search.article_filter import filter_articles
@@ -36,6 +37,7 @@ from articles.search.query import parse_query
 from articles.tagging import ADJUSTMENTS, same_text
 from articles.text.cleaning import strip_invisible
 from articles.text.decoding import ENCODING_CHOICES
+from articles.webhooks import addresses
 
 ADJUST_CHOICES = [
     ("extend_start", _("مدّ البداية بكلمة")),
@@ -680,3 +682,42 @@ class ClaimReviewFilterForm(forms.Form):
         label=_("المصدر"), queryset=Source.objects.order_by("name"), required=False
     )
     claim_group = ClaimGroupIdsField(label=_("أرقام مجموعات الادعاء"), required=False)
+
+
+class WebhookEndpointForm(forms.ModelForm):
+    events = forms.MultipleChoiceField(
+        label=_("الأحداث"),
+        choices=WebhookEndpoint.Event.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["url", "secret", "events", "allow_private_address"]
+        labels = {
+            "url": _("العنوان"),
+            "secret": _("السر المشترك"),
+            "allow_private_address": _("السماح بعنوان داخلي"),
+        }
+        help_texts = {
+            "secret": _("يوقّع كل إرسال بـ HMAC-SHA256؛ احفظه عند المستقبِل."),
+            "allow_private_address": _(
+                "للمستقبِلات داخل الشبكة فقط: بدونه يُرفض كل عنوان خاص أو محلي."
+            ),
+        }
+        widgets = {
+            "url": forms.URLInput(attrs={"dir": "ltr"}),
+            "secret": forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
+        }
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        url = cleaned.get("url")
+        if url:
+            try:
+                addresses.checked_address(
+                    url, allow_private=cleaned.get("allow_private_address", False)
+                )
+            except forms.ValidationError as error:
+                self.add_error("url", error)
+        return cleaned

@@ -526,6 +526,8 @@ class ImportBatch(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("الوقت"), auto_now_add=True)
+    # Set once, by whichever worker saw the last file done: webhooks hear of it once.
+    finish_announced_at = models.DateTimeField(null=True, blank=True)
     via = models.CharField(max_length=10, default="web")  # "web" or "cli"
 
     class Meta:
@@ -1167,3 +1169,66 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         # The throttle keys its counts on this: one count per token, never the secret.
         return f"token:{self.pk}"
+
+
+class WebhookEndpoint(models.Model):
+    """A URL an Admin registered to be told, signed, about writes."""
+
+    class Event(models.TextChoices):
+        TAG_CREATED = "tag.created", _("وسم أُنشئ")
+        TAG_UPDATED = "tag.updated", _("وسم عُدّل")
+        TAG_DELETED = "tag.deleted", _("وسم حُذف")
+        TAG_REVIEWED = "tag.reviewed", _("وسم رُوجع")
+        IMPORT_FINISHED = "import.finished", _("انتهى استيراد")
+        SET_EXPORTED = "set.exported", _("صُدّرت مجموعة")
+
+    url = models.URLField(max_length=500)
+    secret = models.CharField(max_length=200)
+    events = ArrayField(models.CharField(max_length=40, choices=Event.choices))
+    enabled = models.BooleanField(default=True)
+    # Private, loopback and reserved hosts are refused unless an Admin says otherwise.
+    allow_private_address = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint, written in the transaction of the write it reports."""
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event_id = models.UUIDField(unique=True)
+    event = models.CharField(max_length=40)
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    gave_up = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.event_id}"
+
+
+class WebhookAttempt(models.Model):
+    """Every try at sending a delivery: what came back, or why nothing did."""
+
+    delivery = models.ForeignKey(
+        WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    status_code = models.PositiveIntegerField(null=True, blank=True)
+    response_excerpt = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.status_code or self.error}"

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from articles.models import CLAIM, Article, ClaimGroup, StaleTag, Tag, TagEvent, Via
 from articles.reviewing import pending_again
 from articles.text.arabic import is_grapheme_boundary
+from articles.webhooks.events import record_tag_event
 
 # What a snapshot keeps: enough to show a diff and to bring a deleted tag back.
 SNAPSHOT_FIELDS = ("kind", "start", "end", "exact", "note", "speaker", "version")
@@ -134,7 +135,7 @@ def create_tag(
         if same_passage.exists():
             raise ValidationError(_("هذا المقطع موسوم بهذا النوع من قبل."))
         tag.save()
-        TagEvent.objects.create(
+        record_tag_event(
             tag_id=tag.pk,
             article=article,
             action=TagEvent.Action.CREATED,
@@ -205,7 +206,7 @@ def update_tag(
             raise StaleTag(Tag.all_layers.filter(pk=tag.pk).first())
         # The update matched `version`, so `tag` as read is exactly the state it replaced.
         after = Tag.all_layers.select_related("article").get(pk=tag.pk)
-        TagEvent.objects.create(
+        record_tag_event(
             tag_id=tag.pk,
             article=article,
             action=TagEvent.Action.EDITED,
@@ -228,7 +229,7 @@ def delete_tag(*, tag: Tag, version: int, user, via: str = Via.WEB) -> TagEvent:
         if locked is None:
             raise StaleTag(Tag.all_layers.filter(pk=tag.pk).first())
         locked.delete()
-        return TagEvent.objects.create(
+        return record_tag_event(
             tag_id=tag.pk,
             article=tag.article,
             action=TagEvent.Action.DELETED,
@@ -307,7 +308,7 @@ def restore_tag(*, tag_id: int, user) -> Tag:
         if old.get("created_at"):
             # auto_now_add stamped "now"; the tag keeps its original creation time.
             Tag.all_layers.filter(pk=tag_id).update(created_at=old["created_at"])
-        TagEvent.objects.create(
+        record_tag_event(
             tag_id=tag_id,
             article=event.article,
             action=TagEvent.Action.RESTORED,
@@ -330,7 +331,7 @@ def set_claim_group(*, tag: Tag, group: ClaimGroup | None, user) -> Tag:
         before = snapshot(locked)
         locked.claim_group = group
         Tag.all_layers.filter(pk=tag.pk).update(claim_group=group, updated_at=timezone.now())
-        TagEvent.objects.create(
+        record_tag_event(
             tag_id=tag.pk,
             article=locked.article,
             action=TagEvent.Action.EDITED,

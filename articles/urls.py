@@ -15,6 +15,7 @@ from articles.views import (
     tagging,
     team,
     tokens,
+    webhooks,
 )
 
 urlpatterns = [
@@ -99,6 +100,11 @@ urlpatterns = [
     # Personal tokens for the REST API (/api/v1/, articles/api/)
     path("profile/tokens/", tokens.api_tokens, name="api_tokens"),
     path("profile/tokens/revoke/", tokens.revoke_api_token, name="revoke_api_token"),
+    # Webhooks: signed event deliveries to URLs Admins register
+    path("webhooks/", webhooks.webhook_list, name="webhook_list"),
+    path("webhooks/<int:endpoint_id>/", webhooks.webhook_deliveries, name="webhook_deliveries"),
+    path("webhooks/<int:endpoint_id>/toggle/", webhooks.toggle_webhook, name="toggle_webhook"),
+    path("webhooks/<int:endpoint_id>/delete/", webhooks.delete_webhook, name="delete_webhook"),
     path("claims/<int:group_id>/label/", claims.rename_claim_group, name="rename_claim_group"),
 ]
 

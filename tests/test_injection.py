@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import uuid
 import zipfile
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -43,6 +44,9 @@ from articles.models import (
     OutletRule,
     Tag,
     TagSet,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
     WorkItem,
 )
 from articles.quotes.speakers import speaker_key
@@ -143,6 +147,8 @@ SWEEP: dict[str, Visit] = {
     "claim_review_file": Visit(EDITORS),
     "claim_reviews_file": Visit(EDITORS, ("", "?verification=false")),
     "api_tokens": Visit(EDITORS),
+    "webhook_list": Visit(ADMINS),
+    "webhook_deliveries": Visit(ADMINS),
     # The REST API answers JSON: checked as data (see JSON_ANSWERS), not as pages.
     "api:article_list": Visit(EDITORS, SEARCH),
     "api:article_detail": Visit(EDITORS),
@@ -343,7 +349,18 @@ def hostile(db):
         body=f"# {HOSTILE}\n\n[link]({JS_URL}) {SCRIPT} {IMG} {TEMPLATE}",
         user=evil_admin,
     )
+    # A receiver that answered with markup: the delivery log shows it as text.
+    endpoint = WebhookEndpoint.objects.create(
+        url=f"https://93.184.215.14/{SCRIPT}", secret="s", events=["tag.created"]
+    )
+    sent = WebhookDelivery.objects.create(
+        endpoint=endpoint, event_id=uuid.uuid4(), event=SCRIPT, body=HOSTILE
+    )
+    WebhookAttempt.objects.create(
+        delivery=sent, status_code=500, response_excerpt=f"{HOSTILE}{IMG}", error=SCRIPT
+    )
     return {
+        "endpoint_id": endpoint.pk,
         "kind": "general",
         "assignment_id": assignment.pk,
         "blind_article_id": imported.pk,
@@ -619,10 +636,19 @@ def test_only_known_modules_build_markup():
     assert not offenders, f"markup built outside MARKUP_BUILDERS: {offenders}"
 
 
+# The one module that opens URLs (Admins' webhook endpoints): it connects only to an
+# address articles/webhooks/addresses.py has just checked (test_webhooks.py).
+OUTGOING_HTTP = {"articles/webhooks/delivery.py"}
+
+
 def test_no_view_fetches_a_url():
-    """No server-side request forgery: the app never opens a URL (users could give one)."""
+    """No server-side request forgery: only webhook delivery opens a URL, a checked one."""
     clients = ("urllib.request", "urlopen", "import requests", "import httpx", "http.client")
     offenders = [
-        name for name, text in _source_files(".py") if any(client in text for client in clients)
+        name
+        for name, text in _source_files(".py")
+        if name not in OUTGOING_HTTP and any(client in text for client in clients)
     ]
     assert not offenders, f"outgoing HTTP in {offenders}"
+    delivery = dict(_source_files(".py"))["articles/webhooks/delivery.py"]
+    assert "addresses.checked_address(" in delivery

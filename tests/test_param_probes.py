@@ -22,7 +22,7 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 
 from articles import tagging
-from articles.models import Assignment, ClaimGroup, Tag, TagSet, WorkItem
+from articles.models import Assignment, ClaimGroup, Tag, TagSet, WebhookEndpoint, WorkItem
 from articles.quotes.speakers import speaker_key
 from articles.roles import ADMINS, EDITORS, REVIEWERS
 from tests.conftest import make_article, make_source, make_user
@@ -62,6 +62,8 @@ LISTS: dict[str, Endpoint] = {
     "guideline_page": Endpoint(EDITORS),
     "claim_reviews_file": Endpoint(EDITORS),
     "api_tokens": Endpoint(EDITORS),
+    "webhook_list": Endpoint(ADMINS),
+    "webhook_deliveries": Endpoint(ADMINS),
     # The REST API's lists and filters, and the objects that list their parts.
     "api:article_list": Endpoint(EDITORS),
     "api:article_detail": Endpoint(EDITORS),
@@ -214,7 +216,11 @@ def data(db):
         tagging.create_tag(
             article=blind, user=user, kind="claim", start=0, end=4, annotator_id=user.pk
         )
+    endpoint = WebhookEndpoint.objects.create(
+        url="https://93.184.215.14/hook", secret="s", events=["tag.created"]
+    )
     return {
+        "endpoint_id": endpoint.pk,
         "assignment_id": assignment.pk,
         "kind": "general",
         "blind_article_id": blind.pk,

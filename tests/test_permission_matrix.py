@@ -25,6 +25,7 @@ from articles.models import (
     SuggestionRun,
     Tag,
     TagSet,
+    WebhookEndpoint,
     WorkItem,
 )
 from articles.quotes.speakers import speaker_key
@@ -132,6 +133,10 @@ MATRIX: dict[str, Rule] = {
     # API tokens: every signed-in user makes and revokes their own.
     "api_tokens": Rule(get=SIGNED_IN, post=SIGNED_IN),
     "revoke_api_token": Rule(get=None, post=SIGNED_IN),
+    "webhook_list": Rule(get=ONLY_ADMINS, post=ONLY_ADMINS),
+    "webhook_deliveries": Rule(get=ONLY_ADMINS, post=None),
+    "toggle_webhook": Rule(get=None, post=ONLY_ADMINS),
+    "delete_webhook": Rule(get=None, post=ONLY_ADMINS),  # walked last: it removes the endpoint
     # The REST API: the same roles as the pages that do the same thing. Where two names
     # share a path (list and create), both carry the rule of the whole path.
     "api:api-root": Rule(get=PUBLIC, post=None),  # a redirect to the docs
@@ -227,7 +232,11 @@ def objects(db, clients):
     WorkItem.objects.create(assignment=assignment, article=blind, editor=editor)
 
     Tag.objects.filter(pk=other.pk).update(verification="false")
+    endpoint = WebhookEndpoint.objects.create(
+        url="https://93.184.215.14/hook", secret="s", events=["tag.created"]
+    )
     return {
+        "endpoint_id": endpoint.pk,
         "number": 1,
         "source_id": source.pk,
         "rule_id": rule.pk,

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from articles import tagging
-from articles.models import Adjudication, AdjudicationDecision, Assignment, Tag, WorkItem
+from articles.models import (
+    Adjudication,
+    AdjudicationDecision,
+    Assignment,
+    Guideline,
+    Tag,
+    WorkItem,
+)
 from articles.roles import ADMINS, EDITORS, REVIEWERS
+from articles.team import guidelines
 from articles.team.distribution import distribute
 from tests.conftest import make_article, make_user
 from tests.test_api import token_client
@@ -361,3 +374,73 @@ def test_live_updates_do_not_tell_of_another_editors_layer(team):
     other = Tag.objects.get()
     url = reverse("article_changes", args=[other.article_id]) + "?since=0-0"
     assert "first" in _client(team["second"]).get(url, HTTP_HX_REQUEST="true").content.decode()
+
+
+def test_take_both_keeps_a_span_the_final_layer_holds_once(team):
+    article = team["article"]
+    gov = BODY.index("الحكومة")
+    end = gov + len("الحكومة")
+    # A and B cut the same claim differently; the final layer already holds A's cut.
+    tagging.create_tag(
+        article=article, user=team["first"], kind="claim", start=gov, end=end,
+        annotator_id=team["first"].pk,
+    )  # fmt: skip
+    tagging.create_tag(
+        article=article, user=team["second"], kind="claim", start=gov - 3, end=end,
+        annotator_id=team["second"].pk,
+    )  # fmt: skip
+    tagging.create_tag(article=article, user=team["reviewer"], kind="claim", start=gov, end=end)
+    reviewer = _client(team["reviewer"])
+    url = reverse("adjudicate_article", args=[team["assignment"].pk, article.pk])
+    response = reviewer.post(url, {"item": 0, "choice": "both"}, follow=True)
+    assert response.status_code == 200
+    assert "في الطبقة النهائية من قبل" in response.content.decode()
+    final = sorted(Tag.objects.filter(article=article).values_list("start", "end"))
+    assert final == [(gov - 3, end), (gov, end)]
+    assert AdjudicationDecision.objects.get().agreed_by == ["first", "second"]
+
+
+def test_agreement_names_the_guideline_version_in_force_when_work_was_done(team):
+    guidelines.save_version(kind="claim", body="أولى", user=team["admin"])
+    done = timezone.now()
+    WorkItem.objects.filter(assignment=team["assignment"]).update(done_at=done)
+    later = guidelines.save_version(kind="claim", body="ثانية", user=team["admin"])
+    Guideline.objects.filter(pk=later.pk).update(created_at=done + timedelta(minutes=5))
+    reviewer = _client(team["reviewer"])
+    page = reviewer.get(reverse("agreement", args=[team["assignment"].pk])).content.decode()
+    assert "claim v1<" in page and "claim v2" not in page
+    response = reviewer.get(reverse("agreement_csv", args=[team["assignment"].pk]))
+    csv_text = b"".join(response.streaming_content).decode()
+    assert "claim:v1" in csv_text and "v2" not in csv_text
+    # One editor reopens and finishes after the new version: both versions are named.
+    first_item = WorkItem.objects.get(assignment=team["assignment"], editor=team["first"])
+    WorkItem.objects.filter(pk=first_item.pk).update(done_at=done + timedelta(minutes=10))
+    page = reviewer.get(reverse("agreement", args=[team["assignment"].pk])).content.decode()
+    assert "claim v1, v2" in page
+
+
+def test_the_reading_page_query_count_does_not_grow_with_layers(team):
+    article = team["article"]
+    url = reverse("read_article", args=[article.pk])
+    reviewer, first = _client(team["reviewer"]), _client(team["first"])
+
+    def counts() -> tuple[int, int, int]:
+        result = []
+        first_layer = f"{url}?layer={team['first'].pk}"
+        for client, address in ((reviewer, url), (reviewer, first_layer), (first, url)):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(address).status_code == 200
+            result.append(len(queries))
+        return result[0], result[1], result[2]
+
+    counts()  # the first request of a session fills per-process caches
+    before = counts()
+    third = make_user("third", EDITORS)
+    WorkItem.objects.create(assignment=team["assignment"], article=article, editor=third)
+    for editor in (team["first"], team["second"], third):
+        for start in range(0, 30, 3):
+            tagging.create_tag(
+                article=article, user=editor, kind="claim", start=start, end=start + 2,
+                annotator_id=editor.pk,
+            )  # fmt: skip
+    assert counts() == before

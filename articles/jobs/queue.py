@@ -25,9 +25,15 @@ def _through_django() -> procrastinate.App:
     return procrastinate.App(connector=DjangoConnector())
 
 
-def _defer(task: procrastinate.tasks.Task, *, queueing_lock: str | None = None, **kwargs):
+def _defer(
+    task: procrastinate.tasks.Task,
+    *,
+    queueing_lock: str | None = None,
+    schedule_in: dict | None = None,
+    **kwargs,
+):
     deferrer = _through_django().configure_task(
-        task.name, queue=task.queue, queueing_lock=queueing_lock
+        task.name, queue=task.queue, queueing_lock=queueing_lock, schedule_in=schedule_in
     )
     return deferrer.defer(**kwargs)
 
@@ -59,3 +65,11 @@ def defer_resume() -> None:
 
     with contextlib.suppress(AlreadyEnqueued):
         _defer(tasks.resume_unfinished_work, queueing_lock="resume_unfinished_work")
+
+
+def defer_webhook(delivery_id: int, in_seconds: int = 0) -> None:
+    """Have a worker send one webhook delivery, now or after a retry's wait."""
+    from articles.jobs import tasks
+
+    schedule_in = {"seconds": in_seconds} if in_seconds else None
+    _defer(tasks.deliver_webhook, schedule_in=schedule_in, delivery_id=delivery_id)

@@ -18,7 +18,8 @@ from procrastinate.contrib.django import app
 from articles.claims import passage_index
 from articles.importing.pipeline import process_pending
 from articles.jobs import indexing, queue
-from articles.models import ImportBatch, ImportItem, TagTally
+from articles.models import ImportBatch, ImportItem, TagTally, WebhookEndpoint
+from articles.webhooks import delivery
 
 logger = logging.getLogger(__name__)
 
@@ -34,11 +35,33 @@ def import_batch(batch_id: int) -> None:
         return
     while process_pending(batch, limit=settings.IMPORT_FILES_PER_COMMIT, user=batch.created_by):
         pass
+    announce_finished(batch)
+
+
+def announce_finished(batch: ImportBatch) -> None:
+    """Tell webhooks once that no file of the batch is left; several jobs share a batch,
+    so the conditional update picks the one that does."""
+    with transaction.atomic():
+        if batch.items.filter(status=ImportItem.Status.PENDING).exists():
+            return  # another job's chunk is still running: it will announce
+        claimed = ImportBatch.objects.filter(pk=batch.pk, finish_announced_at__isnull=True)
+        if not claimed.update(finish_announced_at=timezone.now()):
+            return
+        counts = dict(batch.items.values_list("status").annotate(n=Count("pk")).order_by())
+        delivery.record(
+            WebhookEndpoint.Event.IMPORT_FINISHED, {"batch_id": batch.pk, "files": counts}
+        )
 
 
 @app.task(queue="indexing", retry=RETRY)
 def index_articles(article_ids: list[int]) -> None:
     indexing.index_articles(article_ids)
+
+
+@app.task(queue="webhooks")
+def deliver_webhook(delivery_id: int) -> None:
+    """Retries are scheduled on the delivery row itself (see articles.webhooks.delivery)."""
+    delivery.deliver(delivery_id)
 
 
 @app.periodic(cron="17 3 * * *")

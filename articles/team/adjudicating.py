@@ -22,6 +22,12 @@ ORDER = {BOUNDARY: 0, ONE_SIDED: 1, AGREED: 2}
 
 
 @dataclass(frozen=True)
+class Decided:
+    decision: AdjudicationDecision
+    already_final: list[Tag]  # chosen spans the final layer held already: not written twice
+
+
+@dataclass(frozen=True)
 class Item:
     group: str
     a: Tag | None
@@ -74,9 +80,10 @@ def decided_keys(assignment: Assignment, article: Article) -> set[tuple[str, int
 
 def decide(
     *, assignment: Assignment, article: Article, item: Item, choice: str, names: tuple, user
-) -> AdjudicationDecision:
+) -> Decided:
     """Write the chosen span(s) to the final layer and record the decision, atomically.
-    `names` are the usernames of editors A and B."""
+    `names` are the usernames of editors A and B. A span the final layer already holds
+    (the same kind and boundaries taken twice, or taken earlier) is kept once, not refused."""
     offered = {"a": [item.a], "b": [item.b], "both": [item.a, item.b], "neither": []}[choice]
     taken = [tag for tag in offered if tag is not None]
     if choice in ("a", "b") and not taken:
@@ -93,7 +100,19 @@ def decide(
         adjudication, _created = Adjudication.objects.get_or_create(
             assignment=assignment, article=article, defaults={"adjudicated_by": user}
         )
+        already_final: list[Tag] = []
+        to_write: dict[tuple[str, int, int], Tag] = {}
         for tag in taken:
+            to_write.setdefault((tag.kind, tag.start, tag.end), tag)
+        in_final = set(
+            Tag.objects.filter(article=article)
+            .filter(start__in=[start for _kind, start, _end in to_write])
+            .values_list("kind", "start", "end")
+        )
+        for span_key, tag in to_write.items():
+            if span_key in in_final:
+                already_final.append(tag)
+                continue
             final = tagging.create_tag(
                 article=article,
                 user=user,
@@ -106,7 +125,7 @@ def decide(
             if assignment.accept_adjudicated:
                 reviewing.accept(tag_id=final.pk, version=final.version, reviewer=user)
         kind, start, end = item.key
-        return AdjudicationDecision.objects.create(
+        decision = AdjudicationDecision.objects.create(
             adjudication=adjudication,
             choice=choice,
             kind=kind,
@@ -114,3 +133,4 @@ def decide(
             end=end,
             agreed_by=agreed_by,
         )
+    return Decided(decision, already_final)

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import combinations
+
+from django.utils import timezone
 
 from articles.kinds import KINDS
 from articles.models import Article, Assignment, Guideline, Tag, WorkItem
@@ -30,16 +33,32 @@ class AgreementRow:
 @dataclass(frozen=True)
 class AssignmentAgreement:
     rows: list[AgreementRow]
-    guideline_versions: dict[str, int]  # kind slug ("" general) → version in force
+    guideline_versions: dict[str, str]  # kind slug ("" general) → "v2", or "v2, v3"
 
 
-def guideline_versions() -> dict[str, int]:
-    """The current version of each guideline page."""
-    versions: dict[str, int] = {}
-    for kind, version in Guideline.objects.values_list("kind", "version").order_by(
-        "kind", "-version"
-    ):
-        versions.setdefault(kind, version)
+def guideline_versions(done_times: list[datetime]) -> dict[str, str]:
+    """The version of each guideline page in force when the editors marked their work done.
+
+    Derived from timestamps, not stored: versions are never edited, only added, so the
+    version in force at any moment is the newest one created by then, and this holds for
+    work done before anyone thought to record it. Work not yet done is being done under
+    the current version. Editors who finished at different times may have read different
+    versions: all of them are named."""
+    moments = sorted(done_times) or [timezone.now()]
+    history: dict[str, list[tuple[datetime, int]]] = defaultdict(list)
+    for kind, version, created_at in Guideline.objects.values_list(
+        "kind", "version", "created_at"
+    ).order_by("kind", "version"):
+        history[kind].append((created_at, version))
+    versions: dict[str, str] = {}
+    for kind, created in history.items():
+        in_force = sorted(
+            {
+                max((v for at, v in created if at <= moment), default=created[0][1])
+                for moment in moments
+            }
+        )
+        versions[kind] = ", ".join(f"v{v}" for v in in_force)
     return versions
 
 
@@ -68,10 +87,13 @@ def assignment_agreement(assignment: Assignment) -> AssignmentAgreement:
     """Every pair of editors over the articles they both tagged, then all pairs pooled.
     Three queries, whatever the size of the assignment."""
     editors_by_article: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for article_id, editor_id, username in WorkItem.objects.filter(
+    done_times: list[datetime] = []
+    for article_id, editor_id, username, done_at in WorkItem.objects.filter(
         assignment=assignment
-    ).values_list("article_id", "editor_id", "editor__username"):
+    ).values_list("article_id", "editor_id", "editor__username", "done_at"):
         editors_by_article[article_id].append((editor_id, username))
+        if done_at is not None:
+            done_times.append(done_at)
     spans: dict[tuple[int, int], list[Span]] = defaultdict(list)
     for article_id, annotator_id, kind, start, end, speaker in Tag.all_layers.filter(
         article_id__in=editors_by_article, annotator__isnull=False
@@ -88,4 +110,4 @@ def assignment_agreement(assignment: Assignment) -> AssignmentAgreement:
         rows += _rows_for("", [seg for segments in by_pair.values() for seg in segments])
     for pair, segments in sorted(by_pair.items()):
         rows += _rows_for(pair, segments)
-    return AssignmentAgreement(rows=rows, guideline_versions=guideline_versions())
+    return AssignmentAgreement(rows=rows, guideline_versions=guideline_versions(done_times))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -199,7 +200,7 @@ def _figure(value: float | None) -> str:
 def agreement_csv(request: HtmxHttpRequest, assignment_id: int) -> StreamingHttpResponse:
     assignment = _get_assignment(assignment_id)
     report = assignment_agreement(assignment)
-    versions = " ".join(f"{k or 'general'}:v{v}" for k, v in report.guideline_versions.items())
+    versions = " ".join(f"{k or 'general'}:{v}" for k, v in report.guideline_versions.items())
     writer = csv.writer(_Echo())
 
     def rows():
@@ -277,7 +278,7 @@ def adjudicate_article(
         if form.is_valid() and form.cleaned_data["item"] < len(open_items):
             item = open_items[form.cleaned_data["item"]]
             try:
-                adjudicating.decide(
+                decided_item = adjudicating.decide(
                     assignment=assignment,
                     article=article,
                     item=item,
@@ -288,6 +289,12 @@ def adjudicate_article(
             except ValueError:
                 status = 422
             else:
+                for tag in decided_item.already_final:
+                    messages.info(
+                        request,
+                        _("«%(exact)s» (%(kind)s) في الطبقة النهائية من قبل: لم يُكتب مرتين.")
+                        % {"exact": tag.exact, "kind": tag.get_kind_display()},
+                    )
                 return redirect("adjudicate_article", assignment.pk, article.pk)
         else:
             status = 422

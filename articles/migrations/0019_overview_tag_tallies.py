@@ -109,7 +109,7 @@ DROP FUNCTION articles_tag_tally_insert();
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0017_background_indexing"),
+        ("articles", "0018_webhooks"),
     ]
 
     operations = [
