@@ -58,24 +58,25 @@ def import_and_index(paths) -> list[Article]:
 
 
 def run_jobs() -> None:
-    """Run the queued jobs for real, in this process, until none is left (the worker
-    connects on its own: only committed rows are visible, so the test must be
-    transactional)."""
-    worker.run(until_empty=True)
-
-
-def run_jobs_beside_the_browser() -> None:
-    """The worker in a thread of its own (Playwright's event loop holds this one)."""
+    """Run the queued jobs for real until none is left, in a thread of its own: the worker
+    connects on its own (only committed rows are visible, so the test must be
+    transactional), and Playwright's event loop may hold this thread once any browser test
+    has run in this process."""
+    failures: list[BaseException] = []
 
     def work() -> None:
         try:
-            run_jobs()
+            worker.run(until_empty=True)
+        except BaseException as error:  # raised again in the test's thread
+            failures.append(error)
         finally:
             connection.close()
 
     thread = threading.Thread(target=work)
     thread.start()
     thread.join(timeout=120)
+    if failures:
+        raise failures[0]
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 
 from articles.models import ImportBatch
 from articles.roles import ADMINS, EDITORS
-from tests.conftest import SAMPLE_FILES, login, make_user, run_jobs_beside_the_browser, screenshot
+from tests.conftest import SAMPLE_FILES, login, make_user, run_jobs, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +25,7 @@ def test_admin_uploads_two_samples_and_a_bad_file_and_sees_three_rows(
     page.locator("#batch-progress progress").wait_for()  # stored; a worker will import
     assert "0 من 3" in page.locator("#batch-progress").inner_text()
     screenshot(page, "import_batch_waiting")
-    run_jobs_beside_the_browser()
+    run_jobs()
     # The page polls the counts and reloads itself once the worker is done.
     page.locator("tr.result-row[data-status=imported]").first.wait_for()
     rows = page.locator("tr.result-row")
@@ -76,7 +76,7 @@ def test_one_empty_file_gets_its_own_verdict_and_the_others_import(
     )
     page.click("#upload-button")
     page.locator("#batch-progress progress").wait_for()  # stored; a worker will import
-    run_jobs_beside_the_browser()
+    run_jobs()
     page.locator("tr.result-row[data-status=imported]").first.wait_for()
     rows = page.locator("tr.result-row")
     rows.first.wait_for()

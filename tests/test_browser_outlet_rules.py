@@ -6,7 +6,7 @@ import pytest
 
 from articles.models import Article
 from articles.roles import ADMINS
-from tests.conftest import login, make_user, run_jobs_beside_the_browser, screenshot
+from tests.conftest import login, make_user, run_jobs, screenshot
 from tests.test_outlet_memory import FIRST, PROMO, SECOND
 
 pytestmark = pytest.mark.browser
@@ -16,7 +16,7 @@ def _upload(page, live_server, path) -> None:
     page.goto(f"{live_server.url}/imports/")
     page.set_input_files("input[type=file]", [str(path)])
     page.click("#upload-button")
-    run_jobs_beside_the_browser()  # a worker imports the stored file; the page reloads
+    run_jobs()  # a worker imports the stored file; the page reloads
     page.locator("tr.result-row[data-status=imported]").first.wait_for()
 
 
