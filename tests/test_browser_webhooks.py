@@ -15,7 +15,7 @@ from tests.conftest import (
     login,
     make_article,
     make_user,
-    run_jobs_beside_the_browser,
+    run_jobs,
     screenshot,
 )
 from tests.test_browser_tagging import newest_tag, select_with_mouse
@@ -65,7 +65,7 @@ def test_a_tag_made_in_the_browser_reaches_receivers_signed(live_server, page, j
         page.keyboard.press("1")
         page.wait_for_selector("mark.hl.kc-claim")
         tag = newest_tag()
-        run_jobs_beside_the_browser()
+        run_jobs()
 
         assert len(good.requests) == 1
         headers, body = good.requests[0]
