@@ -465,6 +465,55 @@ class Tag(models.Model):
 # --- Import batches: who imported what, when, and what became of each file. ---
 
 
+class TagTallyQuerySet(models.QuerySet):
+    def totals(self) -> models.QuerySet:
+        """(dimension, key, label, n) summed over the pending deltas, empty groups left out."""
+        return (
+            self.values_list("dimension", "key", "label")
+            .annotate(total=models.Sum("n"))
+            .exclude(total=0)
+            .order_by()
+        )
+
+    def compact(self) -> int:
+        """Fold the deltas into one row per group; returns how many rows remain. Rows a
+        transaction still in flight is adding are invisible here, so they stay for later."""
+        table = self.model._meta.db_table
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"""WITH gone AS (DELETE FROM {table} RETURNING dimension, key, label, n)
+                INSERT INTO {table} (dimension, key, label, n)
+                SELECT dimension, key, label, sum(n) FROM gone
+                GROUP BY dimension, key, label HAVING sum(n) <> 0"""
+            )
+            return cursor.rowcount
+
+
+class TagTally(models.Model):
+    """The overview's figures kept current by the database: triggers on the tag and article
+    tables (migration `overview_tag_tallies`) append a signed count for every group a
+    write changes, and `compact` folds them together from time to time. Appending rather
+    than updating one row per group keeps concurrent writers (an import, an editor) from
+    waiting on each other's row locks. Only the final layer is counted, as on every page.
+
+    Dimensions: `kind`, `review` (state), `editor` (user id), `source` (source id, "" for
+    none), `speaker` (folded key, with each spelling as `label`), `hour` (UTC, ISO 8601).
+    """
+
+    dimension = models.CharField(max_length=10)
+    key = models.CharField(max_length=200)
+    label = models.CharField(max_length=200, blank=True)
+    n = models.BigIntegerField()
+
+    objects = TagTallyQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["dimension", "key"], name="tag_tally_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.dimension} {self.key}: {self.n:+d}"
+
+
 class ImportBatch(models.Model):
     """One upload (or one command-line run): several files, one row each."""
 

@@ -18,7 +18,7 @@ from procrastinate.contrib.django import app
 from articles.claims import passage_index
 from articles.importing.pipeline import process_pending
 from articles.jobs import indexing, queue
-from articles.models import ImportBatch, ImportItem, WebhookEndpoint
+from articles.models import ImportBatch, ImportItem, TagTally, WebhookEndpoint
 from articles.webhooks import delivery
 
 logger = logging.getLogger(__name__)
@@ -77,6 +77,14 @@ def recount_document_frequencies(timestamp: int) -> None:  # noqa: ARG001 (the s
 def drop_expired_held_files(timestamp: int) -> None:  # noqa: ARG001 (the scheduled time, passed by procrastinate)
     dropped = drop_held_files_older_than(days=settings.IMPORT_HELD_RETENTION_DAYS)
     logger.info("held upload bytes dropped for %s files", dropped)
+
+
+@app.periodic(cron="*/5 * * * *")
+@app.task(queue="upkeep", queueing_lock="compact_tag_tallies")
+def compact_tag_tallies(timestamp: int) -> None:  # noqa: ARG001 (as above)
+    """Every tag write appends its counts for the overview: fold them together."""
+    remaining = TagTally.objects.compact()
+    logger.info("overview tallies compacted to %s rows", remaining)
 
 
 @app.periodic(cron="* * * * *")
