@@ -685,6 +685,13 @@ class ClaimReviewFilterForm(forms.Form):
 
 
 class WebhookEndpointForm(forms.ModelForm):
+    # https is the scheme a receiver's address is given without one (Django 6's default).
+    url = forms.URLField(
+        label=_("العنوان"),
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"dir": "ltr"}),
+    )
     events = forms.MultipleChoiceField(
         label=_("الأحداث"),
         choices=WebhookEndpoint.Event.choices,
@@ -695,7 +702,6 @@ class WebhookEndpointForm(forms.ModelForm):
         model = WebhookEndpoint
         fields = ["url", "secret", "events", "allow_private_address"]
         labels = {
-            "url": _("العنوان"),
             "secret": _("السر المشترك"),
             "allow_private_address": _("السماح بعنوان داخلي"),
         }
@@ -706,7 +712,6 @@ class WebhookEndpointForm(forms.ModelForm):
             ),
         }
         widgets = {
-            "url": forms.URLInput(attrs={"dir": "ltr"}),
             "secret": forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
         }
 
