@@ -38,7 +38,9 @@ INVISIBLE_RE = re.compile("[" + "".join(chr(c) for c in INVISIBLE) + "]")
 
 ARABIC_RE = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
 WORD_RE = re.compile(r"\w+")
-NOT_ARABIC_LETTER_RE = re.compile(r"[^\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f]+")
+_ARABIC_LETTERS = "\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f"
+ARABIC_LETTER_RE = re.compile(f"[{_ARABIC_LETTERS}]")
+NOT_ARABIC_LETTER_RE = re.compile(f"[^{_ARABIC_LETTERS}]+")
 LATIN_LETTER_RE = re.compile(r"[A-Za-z]")
 NOT_LATIN_LETTER_RE = re.compile(r"[^A-Za-z]+")
 DIGIT_RE = re.compile(r"\d")
@@ -46,6 +48,7 @@ LETTER_WORD_RE = re.compile(r"[^\W\d_]{2,}")  # a word of two letters or more
 SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!؟?])\s")
 TITLE_LABEL_RE = re.compile(r"^(?:ال)?عنوان\s*:\s*")  # a "عنوان:" label is not the headline
 PUNCTUATION_RE = re.compile(r"[^\w\s]")
+KEY_DROPPED_RE = re.compile(r"[^\w\s]+|\u0640+")  # punctuation, invisible characters, tatweel
 CODE_CHARS_RE = re.compile(r"[{}<>=\[\];]")
 HASHTAG_RE = re.compile(r"(?<![\w&#])#(\w+)")
 BULLET_RE = re.compile(r"^\s*[•·▪●◦‣\-*–]\s+")
@@ -305,6 +308,7 @@ SPEECH_VERB_KEYS = {
     "اعلن", "أعلنت", "كتب", "كتبت", "غرد", "غردت", "أردف", "اردف", "استدرك", "واصل", "أكمل",
 }  # fmt: skip
 DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+EASTERN_DIGIT_RE = re.compile("[٠-٩۰-۹]")
 
 
 @dataclass
@@ -408,7 +412,7 @@ def clean(raw: str, memory: OutletMemory = NO_MEMORY) -> Cleaned:
     _mark_repeated(texts, rules, repeated_headline)
     for i, text in enumerate(texts):
         if text and rules[i] is None:
-            if line_key(text) in memory.furniture:
+            if memory.furniture and line_key(text) in memory.furniture:
                 rules[i] = "learned"
             elif not _has_word(text):
                 rules[i] = "stray"
@@ -456,7 +460,9 @@ def clean(raw: str, memory: OutletMemory = NO_MEMORY) -> Cleaned:
             continue
         if i == headline:
             text = MARKDOWN_HEADING_RE.sub("", text)
-        text, n = HASHTAG_RE.subn(lambda m: m.group(1).replace("_", " "), text)
+        n = 0
+        if "#" in text:  # the substitution is costly; few lines hold a hashtag
+            text, n = HASHTAG_RE.subn(lambda m: m.group(1).replace("_", " "), text)
         if n:
             edits.append(Removal(i + 1, i + 1, "hashtag", n))
         kept.append(text)
@@ -498,8 +504,9 @@ def strip_invisible(text: str) -> str:
 def line_key(text: str) -> str:
     """A line as compared with marker lists and an outlet's memory: no tatweel,
     punctuation, invisible characters or case; digits kept."""
-    text = INVISIBLE_RE.sub("", text).replace("\u0640", "").casefold()
-    return " ".join(PUNCTUATION_RE.sub("", text).split())
+    # Invisible characters are neither word characters nor spaces: the punctuation
+    # pattern removes them with the tatweel, in one pass after case folding.
+    return " ".join(KEY_DROPPED_RE.sub("", text.casefold()).split())
 
 
 _key = line_key
@@ -509,6 +516,10 @@ _TRAILER_PREFIX_KEYS = tuple(_key(p) for p in TRAILER_PREFIXES)
 SOCIAL_KEYS = {_key(w) for w in SOCIAL_WORDS}
 _PAYWALL_KEYS = tuple(_key(w) for w in PAYWALL_PHRASES)
 _MASTHEAD_KEYS = tuple(_key(w) for w in MASTHEAD_PHRASES)
+# Any of the phrases inside a key: one regex search instead of a loop of `in` tests.
+_PAYWALL_RE = re.compile("|".join(map(re.escape, _PAYWALL_KEYS)))
+_MASTHEAD_RE = re.compile("|".join(map(re.escape, _MASTHEAD_KEYS)))
+_FREE_WORDS = frozenset({"مجانا", "free"})
 _SECTION_KEYS = {line_key(w) for w in SECTION_NAMES}
 _GENERIC_KEYS = {line_key(w) for w in GENERIC_BYLINE_PARTS} | {"رصد", "خاص", "متابعة"}
 
@@ -526,6 +537,8 @@ def _has_word(text: str) -> bool:
 def arabic_share(text: str) -> float:
     """The share of Arabic letters among the Arabic and Latin letters of a line (0 when it
     has none)."""
+    if LATIN_LETTER_RE.search(text) is None:  # most lines: no count needed
+        return 1.0 if ARABIC_LETTER_RE.search(text) else 0.0
     # Counted as what is left once every other character is deleted: no match objects.
     arabic = len(NOT_ARABIC_LETTER_RE.sub("", text))
     latin = len(NOT_LATIN_LETTER_RE.sub("", text))
@@ -558,7 +571,7 @@ def _is_date_only(text: str) -> bool:
     """A date (and time, weekday) with at most two other words: a dateline."""
     if not _parse_date(text):
         return False
-    rest = DATE_TOKENS_RE.sub(" ", text.translate(DIGITS))
+    rest = DATE_TOKENS_RE.sub(" ", _western_digits(text))
     return len(LETTER_WORD_RE.findall(rest)) <= 2
 
 
@@ -571,15 +584,15 @@ def furniture_kind(text: str) -> str | None:
         return "link"
     if is_code(text):
         return "code"
-    key = _key(text)
     words = _words(text)
     if words > 25:
         return None  # every rule below is about short lines
+    key = _key(text)
     if words <= 12 and (key in SOCIAL_KEYS or _social_line(key)):
         return "social"
-    if words <= 20 and any(phrase in key for phrase in _PAYWALL_KEYS):
+    if words <= 20 and _PAYWALL_RE.search(key):
         return "paywall"
-    if words <= 6 and any(word in key.split() for word in ("مجانا", "free")):
+    if words <= 6 and not _FREE_WORDS.isdisjoint(key.split()):
         return "paywall"  # "open the editor's digest free", "try it free"
     if words <= 8 and not has_arabic(text) and LATIN_LETTER_RE.search(text):
         return "latin"
@@ -655,20 +668,21 @@ def _second_story(texts: list[str], rules: list[str | None]) -> tuple[int, int] 
 
 
 def _mark_link_lists(texts: list[str], rules: list[str | None]) -> None:
-    i = 0
-    while i < len(texts):
-        run = []
-        j = i
-        while j < len(texts) and (
-            not texts[j] or (BULLET_RE.match(texts[j]) and _words(texts[j]) <= 20)
-        ):
-            if texts[j]:
-                run.append(j)
-            j += 1
+    """Two or more short bulleted lines, blank lines between them allowed."""
+    run: list[int] = []
+    for i, text in enumerate(texts):
+        if not text:
+            continue
+        if BULLET_RE.match(text) and _words(text) <= 20:
+            run.append(i)
+            continue
         if len(run) >= 2:
             for k in run:
                 rules[k] = rules[k] or "link_list"
-        i = max(j, i + 1)
+        run = []
+    if len(run) >= 2:
+        for k in run:
+            rules[k] = rules[k] or "link_list"
 
 
 def _mark_seen(texts: list[str], rules: list[str | None], seen: frozenset[str]) -> None:
@@ -695,8 +709,7 @@ def _is_breadcrumb(text: str) -> bool:
 
 def _is_masthead(text: str) -> bool:
     """Staff credits printed under a site's name ("رئيس التحرير …")."""
-    key = _key(text)
-    return any(phrase in key for phrase in _MASTHEAD_KEYS)
+    return _MASTHEAD_RE.search(_key(text)) is not None
 
 
 def _repeated_headline(texts: list[str], rules: list[str | None]) -> int | None:
@@ -931,11 +944,16 @@ def _glued_suffix(text: str) -> str:
 # --- date and outlet ------------------------------------------------------------------
 
 
+def _western_digits(text: str) -> str:
+    """Arabic-Indic digits as ASCII ones (translating costs more than looking for them)."""
+    return text.translate(DIGITS) if EASTERN_DIGIT_RE.search(text) else text
+
+
 @functools.lru_cache(maxsize=8192)
 def _parse_date(text: str) -> datetime.date | None:
     if DIGIT_RE.search(text) is None:  # every date pattern below needs a digit
         return None
-    text = text.translate(DIGITS)
+    text = _western_digits(text)
     for regex, order in (
         (DATE_WORDS_RE, "dmy_word"),
         (DATE_ISO_RE, "ymd"),
