@@ -216,6 +216,12 @@ RECEIVED_BY_RE = re.compile(
     r"(?<!\w)(?:تلقته|تلقتها|تلقاه|تلقت|رصدته|رصدتها|رصده|حصلت عليه|اطلعت عليه|اطلعت عليها)\s+"
     r"[(«\"“]?(?P<name>[^\s،,()«»\"“”.]+(?:\s[^\s،,()«»\"“”.]+)?)[)»\"”]?(?=\s*[،,)]|\s+نسخة)"
 )
+# Separators inside a credit, a dateline or a byline; what a bare name line never holds.
+CREDIT_SPLIT_RE = re.compile(r"\s*[:/|\-–—ـ]\s*")
+DATELINE_SPLIT_RE = re.compile(r"\s+[/ـ\-–—]\s+")
+BYLINE_SPLIT_RE = re.compile(r"[/|]")
+NAME_LINE_REFUSED_RE = re.compile(r"[,،:/|»>]|\d{3,}")
+CREDIT_IN_PARENTHESES_RE = re.compile(r"\((\w[\w .]{0,30})\)")
 WRAPPED_MIN_WORDS = 14  # a hard-wrapped line is this long and runs on into the next
 
 # Social networks and share buttons, on lines of their own.
@@ -702,6 +708,7 @@ def _mark_seen(texts: list[str], rules: list[str | None], seen: frozenset[str]) 
             rules[i] = "seen"
 
 
+@functools.lru_cache(maxsize=8192)
 def _is_breadcrumb(text: str) -> bool:
     """ "الرئيسية » أخبار » محليات": path separators between short parts."""
     return BREADCRUMB_CHARS_RE.search(text) is not None and BREADCRUMB_RE.search(text) is not None
@@ -728,11 +735,15 @@ def _repeated_headline(texts: list[str], rules: list[str | None]) -> int | None:
         text = texts[i]
         if not text:
             continue
-        staff_name = _is_masthead(previous)  # the name printed under "رئيس التحرير"
-        previous = text
+        above, previous = previous, text
         # A copy on the very next line is an image's caption printed under its alt text.
         elsewhere = [j for j in positions.get(text, []) if abs(j - i) > 1]
-        if rules[i] is None and elsewhere and not staff_name and _headline_like(text, 3):
+        if (
+            rules[i] is None
+            and elsewhere
+            and not _is_masthead(above)  # the name printed under "رئيس التحرير"
+            and _headline_like(text, 3)
+        ):
             return i
     return None
 
@@ -836,6 +847,7 @@ def _mark_header(
     return headline
 
 
+@functools.lru_cache(maxsize=8192)
 def _headline_like(text: str, min_words: int = HEADLINE_MIN_WORDS) -> bool:
     """A headline: mostly Arabic, not a menu, breadcrumb, masthead, dateline or label."""
     words = MARKDOWN_HEADING_RE.sub("", text).split()
@@ -866,7 +878,7 @@ def _mark_tail(texts: list[str], rules: list[str | None]) -> None:
         if text.endswith((":", "：")) or (text.startswith("و") and _words(text) >= 4):
             break
         run.append(i)
-    trailer_follows = any(r == "trailer" for r in rules)
+    trailer_follows = "trailer" in rules
     if len(run) >= 2 or (run and trailer_follows and _words(texts[run[0]]) <= 4):
         for i in run:
             rules[i] = "tail"
@@ -924,7 +936,7 @@ def _glued_prefix(text: str) -> tuple[str, str, datetime.date | None]:
     rest = text[match.end() :]
     if not rest or rest[0] in "\"“«”'" or not has_arabic(rest[:20]):
         return "", "", None
-    parts = [p.strip() for p in re.split(r"\s*[:/|\-–—ـ]\s*", credit) if p.strip()]
+    parts = [p.strip() for p in CREDIT_SPLIT_RE.split(credit) if p.strip()]
     outlet = next((p for p in parts if _key(p) not in _GENERIC_KEYS), "")
     if len(parts) >= 2 and ":" in credit:  # "الخرطوم: النورس نيوز": place, then outlet
         outlet = parts[1]
@@ -937,6 +949,8 @@ def _glued_suffix(text: str) -> str:
     """A blog engine's "The post … appeared first on …" stuck after the last sentence."""
     if "first on" not in text and "أول" not in text[-120:]:
         return ""  # the regex below is costly on long lines; most lines have no footer
+    if "The post" not in text and "ظهر" not in text:
+        return ""  # every footer the regex knows opens with one of these
     match = GLUED_SUFFIX_RE.search(text)
     return match.group(0) if match and match.start() > 0 else ""
 
@@ -994,11 +1008,12 @@ def _article_date(
             continue
         if rules[i] is None and i > below and _is_paragraph(text):
             break  # into the story: dates there are events, not the publication date
+        found = _parse_date(text)
+        if found is None:
+            continue
         if HIJRI_RE.search(text) or (i < below and not TIME_RE.search(text)):
             continue  # the site header's "today": no time of publication, or Hijri
-        found = _parse_date(text)
-        if found:
-            return found
+        return found
     return None
 
 
@@ -1054,7 +1069,7 @@ def _outlet_from_dateline(text: str) -> str:
     an agency abbreviation in parentheses ("لندن (د ب أ)") is not an outlet."""
     if "(" in text or _parse_date(text) and "/" not in text:
         return ""
-    parts = [p.strip() for p in re.split(r"\s+[/ـ\-–—]\s+", text) if p.strip()]
+    parts = [p.strip() for p in DATELINE_SPLIT_RE.split(text) if p.strip()]
     if len(parts) < 2 or len(parts) > 3:
         return ""
     named = [p for p in parts if not _parse_date(p) and 1 <= _words(p) <= 3 and has_arabic(p)]
@@ -1083,7 +1098,7 @@ def _name_line_after(texts: list[str], rules: list[str | None], headline: int | 
             continue
         if not LETTER_WORD_RE.search(text):
             continue
-        if _parse_date(text) or re.search(r"[,،:/|»>]", text) or re.search(r"\d{3,}", text):
+        if _parse_date(text) or NAME_LINE_REFUSED_RE.search(text):
             continue
         key = _key(text)
         if key in _GENERIC_KEYS or key in SOCIAL_KEYS or key in _SECTION_KEYS:
@@ -1098,7 +1113,7 @@ def _footer_outlet(texts: list[str], rules: list[str | None]) -> str:
     """At the end: "(CNN)" as a credit line, or a site name before its web address."""
     removed = [i for i, t in enumerate(texts) if t and rules[i] is not None]
     for i in removed:
-        match = re.fullmatch(r"\((\w[\w .]{0,30})\)", texts[i])
+        match = CREDIT_IN_PARENTHESES_RE.fullmatch(texts[i])
         if match and rules[i] in ("tail", "latin", "trailer"):
             return match.group(1)
     for a, b in zip(removed, removed[1:], strict=False):
@@ -1122,7 +1137,7 @@ def _known_outlet(texts: list[str], rules: list[str | None]) -> str:
 
 def _outlet_from_byline(text: str) -> str:
     """ "بيونغ يانغ/صوت الشعب/وكالات:" → "صوت الشعب"; "الجديد برس:" → "الجديد برس"."""
-    parts = [p.strip() for p in re.split(r"[/|]", text.rstrip(":：-–— ")) if p.strip()]
+    parts = [p.strip() for p in BYLINE_SPLIT_RE.split(text.rstrip(":：-–— ")) if p.strip()]
     parts = [p for p in parts if unicodedata.normalize("NFC", p) not in GENERIC_BYLINE_PARTS]
     if not parts:
         return ""
