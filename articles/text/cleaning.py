@@ -48,7 +48,6 @@ LETTER_WORD_RE = re.compile(r"[^\W\d_]{2,}")  # a word of two letters or more
 SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!؟?])\s")
 TITLE_LABEL_RE = re.compile(r"^(?:ال)?عنوان\s*:\s*")  # a "عنوان:" label is not the headline
 PUNCTUATION_RE = re.compile(r"[^\w\s]")
-KEY_DROPPED_RE = re.compile(r"[^\w\s]+|\u0640+")  # punctuation, invisible characters, tatweel
 CODE_CHARS_RE = re.compile(r"[{}<>=\[\];]")
 HASHTAG_RE = re.compile(r"(?<![\w&#])#(\w+)")
 BULLET_RE = re.compile(r"^\s*[•·▪●◦‣\-*–]\s+")
@@ -175,6 +174,12 @@ DATE_TOKENS_RE = re.compile(
 )
 TIME_RE = re.compile(r"\b\d{1,2}:\d{2}\b")
 HIJRI_RE = re.compile(r"\d\s*هـ|محرم|صفر|ربيع|جمادى|رجب|شعبان|رمضان|شوال|ذو القعدة|ذو الحجة")
+_DATE_PATTERNS = (  # tried in this order; the first valid date wins
+    (DATE_WORDS_RE, "dmy_word", ""),
+    (DATE_ISO_RE, "ymd", "-"),
+    (DATE_DMY_RE, "dmy", "/.-"),
+    (DATE_DMY_SHORT_RE, "dmy_short", "/"),
+)
 CRAWLER_DATE_RE = re.compile(r"^date\s+\d{4}-\d{2}-\d{2}\b")
 # A date at the start of the first story line: the capture tool's, or "تاريخ النشر: …".
 GLUED_DATE_RE = re.compile(
@@ -204,6 +209,8 @@ BREADCRUMB_RE = re.compile(
     r"(?:\S\s+[»›>/|]\s+\S.*){2,}|^(?:الرئيسية|الرئيسيه|home)\s*[»›>/|]", re.IGNORECASE
 )
 BREADCRUMB_CHARS_RE = re.compile(r"[»›>/|]")
+# What every breadcrumb has: a separator after a space, or a "home" link first.
+BREADCRUMB_HINT_RE = re.compile(r"\s[»›>/|]|^(?:الرئيسية|الرئيسيه|home)", re.IGNORECASE)
 MARKDOWN_HEADING_RE = re.compile(r"^#{1,6}\s+")
 MASTHEAD_SPLIT_RE = re.compile(
     r"رئيس\s*مجلس|رئيس\s*التحرير|مدير\s*التحرير|مستشار\s*التحرير|الإشراف العام|الإدارة والتحرير"
@@ -511,8 +518,8 @@ def line_key(text: str) -> str:
     """A line as compared with marker lists and an outlet's memory: no tatweel,
     punctuation, invisible characters or case; digits kept."""
     # Invisible characters are neither word characters nor spaces: the punctuation
-    # pattern removes them with the tatweel, in one pass after case folding.
-    return " ".join(KEY_DROPPED_RE.sub("", text.casefold()).split())
+    # pattern removes them too (after case folding, which can leave combining marks).
+    return " ".join(PUNCTUATION_RE.sub("", text.casefold().replace("\u0640", "")).split())
 
 
 _key = line_key
@@ -711,7 +718,11 @@ def _mark_seen(texts: list[str], rules: list[str | None], seen: frozenset[str]) 
 @functools.lru_cache(maxsize=8192)
 def _is_breadcrumb(text: str) -> bool:
     """ "الرئيسية » أخبار » محليات": path separators between short parts."""
-    return BREADCRUMB_CHARS_RE.search(text) is not None and BREADCRUMB_RE.search(text) is not None
+    return (
+        BREADCRUMB_CHARS_RE.search(text) is not None
+        and BREADCRUMB_HINT_RE.search(text) is not None
+        and BREADCRUMB_RE.search(text) is not None
+    )
 
 
 def _is_masthead(text: str) -> bool:
@@ -968,12 +979,9 @@ def _parse_date(text: str) -> datetime.date | None:
     if DIGIT_RE.search(text) is None:  # every date pattern below needs a digit
         return None
     text = _western_digits(text)
-    for regex, order in (
-        (DATE_WORDS_RE, "dmy_word"),
-        (DATE_ISO_RE, "ymd"),
-        (DATE_DMY_RE, "dmy"),
-        (DATE_DMY_SHORT_RE, "dmy_short"),
-    ):
+    for regex, order, separators in _DATE_PATTERNS:
+        if separators and not any(mark in text for mark in separators):
+            continue  # the pattern needs one of these marks between its numbers
         for match in regex.finditer(text):
             a, b, c = match.groups()
             try:
