@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from articles.importing import outlet_memory
 from articles.jobs import queue
 from articles.models import Article, ImportBatch, ImportItem, Source, body_sha256
-from articles.text import cleaning, near_duplicates, preparing
+from articles.text import cleaning, near_duplicates
 from articles.text.decoding import DecodeError, decode
 
 IMPORTED = "imported"
@@ -61,7 +61,7 @@ class _Ready:
     encoding: str
     cleaned: cleaning.Cleaned
     digest: str
-    sketch: list[int] | None = None  # computed only for new stories, unless given
+    sketch: list[int] = field(default_factory=list)  # computed only for new stories
     seen: set[str] = field(default_factory=set)  # short lines, for the outlet's memory
     first_digest: str = ""  # of the text cleaned without the outlet's memory
 
@@ -142,27 +142,10 @@ class Importer:
         """Import several files with a fixed number of queries: one duplicate lookup and
         one bulk insert for all of them (plus Sources not seen before). Call it inside a
         transaction to commit them together."""
-        prepared = [
-            preparing.prepare(
-                data,
-                encoding,
-                max_bytes=self.max_bytes,
-                arabic_only=self.arabic_only,
-                hold_unsure=self.hold_unsure,
-            )
-            for _name, data in files
-        ]
-        return self.import_prepared([name for name, _data in files], prepared)
-
-    def import_prepared(
-        self, names: list[str], files: list[preparing.Prepared]
-    ) -> list[ImportResult]:
-        """`import_many` for files already read and cleaned (by `preparing.prepare_many`,
-        possibly in another process): the outlet's memory, the duplicate check, the insert."""
         results: list[ImportResult | None] = []
         ready: list[tuple[int, _Ready]] = []
-        for i, (name, file) in enumerate(zip(names, files, strict=True)):
-            prepared = self._ready(display_name(name), file)
+        for i, (name, data) in enumerate(files):
+            prepared = self._prepare(display_name(name), data, encoding)
             if isinstance(prepared, ImportResult):
                 results.append(prepared)
             else:
@@ -179,8 +162,7 @@ class Importer:
             if found is not None:
                 results[i] = self._duplicate(r, found)
                 continue
-            if r.sketch is None:
-                r.sketch = near_duplicates.sketch(r.cleaned.body)
+            r.sketch = near_duplicates.sketch(r.cleaned.body)
             article = self._article(r)
             near = self.index.most_similar(r.sketch)
             if near:
@@ -203,60 +185,62 @@ class Importer:
             Article.objects.bulk_update([a for a, _o in pending_near], ["near_duplicate_of"])
         return [result for result in results if result is not None]  # every slot is filled
 
-    def _ready(self, name: str, file: preparing.Prepared) -> _Ready | ImportResult:
-        if file.refused:
-            return self._refusal(name, file)
-        assert file.cleaned is not None  # set whenever the file is not refused
-        first = file.cleaned
-        cleaned = self._relearned(file.raw, first)
+    def _prepare(
+        self, name: str, data: bytes | Path, encoding: str | None
+    ) -> _Ready | ImportResult:
+        if isinstance(data, Path):
+            if data.stat().st_size > self.max_bytes:  # checked before the file is read
+                return ImportResult(name, REJECTED, reason=too_big_reason(self.max_bytes))
+            data = data.read_bytes()
+        if len(data) > self.max_bytes:
+            return ImportResult(name, REJECTED, reason=too_big_reason(self.max_bytes))
+        if not data:
+            return ImportResult(name, REJECTED, reason=empty_reason())
+        try:
+            decoded = decode(data, encoding)
+        except DecodeError as error:
+            return ImportResult(name, REJECTED, reason=decode_reason(error))
+        raw = normalise_text(decoded.text)
+        if not cleaning.strip_invisible(raw).strip():
+            reason = _("الملف لا يحتوي إلا على مسافات فارغة.")
+            return ImportResult(name, REJECTED, reason=reason, encoding=decoded.encoding)
+        if self.arabic_only and not cleaning.has_arabic(raw):
+            reason = _("الملف لا يحتوي على أي نص عربي.")
+            return ImportResult(name, REJECTED, reason=reason, encoding=decoded.encoding)
+        if self.hold_unsure and not decoded.confident:
+            return ImportResult(
+                name, UNSURE, encoding=decoded.encoding, preview=raw[:PREVIEW_CHARS],
+                reason=_("الترميز غير مؤكد: راجع المعاينة واختر الترميز الصحيح."),
+            )  # fmt: skip
+        first, cleaned = self._clean(raw)
         if not cleaned.body:
             return ImportResult(name, REJECTED, reason=_("لم يبقَ نص بعد حذف عناصر الموقع."))
         return _Ready(
             name=name,
-            raw=file.raw,
-            encoding=file.encoding,
+            raw=raw,
+            encoding=decoded.encoding,
             cleaned=cleaned,
             digest=body_sha256(cleaned.body),
-            sketch=file.sketch if cleaned is first else None,
-            seen=file.seen,
+            seen=cleaning.seen_keys(raw) if cleaned.outlet else set(),
             first_digest=body_sha256(first.body) if first is not cleaned else "",
         )
 
-    def _refusal(self, name: str, file: preparing.Prepared) -> ImportResult:
-        if file.refused == preparing.TOO_BIG:
-            return ImportResult(name, REJECTED, reason=too_big_reason(self.max_bytes))
-        if file.refused == preparing.EMPTY:
-            return ImportResult(name, REJECTED, reason=empty_reason())
-        if file.refused == preparing.UNREADABLE:
-            error = DecodeError(file.error_code, file.error_detail)
-            return ImportResult(name, REJECTED, reason=decode_reason(error))
-        if file.refused == preparing.UNSURE:
-            return ImportResult(
-                name, UNSURE, encoding=file.encoding, preview=file.raw[:PREVIEW_CHARS],
-                reason=_("الترميز غير مؤكد: راجع المعاينة واختر الترميز الصحيح."),
-            )  # fmt: skip
-        if file.refused == preparing.BLANK:
-            reason = _("الملف لا يحتوي إلا على مسافات فارغة.")
-        else:
-            reason = _("الملف لا يحتوي على أي نص عربي.")
-        return ImportResult(name, REJECTED, reason=reason, encoding=file.encoding)
-
-    def _relearned(self, raw: str, cleaned: cleaning.Cleaned) -> cleaning.Cleaned:
-        """When the outlet has learned rules or remembers some of these lines, the page
-        cleaned again with them (the outlet is known only after a first pass); else the
-        first clean-up itself. The caller keeps both: a page imported again must still be
-        found a duplicate by its first clean-up."""
+    def _clean(self, raw: str) -> tuple[cleaning.Cleaned, cleaning.Cleaned]:
+        """Clean; then, when the outlet has learned rules or remembers some of these lines,
+        clean again with them (the outlet is known only after a first pass). Returns both:
+        a page imported again must still be found a duplicate by its first clean-up."""
+        cleaned = cleaning.clean(raw)
         if not cleaned.outlet:
-            return cleaned
+            return cleaned, cleaned
         if cleaned.outlet not in self._memories:  # queries once per outlet and run
             source = Source.objects.filter(name=cleaned.outlet[:200]).first()
             self._memories[cleaned.outlet] = outlet_memory.memory_for(source)
         memory = self._memories[cleaned.outlet]
         if not memory or not self._would_change(cleaned, raw, memory):
-            return cleaned
+            return cleaned, cleaned
         relearned = cleaning.clean(raw, memory)
         relearned.outlet = cleaned.outlet
-        return relearned
+        return cleaned, relearned
 
     def _article(self, r: _Ready) -> Article:
         article = Article(

@@ -7,9 +7,7 @@ table at the end, and exits with status 1 when any file was rejected (so scripts
 Files are imported in chunks, each in one transaction together with its ImportItem
 records: a run killed halfway leaves the chunks it reported committed complete (articles
 and records) and nothing of the rest, and running it again imports the rest and reports
-the files already in as duplicates. While a chunk is stored, a helper process reads and
-cleans the next one (`articles/text/preparing.py`); the chunks still commit one after the
-other, in order, from this process.
+the files already in as duplicates.
 
 With --queue, the files are stored on a batch and the command returns at once: workers
 (`manage.py worker`) import them, and the batch page shows their progress.
@@ -17,14 +15,9 @@ With --queue, the files are stored on a batch and the command returns at once: w
 
 from __future__ import annotations
 
-import pickle
-import subprocess
 import sys
-import threading
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -41,15 +34,14 @@ from articles.importing.pipeline import (
     too_big_reason,
 )
 from articles.models import ImportBatch, ImportItem
-from articles.text import preparing
 
 CHUNK = 200  # files per transaction
 
 
 class Command(BaseCommand):
     help = "Import plain-text article files (folders are searched for .txt files)."
-    # The system checks import every view, the API and their libraries (a third of a
-    # second, more than the import of a few hundred files): `manage.py check` runs them.
+    # The system checks import every view, the API and their libraries: a third of a
+    # second of start-up, as much as storing a hundred files. `manage.py check` runs them.
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
@@ -123,57 +115,16 @@ class Command(BaseCommand):
         committing per file would cap the rate at the disk's flush rate. The chunk's
         ImportItem rows commit with its articles, so the batch never claims a file the
         database does not have, nor misses one it has."""
-        chunks = [files[start : start + size] for start in range(0, len(files), size)]
-        for start, chunk, prepared in zip(
-            range(0, len(files), size), chunks, self._prepared(importer, chunks), strict=True
-        ):
+        for start in range(0, len(files), size):
+            chunk = files[start : start + size]
             with transaction.atomic():
-                results = importer.import_prepared([path.name for path in chunk], prepared)
+                results = importer.import_many([(path.name, path) for path in chunk])
                 ImportItem.objects.bulk_create(
                     record(batch, start + offset, result) for offset, result in enumerate(results)
                 )
             yield from zip(range(start, start + len(chunk)), chunk, results, strict=True)
             self.stdout.write(f"committed {start + len(chunk)}/{len(files)} files")
             self.stdout.flush()
-
-    def _prepared(
-        self, importer: Importer, chunks: list[list[Path]]
-    ) -> Iterator[list[preparing.Prepared]]:
-        """Each chunk read, decoded, cleaned and sketched, in order. With more than one
-        chunk, a helper process (`preparing.serve`, a fresh interpreter: no database
-        connection is shared) works a chunk or two ahead, so the text work of the next
-        chunk runs while this process waits for PostgreSQL to store the current one."""
-        options = preparing.Options(
-            importer.max_bytes, importer.arabic_only, importer.hold_unsure, with_sketch=True
-        )
-        work = [[(path.name, path) for path in chunk] for chunk in chunks]
-        if len(work) < 2:  # one chunk: nothing to overlap, no process to start
-            yield from (preparing.prepare_many(files, options) for files in work)
-            return
-        helper = subprocess.Popen(
-            [sys.executable, "-c", "from articles.text.preparing import serve; serve()"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            cwd=settings.BASE_DIR,
-        )
-        # The requests go from a thread: the helper answers one chunk at a time (it waits
-        # until its answer is read), so it is never more than a chunk or two ahead.
-        assert helper.stdin is not None and helper.stdout is not None
-        sender = threading.Thread(target=_send, args=(helper.stdin, options, work), daemon=True)
-        sender.start()
-        try:
-            for _files in work:
-                try:
-                    status, answer = pickle.load(helper.stdout)
-                except EOFError:
-                    raise CommandError("The helper process reading the files stopped.") from None
-                if status == "error":
-                    raise answer
-                yield answer
-        finally:
-            helper.kill()
-            helper.wait()
-            sender.join()
 
     def _progress(self, done: int, total: int) -> None:
         width = 30
@@ -196,14 +147,3 @@ class Command(BaseCommand):
             f"{counts[IMPORTED]} imported, {counts[DUPLICATE]} duplicates, "
             f"{counts[REJECTED]} rejected"
         )
-
-
-def _send(requests: IO[bytes], options: preparing.Options, work: list) -> None:
-    """Give the helper its options and every chunk's (name, path); stop if it is gone."""
-    try:
-        pickle.dump(options, requests)
-        for files in work:
-            pickle.dump(files, requests)
-        requests.close()
-    except (BrokenPipeError, ValueError):
-        pass  # the import stopped (an error, or the helper was ended): nothing to send
