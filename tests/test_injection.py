@@ -16,6 +16,7 @@ row in one of those tables (plus, for a new URL parameter, one object in `hostil
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 import uuid
@@ -30,10 +31,12 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
 from articles import tagging
 from articles.api import tokens
 from articles.exporting import FORMULA_TRIGGERS
+from articles.jobs import prepared_exports as preparing
 from articles.jobs import tasks
 from articles.models import (
     Article,
@@ -42,6 +45,7 @@ from articles.models import (
     ImportBatch,
     ImportItem,
     OutletRule,
+    PreparedExport,
     Tag,
     TagSet,
     WebhookAttempt,
@@ -131,6 +135,9 @@ SWEEP: dict[str, Visit] = {
     "export_page": Visit(REVIEWERS, SEARCH, htmx_target="preview"),
     "download_tags": Visit(REVIEWERS, ("?format=csv", "?format=csv-plain", "?format=jsonl")),
     "download_set": Visit(REVIEWERS, ("?format=csv", "?format=jsonld")),
+    "prepared_exports": Visit(REVIEWERS),
+    "prepared_export_progress": Visit(REVIEWERS),  # a failed one: its error is shown
+    "download_prepared_export": Visit(REVIEWERS),
     "speaker_list": Visit(EDITORS),
     "speaker_detail": Visit(EDITORS),
     "claim_panel": Visit(EDITORS, htmx_target="claim-panel", plain=False),
@@ -181,7 +188,14 @@ NO_USER_TEXT: dict[str, str] = {
     "api:openapi-json": "the OpenAPI document, built from the code",
 }
 # Views that answer a GET with a file, not a page: checked as downloads.
-DOWNLOADS = {"download_tags", "download_set", "agreement_csv", "layers_csv", "api:set_export"}
+DOWNLOADS = {
+    "download_tags",
+    "download_set",
+    "download_prepared_export",
+    "agreement_csv",
+    "layers_csv",
+    "api:set_export",
+}
 # Views that answer JSON (the API, ClaimReview files): the payloads must come back as data.
 JSON_ANSWERS = {name for name in SWEEP if name.startswith("api:")} - DOWNLOADS
 JSON_ANSWERS |= {"claim_review_file", "claim_reviews_file"}
@@ -190,6 +204,7 @@ SPECIAL_OBJECTS = {
     ("pick_encoding", "item_id"): "unsure_item_id",
     ("claim_panel", "tag_id"): "claim_tag_id",
     ("adjudicate_article", "article_id"): "blind_article_id",
+    ("download_prepared_export", "export_id"): "ready_export_id",
 }
 
 
@@ -300,6 +315,25 @@ def hostile(db):
         held_data=_hostile_body(3).encode("cp1256", errors="ignore"),
     )
     tag_set = TagSet.objects.create(name=f"{HOSTILE} مجموعة", owner=evil_reviewer)
+    # The set's W3C file, built as a worker builds it, and an export that failed saying why.
+    ready = PreparedExport.objects.create(
+        requested_by=evil_reviewer,
+        tagset=tag_set,
+        format="jsonld",
+        name=tag_set.name,
+        article_url_base="http://testserver/articles/",
+        collection_id="http://testserver/export/",
+        expires_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    preparing.build(ready.pk)
+    failed = PreparedExport.objects.create(
+        requested_by=evil_reviewer,
+        format="xlsx",
+        name=HOSTILE,
+        status=PreparedExport.Status.FAILED,
+        error=f"OSError: {HOSTILE}",
+        expires_at=timezone.now() + datetime.timedelta(days=1),
+    )
     # A claim group and claim status: the label and the evidence are free text.
     group = ClaimGroup.objects.create(label=f"{HOSTILE} ادعاء", created_by=evil_editor)
     Tag.objects.filter(pk=tags[0].pk).update(
@@ -374,6 +408,8 @@ def hostile(db):
         "batch_id": item.batch_id,
         "unsure_item_id": unsure.pk,
         "set_id": tag_set.pk,
+        "export_id": failed.pk,
+        "ready_export_id": ready.pk,
     }
 
 

@@ -12,6 +12,7 @@ NOT_A_LIST (with the reason). The Django admin's changelists are probed too.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -20,9 +21,19 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
 from articles import tagging
-from articles.models import Assignment, ClaimGroup, Tag, TagSet, WebhookEndpoint, WorkItem
+from articles.jobs import prepared_exports as preparing
+from articles.models import (
+    Assignment,
+    ClaimGroup,
+    PreparedExport,
+    Tag,
+    TagSet,
+    WebhookEndpoint,
+    WorkItem,
+)
 from articles.quotes.speakers import speaker_key
 from articles.roles import ADMINS, EDITORS, REVIEWERS
 from tests.conftest import make_article, make_source, make_user
@@ -44,6 +55,9 @@ LISTS: dict[str, Endpoint] = {
     "export_page": Endpoint(REVIEWERS),
     "download_tags": Endpoint(REVIEWERS, "?format=csv"),
     "download_set": Endpoint(REVIEWERS, "?format=jsonl"),
+    "prepared_exports": Endpoint(REVIEWERS),
+    "prepared_export_progress": Endpoint(REVIEWERS),
+    "download_prepared_export": Endpoint(REVIEWERS),
     # One object's page, but it lists the object's parts: probe it as well.
     "read_article": Endpoint(EDITORS),
     "import_batch": Endpoint(ADMINS),
@@ -204,6 +218,16 @@ def data(db):
 
     batch = ImportBatch.objects.create(created_by=boss)
     tag_set = TagSet.objects.create(name="مجموعة", owner=reviewer, filters={"kind": ["claim"]})
+    prepared = PreparedExport.objects.create(
+        requested_by=reviewer,
+        tagset=tag_set,
+        format="xlsx",
+        name=tag_set.name,
+        article_url_base="http://testserver/articles/",
+        collection_id="http://testserver/export/",
+        expires_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    preparing.build(prepared.pk)
     # Two claim groups by the two editors, so an ordering by creator would show.
     for n, user in enumerate((alice, zed)):
         group = ClaimGroup.objects.create(label=f"مجموعة {user.username}", created_by=user)
@@ -231,6 +255,7 @@ def data(db):
         "key": speaker_key("المتحدث alice"),
         "batch_id": batch.pk,
         "set_id": tag_set.pk,
+        "export_id": prepared.pk,
         "group_id": group.pk,
         "hashes": [u.password for u in get_user_model().objects.all()],
     }

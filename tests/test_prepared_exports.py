@@ -61,9 +61,7 @@ def _xlsx_parts(data: bytes) -> dict[str, bytes]:
     between any two files written a second apart."""
     with zipfile.ZipFile(io.BytesIO(data)) as workbook:
         return {
-            name: workbook.read(name)
-            for name in workbook.namelist()
-            if name != "docProps/core.xml"
+            name: workbook.read(name) for name in workbook.namelist() if name != "docProps/core.xml"
         }
 
 
@@ -174,9 +172,7 @@ def test_the_request_needs_the_csrf_token(reviewer, tags, small_threshold):
     assert not PreparedExport.objects.exists()
 
 
-def test_progress_is_polled_until_the_download_link_appears(
-    reviewer_client, tags, small_threshold
-):
+def test_progress_is_polled_until_the_download_link_appears(reviewer_client, tags, small_threshold):
     _prepare(reviewer_client, format="jsonld")
     export = PreparedExport.objects.get()
     progress = reverse("prepared_export_progress", args=[export.pk])
