@@ -36,7 +36,6 @@ from django.utils import timezone
 from articles import tagging
 from articles.api import tokens
 from articles.exporting import FORMULA_TRIGGERS
-from articles.jobs import prepared_exports as preparing
 from articles.jobs import tasks
 from articles.models import (
     Article,
@@ -56,7 +55,7 @@ from articles.models import (
 from articles.quotes.speakers import speaker_key
 from articles.roles import ADMINS, EDITORS, REVIEWERS
 from articles.team import guidelines
-from tests.conftest import make_article, make_source, make_user
+from tests.conftest import make_article, make_prepared_export, make_source, make_user
 from tests.test_permission_matrix import MATRIX, _walk
 
 # --- The payloads -----------------------------------------------------------------------
@@ -316,16 +315,7 @@ def hostile(db):
     )
     tag_set = TagSet.objects.create(name=f"{HOSTILE} مجموعة", owner=evil_reviewer)
     # The set's W3C file, built as a worker builds it, and an export that failed saying why.
-    ready = PreparedExport.objects.create(
-        requested_by=evil_reviewer,
-        tagset=tag_set,
-        format="jsonld",
-        name=tag_set.name,
-        article_url_base="http://testserver/articles/",
-        collection_id="http://testserver/export/",
-        expires_at=timezone.now() + datetime.timedelta(days=1),
-    )
-    preparing.build(ready.pk)
+    ready = make_prepared_export(tag_set, "jsonld")
     failed = PreparedExport.objects.create(
         requested_by=evil_reviewer,
         format="xlsx",

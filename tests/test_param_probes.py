@@ -12,7 +12,6 @@ NOT_A_LIST (with the reason). The Django admin's changelists are probed too.
 
 from __future__ import annotations
 
-import datetime
 import re
 from dataclasses import dataclass
 
@@ -21,14 +20,11 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import get_resolver, reverse
-from django.utils import timezone
 
 from articles import tagging
-from articles.jobs import prepared_exports as preparing
 from articles.models import (
     Assignment,
     ClaimGroup,
-    PreparedExport,
     Tag,
     TagSet,
     WebhookEndpoint,
@@ -36,7 +32,7 @@ from articles.models import (
 )
 from articles.quotes.speakers import speaker_key
 from articles.roles import ADMINS, EDITORS, REVIEWERS
-from tests.conftest import make_article, make_source, make_user
+from tests.conftest import make_article, make_prepared_export, make_source, make_user
 from tests.test_permission_matrix import MATRIX, _walk
 
 
@@ -218,16 +214,7 @@ def data(db):
 
     batch = ImportBatch.objects.create(created_by=boss)
     tag_set = TagSet.objects.create(name="مجموعة", owner=reviewer, filters={"kind": ["claim"]})
-    prepared = PreparedExport.objects.create(
-        requested_by=reviewer,
-        tagset=tag_set,
-        format="xlsx",
-        name=tag_set.name,
-        article_url_base="http://testserver/articles/",
-        collection_id="http://testserver/export/",
-        expires_at=timezone.now() + datetime.timedelta(days=1),
-    )
-    preparing.build(prepared.pk)
+    prepared = make_prepared_export(tag_set, "xlsx")
     # Two claim groups by the two editors, so an ordering by creator would show.
     for n, user in enumerate((alice, zed)):
         group = ClaimGroup.objects.create(label=f"مجموعة {user.username}", created_by=user)
