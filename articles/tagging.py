@@ -21,7 +21,7 @@ from articles.reviewing import pending_again
 from articles.text.arabic import is_grapheme_boundary
 
 # What a snapshot keeps: enough to show a diff and to bring a deleted tag back.
-SNAPSHOT_FIELDS = ("kind", "start", "end", "exact", "note", "speaker", "version")
+SNAPSHOT_FIELDS = ("kind", "start", "end", "exact", "note", "speaker", "version", "body_version")
 # Claim status and group, in snapshots too; `.get` them: older events lack them.
 CLAIM_FIELDS = ("check_worthy", "verification", "evidence", "claim_group_id")
 

@@ -38,7 +38,7 @@ ORPHAN = "orphan"
 
 # How much a correction inside a passage may change, in edit distance (characters).
 CORRECTION_MIN = 2
-CORRECTION_SHARE = 0.125
+CORRECTION_SHARE = 0.34
 # Context characters that must agree on one side for a passage found by its text.
 CONTEXT_NEEDED = 8
 # A passage this long (folded) found exactly once is taken with part of its context on one

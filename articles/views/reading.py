@@ -82,7 +82,7 @@ def reading_context(
     suggestions of that form, `notice` the status line (a `responses.Notice`) and `oob`
     whether the body and the panel are sent out of band (an htmx answer). `cursor` starts
     the page's poll for others' changes; `live_update` marks an answer to that poll."""
-    tags = list(article.tags.for_side_list())
+    tags = list(article.tags.anchored().for_side_list())
     editing = editing or {}
     for tag in tags:
         tag.edit_form = editing.get(tag.pk)
@@ -119,6 +119,9 @@ def reading_context(
         "cursor": cursor,
         "live_update": live_update,
         "poll_seconds": POLL_SECONDS,
+        "can_correct": request.user.has_perm("articles.correct_article"),
+        # Tags a new version of the text left without a place (articles/revisions/).
+        "orphan_count": article.tags.orphans().count() if article.body_version > 1 else 0,
     }
 
 

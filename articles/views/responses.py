@@ -106,7 +106,7 @@ def after_write(
     if not request.htmx:
         messages.success(request, notice.message)
         return redirect(article.get_absolute_url() + change.anchor)
-    counts = article.tags.counts_by_kind()
+    counts = article.tags.anchored().counts_by_kind()
     inserting = change.item is not None and not change.replaces
     if inserting and sum(counts.values()) == 1:
         # The first tag: the panel has no list to insert into yet, so send it whole.
@@ -153,8 +153,10 @@ def _touched_paragraphs(article: Article, spans: list[tuple[int, int]], suggesti
         return []
     low, high = touched[0][0], touched[-1][1]
     # Plain rows, not model instances: this is on every write's hot path.
-    tags = article.tags.filter(start__lt=high, end__gt=low).values_list(
-        "id", "kind", "start", "end", named=True
+    tags = (
+        article.tags.anchored()
+        .filter(start__lt=high, end__gt=low)
+        .values_list("id", "kind", "start", "end", named=True)
     )
     wanted = {p_start for p_start, _p_end in touched}
     return [
@@ -169,7 +171,8 @@ def _touched_paragraphs(article: Article, spans: list[tuple[int, int]], suggesti
 def _insertion_point(article: Article, item: Tag) -> str:
     """Where a new entry goes in the side list, which is in reading order."""
     following = (
-        article.tags.filter(
+        article.tags.anchored()
+        .filter(
             Q(start__gt=item.start)
             | Q(start=item.start, end__lt=item.end)
             | Q(start=item.start, end=item.end, id__gt=item.pk)
