@@ -29,7 +29,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import get_resolver, reverse
 
-from articles import tagging
+from articles import revisions, tagging
 from articles.exporting import FORMULA_TRIGGERS
 from articles.models import Article, ClaimGroup, ImportItem, OutletRule, Tag, TagSet
 from articles.quotes.speakers import speaker_key
@@ -118,6 +118,11 @@ SWEEP: dict[str, Visit] = {
     "claim_panel": Visit(EDITORS, htmx_target="claim-panel", plain=False),
     "claim_groups": Visit(EDITORS),
     "claim_group": Visit(EDITORS),
+    "correct_article": Visit(ADMINS),
+    "article_revisions": Visit(EDITORS, ("", "?old=1&new=2")),
+    "revision_text": Visit(EDITORS),
+    "article_orphans": Visit(EDITORS),
+    "orphan_queue": Visit(EDITORS),
 }
 # GET-able URL names that show no user-supplied text, and why.
 NO_USER_TEXT: dict[str, str] = {
@@ -127,7 +132,7 @@ NO_USER_TEXT: dict[str, str] = {
     "export_format_doc": "docs/export-format.md served as text/plain",
 }
 # Views that answer a GET with a file, not a page: checked as downloads.
-DOWNLOADS = {"download_tags", "download_set"}
+DOWNLOADS = {"download_tags", "download_set", "revision_text"}
 # URL parameter -> key of the `hostile` objects, where it is not the parameter's own name.
 SPECIAL_OBJECTS = {
     ("pick_encoding", "item_id"): "unsure_item_id",
@@ -260,7 +265,22 @@ def hostile(db):
     OutletRule.objects.create(
         source=source, kind="furniture", key="x", text=f"{HOSTILE} سطر", added_by=evil_admin
     )
+    # A correction with a hostile reason whose new text drops a tagged line: the versions,
+    # the diff and the orphans queue show them.
+    dropped = f"{FORMULA} {ARABIC[4]}"
+    start = article.body.index(ARABIC[4])
+    tagging.create_tag(
+        article=article, user=evil_editor, kind="claim", start=start, end=start + 20, note=HOSTILE
+    )
+    revisions.apply_new_body(
+        article,
+        article.body.replace(dropped, f"{HOSTILE} {ARABIC[0]}"),
+        evil_admin,
+        f"{HOSTILE} سبب",
+    )
+    assert Tag.objects.filter(article=article, orphaned=True).exists()
     return {
+        "number": 1,
         "key": speaker_key(SPEAKER_NAME),
         "source_id": source.pk,
         "users": {EDITORS: evil_editor, REVIEWERS: evil_reviewer, ADMINS: evil_admin},

@@ -52,6 +52,9 @@ LISTS: dict[str, Endpoint] = {
     "speaker_detail": Endpoint(EDITORS),
     "claim_groups": Endpoint(EDITORS),
     "claim_group": Endpoint(EDITORS),
+    "article_revisions": Endpoint(EDITORS),
+    "article_orphans": Endpoint(EDITORS),
+    "orphan_queue": Endpoint(EDITORS),
 }
 NOT_A_LIST: dict[str, str] = {
     "home": "a redirect",
@@ -68,6 +71,8 @@ NOT_A_LIST: dict[str, str] = {
     "edit_tag": "one tag's form, no parameters",
     "pick_encoding": "one file's preview; `encoding` is a ChoiceField",
     "claim_panel": "an htmx fragment of one claim; its one parameter (close) is a flag",
+    "correct_article": "one article's correction form, no parameters",
+    "revision_text": "one version's text as a file, no parameters",
 }
 SPECIAL_OBJECTS = {("tag_history", "tag_id"): "tag_id"}
 

@@ -21,6 +21,7 @@ from articles.models import (
     OutletRule,
     QuoteSuggestion,
     SuggestionRun,
+    Tag,
     TagSet,
 )
 from articles.quotes.speakers import speaker_key
@@ -104,6 +105,15 @@ MATRIX: dict[str, Rule] = {
     "claim_groups": Rule(get=READERS, post=None),
     "claim_group": Rule(get=READERS, post=None),
     "rename_claim_group": Rule(get=None, post=WRITERS),
+    # Versions of the text: Admins correct; every reader sees versions, diffs and orphans;
+    # Editors and Admins re-place or delete orphans.
+    "correct_article": Rule(get=ONLY_ADMINS, post=ONLY_ADMINS),
+    "article_revisions": Rule(get=READERS, post=None),
+    "revision_text": Rule(get=READERS, post=None),
+    "article_orphans": Rule(get=READERS, post=None),
+    "orphan_queue": Rule(get=READERS, post=None),
+    "replace_tag": Rule(get=None, post=WRITERS),
+    "delete_orphan": Rule(get=None, post=WRITERS),
 }
 
 
@@ -162,11 +172,14 @@ def objects(db):
     source = make_source("مصدر الصلاحيات")
     make_article("سطر من الموقع\nنص مقال آخر من المصدر.", source=source)
     rule = OutletRule.objects.create(source=source, kind="furniture", key="سطر", text="سطر")
+    orphan = tagging.create_tag(article=article, user=editor, kind="claim", start=21, end=25)
+    Tag.objects.filter(pk=orphan.pk).update(orphaned=True)
     return {
         "number": 1,
         "source_id": source.pk,
         "rule_id": rule.pk,
         "article_id": article.pk,
+        "orphan_tag_id": orphan.pk,
         "tag_id": tag.pk,
         "deleted_tag_id": gone.pk,
         "batch_id": batch.pk,
@@ -191,7 +204,10 @@ def clients(client, db):
 
 
 # Where a URL needs a particular object rather than the usual one for its parameter.
-SPECIAL_OBJECTS = {("restore_tag", "tag_id"): "deleted_tag_id"}
+SPECIAL_OBJECTS = {
+    ("restore_tag", "tag_id"): "deleted_tag_id",
+    ("delete_orphan", "tag_id"): "orphan_tag_id",
+}
 
 
 def _url(name: str, pattern: URLPattern, objects: dict) -> str:

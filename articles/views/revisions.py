@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -131,7 +131,10 @@ def revision_text(request: HttpRequest, article_id: int, number: int) -> HttpRes
     text = _body_of(article, number)
     if text is None:
         raise Http404
-    return HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response = StreamingHttpResponse([text.encode()], content_type="text/plain; charset=utf-8")
+    filename = f"article-{article.pk}-v{number}.txt"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @require_GET
