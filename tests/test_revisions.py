@@ -258,7 +258,8 @@ def test_history_diff_and_orphan_queues(client, article, editor, admin_user):
     assert (tag.exact, tag.body_version) == ("الخطة تشمل", 2)
     assert TagEvent.objects.filter(tag_id=tag.pk, action=TagEvent.Action.REPLACED).exists()
     # The reading page shows it again; version texts are served as plain text.
-    assert client.get(reverse("revision_text", args=[article.pk, 1])).content.decode() == BODY
+    text = client.get(reverse("revision_text", args=[article.pk, 1])).getvalue().decode()
+    assert text == BODY
 
 
 def test_orphan_deleted_from_the_queue_and_a_wrong_selection_refused(

@@ -11,10 +11,12 @@ A tag that cannot be placed becomes an orphan: kept with its old text and offset
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -33,8 +35,7 @@ from articles.models import (
     Tag,
     TagEvent,
 )
-from articles.quotes import suggestion_store
-from articles.tagging import CLEAN, snapshot
+from articles.tagging import CLAIM_FIELDS, CLEAN, SNAPSHOT_FIELDS, snapshot
 from articles.text import near_duplicates
 from articles.text.reanchoring import (
     CORRECTED,
@@ -112,7 +113,6 @@ def apply_new_body(
         locked.body = locked._loaded_body = new_body
         locked.body_version = number
         _reindex_passages(locked)
-        suggestion_store.store_suggestions(locked)
         revision = ArticleRevision.objects.create(
             article=locked,
             number=number,
@@ -141,7 +141,14 @@ def _keep_first_version(article: Article) -> None:
 
 
 def _carry_tags(article: Article, reanchorer: Reanchorer, new_body: str, number: int, user):
-    tags = list(article.tags.anchored().select_for_update().order_by("id"))
+    # What re-anchoring and the history snapshot read; not the big search vectors.
+    fields = ("id", "article_id", "prefix", "suffix", "created_by_id", "created_at")
+    tags = list(
+        article.tags.anchored()
+        .select_for_update()
+        .only(*fields, *SNAPSHOT_FIELDS, *CLAIM_FIELDS)
+        .order_by("id")
+    )
     outcome: Counter = Counter()
     rows, events = [], []
     for tag in tags:
@@ -151,24 +158,28 @@ def _carry_tags(article: Article, reanchorer: Reanchorer, new_body: str, number:
             outcome[ORPHAN] += 1
             tag.orphaned = True
             tag.version += 1
-            rows.append(_row(tag, pending=True, bump=True))
-            events.append(_event(tag, TagEvent.Action.ORPHANED, user, before))
+            rows.append({"id": tag.pk, "orphaned": True, "pending": True, "bump": True})
+            events.append(_event(tag, TagEvent.Action.ORPHANED, before))
             continue
         start, end = placement.start, placement.end
         prefix, suffix = context_of(new_body, start, end, Tag.CONTEXT_CHARS)
         exact = new_body[start:end]
         moved = (start, end, exact) != (tag.start, tag.end, tag.exact)
-        text_changed = exact != tag.exact
         outcome[_outcome_name(placement.how, moved)] += 1
+        # Only what changed travels (most tags only shift): the texts stay NULL otherwise.
+        row = {"id": tag.pk, "start": start, "end": end, "body_version": number}
+        row |= {"pending": exact != tag.exact, "bump": moved, "orphaned": False}
+        for name, value in (("exact", exact), ("prefix", prefix), ("suffix", suffix)):
+            if value != getattr(tag, name):
+                row[name] = value
+        rows.append(row)
         tag.start, tag.end, tag.exact, tag.prefix, tag.suffix = start, end, exact, prefix, suffix
         tag.body_version = number
         if moved:
             tag.version += 1
-        rows.append(_row(tag, pending=text_changed, bump=moved))
-        if moved:
-            events.append(_event(tag, TagEvent.Action.MOVED, user, before))
-    _update_tags(rows, number)
-    TagEvent.objects.bulk_create(events, batch_size=1000)
+            events.append(_event(tag, TagEvent.Action.MOVED, before))
+    _update_tags(rows)
+    _record_events(article, events, user)
     return dict(outcome)
 
 
@@ -178,60 +189,60 @@ def _outcome_name(how: str, moved: bool) -> str:
     return {REFOLDED: "refolded", CORRECTED: "corrected", FOUND: "found"}[how]
 
 
-def _row(tag: Tag, *, pending: bool, bump: bool) -> tuple:
-    return (
-        tag.pk,
-        tag.start,
-        tag.end,
-        tag.exact,
-        tag.prefix,
-        tag.suffix,
-        tag.orphaned,
-        tag.body_version,
-        pending,
-        bump,
-    )
-
-
-def _update_tags(rows: list[tuple], number: int) -> None:
-    """One UPDATE for every tag of the article (a bulk_update would send 500 CASE arms)."""
+def _update_tags(rows: list[dict]) -> None:
+    """One UPDATE for every tag of the article, its rows sent as one JSON document (a
+    bulk_update would send 500 CASE arms; arrays of text are slow to adapt)."""
     if not rows:
         return
-    columns = list(zip(*rows, strict=True))
     with connection.cursor() as cursor:
         cursor.execute(
             """
             UPDATE articles_tag AS t SET
-                start = u.start, "end" = u.end_, exact = u.exact, prefix = u.prefix,
-                suffix = u.suffix, orphaned = u.orphaned, body_version = u.body_version,
+                start = COALESCE(u.start, t.start),
+                "end" = COALESCE(u."end", t."end"),
+                exact = COALESCE(u.exact, t.exact),
+                prefix = COALESCE(u.prefix, t.prefix),
+                suffix = COALESCE(u.suffix, t.suffix),
+                body_version = COALESCE(u.body_version, t.body_version),
+                orphaned = u.orphaned,
                 version = t.version + u.bump::int,
                 updated_at = CASE WHEN u.bump THEN now() ELSE t.updated_at END,
                 review_state = CASE WHEN u.pending THEN %s ELSE t.review_state END,
                 reviewed_by_id = CASE WHEN u.pending THEN NULL ELSE t.reviewed_by_id END,
                 reviewed_at = CASE WHEN u.pending THEN NULL ELSE t.reviewed_at END
-            FROM unnest(%s::int[], %s::int[], %s::int[], %s::text[], %s::text[], %s::text[],
-                        %s::bool[], %s::int[], %s::bool[], %s::bool[])
-                AS u(id, start, end_, exact, prefix, suffix, orphaned, body_version, pending, bump)
+            FROM jsonb_to_recordset(%s::jsonb) AS u(
+                id int, start int, "end" int, exact text, prefix text, suffix text,
+                body_version int, orphaned bool, pending bool, bump bool)
             WHERE t.id = u.id
             """,
-            [ReviewState.PENDING, *[list(column) for column in columns]],
+            [ReviewState.PENDING, json.dumps(rows, ensure_ascii=False)],
         )
 
 
-def _event(tag: Tag, action: str, user, before: dict) -> TagEvent:
-    return TagEvent(
-        tag_id=tag.pk,
-        article_id=tag.article_id,
-        action=action,
-        user=user,
-        before=before,
-        after=snapshot(tag),
-    )
+def _event(tag: Tag, action: str, before: dict) -> dict:
+    return {"tag_id": tag.pk, "action": action, "before": before, "after": snapshot(tag)}
+
+
+def _record_events(article: Article, events: list[dict], user) -> None:
+    """The history of every moved or orphaned tag, in one INSERT (as `_update_tags`)."""
+    if not events:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO articles_tagevent (tag_id, article_id, action, user_id, at, before, after)
+            SELECT e.tag_id, %s, e.action, %s, now(), e.before, e.after
+            FROM jsonb_to_recordset(%s::jsonb)
+                AS e(tag_id int, action text, before jsonb, after jsonb)
+            """,
+            [article.pk, user.pk, json.dumps(events, ensure_ascii=False, cls=DjangoJSONEncoder)],
+        )
 
 
 def _carry_suggestions(article: Article, reanchorer: Reanchorer, new_body: str) -> None:
     """Decided suggestions follow their text (a dismissed passage stays dismissed); open
-    ones are dropped and the rules suggest again over the new text, in this transaction."""
+    ones are dropped, and the rules suggest again over the new text at the next reading
+    (`suggestion_store.ensure_suggestions`, as for a new article)."""
     decided = list(article.suggestions.exclude(state=QuoteSuggestion.State.OPEN))
     article.suggestions.all().delete()
     kept, seen = [], set()

@@ -133,22 +133,19 @@ class Reanchorer:
         return self._matcher.diff_xIndex(self._diffs, old_index)
 
     def place(self, anchor: Anchor) -> Placement:
-        through_diff = self._through_diff(anchor)
-        if through_diff is None:
+        found = self._through_diff(anchor)
+        if found is None:
             return self._by_text(anchor)
-        if through_diff.how == CORRECTED:
-            return through_diff
-        left, right = self._context(anchor, through_diff.start, through_diff.end)
-        if left < len(anchor.prefix) or right < len(anchor.suffix):
+        placement, (left, right, whole) = found
+        if placement.how != CORRECTED and not whole:
             # Its surroundings changed: the same text elsewhere with context at least as
             # good (two paragraphs that end alike, one moved) makes the diff's pick a guess.
             rivals = self._candidates(anchor, strict=False)
-            score = left + right
-            if any(c[0] >= score and c[2] != through_diff.start for c in rivals):
+            if any(c[0] >= left + right and c[2] != placement.start for c in rivals):
                 return Placement(None, None, ORPHAN)
-        return through_diff
+        return placement
 
-    def _through_diff(self, anchor: Anchor) -> Placement | None:
+    def _through_diff(self, anchor: Anchor) -> tuple[Placement, tuple[int, int, bool]] | None:
         start = self.new_position(anchor.start)
         last = self.new_position(anchor.end - 1)
         if start is None or last is None or last < start:
@@ -160,17 +157,18 @@ class Reanchorer:
         if not (old_next and _is_mark(old_next)):
             while end < len(self.new) and _is_mark(self.new[end]):
                 end += 1
-        if not self._context_agrees(anchor, start, end):
+        context = self._context(anchor, start, end)
+        if not self._context_agrees(anchor, start, end, context):
             # Unchanged characters in changed surroundings: a chance match of a short word
             # inside moved or rewritten text, not necessarily this passage.
             return None
         text = self.new[start:end]
         if text == anchor.exact:
-            return Placement(start, end, KEPT)
+            return Placement(start, end, KEPT), context
         if fold_full(text) == fold_full(anchor.exact):
-            return Placement(start, end, REFOLDED)
+            return Placement(start, end, REFOLDED), context
         if self._small_correction(anchor, start, end):
-            return Placement(start, end, CORRECTED)
+            return Placement(start, end, CORRECTED), context
         return None
 
     def _small_correction(self, anchor: Anchor, start: int, end: int) -> bool:
@@ -192,18 +190,31 @@ class Reanchorer:
         )
         return distance <= allowed
 
-    def _context(self, anchor: Anchor, start: int, end: int) -> tuple[int, int]:
+    def _context(self, anchor: Anchor, start: int, end: int) -> tuple[int, int, bool]:
         """How many characters of the stored prefix and suffix (folded) still surround
-        `[start, end)` in the new text."""
-        before = fold_full(self.new[max(0, start - 2 * len(anchor.prefix)) : start])
-        after = fold_full(self.new[end : end + 2 * len(anchor.suffix)])
-        return (
-            _common_suffix(fold_full(anchor.prefix), before),
-            _common_prefix(fold_full(anchor.suffix), after),
-        )
+        `[start, end)` in the new text, and whether both are there whole."""
+        prefix, suffix = anchor.prefix, anchor.suffix
+        if (
+            self.new[max(0, start - len(prefix)) : start] == prefix
+            and self.new[end : end + len(suffix)] == suffix
+            and (prefix or start == 0)
+            and (suffix or end == len(self.new))
+        ):
+            return len(fold_full(prefix)), len(fold_full(suffix)), True  # the common case
+        before = fold_full(self.new[max(0, start - 2 * len(prefix)) : start])
+        after = fold_full(self.new[end : end + 2 * len(suffix)])
+        folded_prefix, folded_suffix = fold_full(prefix), fold_full(suffix)
+        left = _common_suffix(folded_prefix, before)
+        right = _common_prefix(folded_suffix, after)
+        whole = left == len(folded_prefix) and right == len(folded_suffix)
+        return left, right, whole and (prefix or start == 0) and (suffix or end == len(self.new))
 
-    def _context_agrees(self, anchor: Anchor, start: int, end: int) -> bool:
-        left, right = self._context(anchor, start, end)
+    def _context_agrees(
+        self, anchor: Anchor, start: int, end: int, context: tuple[int, int, bool]
+    ) -> bool:
+        left, right, whole = context
+        if whole:
+            return True
         prefix, suffix = fold_full(anchor.prefix), fold_full(anchor.suffix)
         return (left >= min(CONTEXT_NEEDED, len(prefix)) if prefix else start == 0) or (
             right >= min(CONTEXT_NEEDED, len(suffix)) if suffix else end == len(self.new)
