@@ -933,5 +933,22 @@ class ArticleRevision(models.Model):
             ),
         ]
 
+    # What `outcome` counts (articles/revisions/versions.py), as a reader reads it.
+    OUTCOME_LABELS = {
+        "unchanged": _("في مكانه"),
+        "shifted": _("انتقل مع النص"),
+        "refolded": _("تغيّر تشكيله"),
+        "corrected": _("صُحّح داخله"),
+        "found": _("وُجد بنصه في مكان آخر"),
+        "orphan": _("يتيم"),
+    }
+
     def __str__(self) -> str:
         return f"{self.article_id} v{self.number}"
+
+    def outcome_items(self) -> list[tuple[str, str, int]]:
+        return [
+            (name, self.OUTCOME_LABELS[name], count)
+            for name, count in self.outcome.items()
+            if name in self.OUTCOME_LABELS
+        ]
