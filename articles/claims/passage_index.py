@@ -10,8 +10,9 @@ passages like a claim:
 3. order those candidates in SQL by the IDF weight of the features they share, keep 200;
 4. re-rank the 200 in Python with the IDF-weighted cosine of `articles/text/similarity.py`.
 
-The body never changes after import (`Article.save` refuses), so passages are written once,
-by the importer (`index_articles`) or by `manage.py index_passages` for older articles.
+Passages are written by the importer (`index_articles`), by `manage.py index_passages` for
+older articles, and again for one article when its text gets a new version
+(articles/revisions/versions.py).
 docs/claims.md has the measurements and the query plan.
 """
 
