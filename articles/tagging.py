@@ -79,7 +79,7 @@ def adjust_span(body: str, start: int, end: int, adjustment: str) -> tuple[int, 
     return start, end
 
 
-def _check_span(article: Article, start: int, end: int) -> None:
+def check_span(article: Article, start: int, end: int) -> None:
     if not 0 <= start < end <= len(article.body):
         raise ValidationError(_("حدود المقطع خارج نص المقال."))
     if not article.body[start:end].strip():
@@ -99,7 +99,7 @@ def create_tag(
     speaker: str = "",
     claim_group=None,
 ) -> Tag:
-    _check_span(article, start, end)
+    check_span(article, start, end)
     tag = Tag(
         article=article,
         kind=kind,
@@ -146,7 +146,7 @@ def update_tag(
     start = tag.start if start is None else start
     end = tag.end if end is None else end
     article = tag.article
-    _check_span(article, start, end)
+    check_span(article, start, end)
     status = {name: getattr(tag, name) for name in CLAIM_FIELDS}
     status.update({k: v for k, v in (claim or {}).items() if k in CLAIM_FIELDS[:3]})
     if kind != CLAIM:

@@ -30,8 +30,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from articles.text.arabic import fold_full  # noqa: E402
-from articles.text.reanchoring import ORPHAN, Anchor, Reanchorer, context_of  # noqa: E402
+from articles.text.arabic import fold_full
+from articles.text.reanchoring import ORPHAN, Anchor, Reanchorer, context_of
 
 SAMPLES_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "samples"
 ARABIC_LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"

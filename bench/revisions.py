@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import bench_database, summary  # noqa: E402
+from bench.common import bench_database, summary
 
 ADDED = "فقرة أضيفت في التحديث الأخير للخبر.\n\n"
 

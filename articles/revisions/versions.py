@@ -31,11 +31,12 @@ from articles.models import (
     Passage,
     QuoteSuggestion,
     ReviewState,
+    StaleTag,
     SuggestionRun,
     Tag,
     TagEvent,
 )
-from articles.tagging import CLAIM_FIELDS, CLEAN, SNAPSHOT_FIELDS, snapshot
+from articles.tagging import CLAIM_FIELDS, CLEAN, SNAPSHOT_FIELDS, check_span, snapshot
 from articles.text import near_duplicates
 from articles.text.reanchoring import (
     CORRECTED,
@@ -287,10 +288,8 @@ def _reindex_passages(article: Article) -> None:
 
 def replace_orphan(*, tag: Tag, version: int, user, start: int, end: int) -> Tag:
     """An editor's new place for an orphan (or for any tag) in the current text."""
-    from articles.tagging import StaleTag, _check_span
-
     article = tag.article
-    _check_span(article, start, end)
+    check_span(article, start, end)
     placed = Tag(pk=tag.pk, article=article, start=start, end=end)
     placed.fill_from_body()
     with transaction.atomic():

@@ -23,10 +23,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from articles import revisions, tagging
 from articles.forms import CorrectionForm, RevisionPairForm, TagReplaceForm, TagVersionForm
-from articles.models import Article, ArticleRevision, Tag
+from articles.models import Article, ArticleRevision, StaleTag, Tag
 from articles.reading import body_cache
 from articles.revisions.diffs import diff_lines
-from articles.views.reading import _get_article_for_user
+from articles.views.reading import get_article_for_user
 
 ORPHANS_PER_PAGE = 50
 
@@ -34,7 +34,7 @@ ORPHANS_PER_PAGE = 50
 @require_http_methods(["GET", "POST"])
 @permission_required("articles.correct_article", raise_exception=True)
 def correct_article(request: HttpRequest, article_id: int) -> HttpResponse:
-    article = _get_article_for_user(request, article_id)
+    article = get_article_for_user(request, article_id)
     initial = {"body": article.body, "version": article.body_version}
     form = CorrectionForm(request.POST or None, initial=initial)
     status = 200
@@ -84,7 +84,7 @@ def _outcome_message(revision: ArticleRevision) -> str:
 @permission_required("articles.view_article", raise_exception=True)
 def article_revisions(request: HttpRequest, article_id: int) -> HttpResponse:
     """Every version, who made it, when and why; and the diff between two of them."""
-    article = _get_article_for_user(request, article_id)
+    article = get_article_for_user(request, article_id)
     versions = list(
         article.revisions.select_related("created_by").defer("body").order_by("-number")
     )
@@ -127,7 +127,7 @@ def _body_of(article: Article, number: int) -> str | None:
 def revision_text(request: HttpRequest, article_id: int, number: int) -> HttpResponse:
     """One version's text as plain text: what the offsets of tags of that version count in
     (the `source` of the Web Annotation export)."""
-    article = _get_article_for_user(request, article_id)
+    article = get_article_for_user(request, article_id)
     text = _body_of(article, number)
     if text is None:
         raise Http404
@@ -157,7 +157,7 @@ def orphan_queue(request: HttpRequest) -> HttpResponse:
 def article_orphans(request: HttpRequest, article_id: int) -> HttpResponse:
     """The article's current text (with its placed tags) and its orphans: select the new
     passage in the text, then "re-place" on the orphan."""
-    article = _get_article_for_user(request, article_id)
+    article = get_article_for_user(request, article_id)
     anchored = list(article.tags.anchored().only("id", "kind", "start", "end"))
     orphans = list(article.tags.orphans().order_by("start", "id"))
     context = {
@@ -188,7 +188,7 @@ def replace_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
             start=data["start"],
             end=data["end"],
         )
-    except tagging.StaleTag:
+    except StaleTag:
         messages.error(request, _("غيّر محرر آخر هذا الوسم قبلك؛ لم يُحفظ شيء. راجع القائمة."))
         return redirect(back)
     except ValidationError as error:
@@ -207,7 +207,7 @@ def delete_orphan(request: HttpRequest, tag_id: int) -> HttpResponse:
         return HttpResponse(_("طلب غير صالح."), status=400)
     try:
         tagging.delete_tag(tag=tag, version=form.cleaned_data["version"], user=request.user)
-    except tagging.StaleTag:
+    except StaleTag:
         messages.error(request, _("غيّر محرر آخر هذا الوسم قبلك؛ لم يُحذف. راجع القائمة."))
     else:
         messages.success(request, _("حُذف الوسم اليتيم؛ يمكن استعادته من سجله."))
