@@ -143,6 +143,9 @@ def update_tag(
     concurrent save between that read and this update is still caught. `claim` holds new
     values for `check_worthy`, `verification`, `evidence` (missing keys keep theirs);
     a tag that stops being a claim drops them and its group (the history keeps them)."""
+    if tag.orphaned:
+        # Its offsets count in an older version of the text: re-placing comes first.
+        raise ValidationError(_("لم يُعثر على نص هذا الوسم بعد تصحيح المقال: أعد وضعه أولاً."))
     start = tag.start if start is None else start
     end = tag.end if end is None else end
     article = tag.article

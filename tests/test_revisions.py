@@ -290,3 +290,18 @@ def test_reading_page_leaves_orphans_out_and_points_to_them(client, article, edi
     assert reverse("article_orphans", args=[article.pk]) in page
     exported = json.loads(json.dumps(list(exporting.rows(Tag.objects.all(), article_url_base="x"))))
     assert exported[0]["body_version"] == 1
+
+
+def test_an_orphan_is_not_edited_in_place_before_it_is_re_placed(article, editor, admin_user):
+    from django.core.exceptions import ValidationError
+
+    from articles import tagging
+
+    tag = _tag(article, "صحة هذه الأرقام", editor)
+    revisions.apply_new_body(article, BODY.rsplit("\n\n", 1)[0], admin_user, "حذف")
+    tag = Tag.objects.select_related("article").get(pk=tag.pk)
+    with pytest.raises(ValidationError):
+        tagging.update_tag(
+            tag=tag, version=tag.version, user=editor, kind="claim", note="", speaker=""
+        )
+    assert Tag.objects.get(pk=tag.pk).version == tag.version
