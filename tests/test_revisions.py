@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import pytest
 from django.urls import reverse
@@ -305,3 +306,47 @@ def test_an_orphan_is_not_edited_in_place_before_it_is_re_placed(article, editor
             tag=tag, version=tag.version, user=editor, kind="claim", note="", speaker=""
         )
     assert Tag.objects.get(pk=tag.pk).version == tag.version
+
+
+def test_successive_corrections_lose_no_tag_and_every_offset_matches_its_version(
+    db, editor, admin_user
+):
+    import random
+
+    from bench import revision_corpus
+    from tests.conftest import sample_text
+
+    text = sample_text(2)
+    article = make_article(text)
+    rng = random.Random(3)
+    spans = revision_corpus._tagged_spans(text, rng, 60)
+    for start, end in spans:
+        make_tag(article, start, end, user=editor)
+    for round_number in range(6):
+        chars = [(c, i) for i, c in enumerate(article.body)]
+        for kind in rng.sample(revision_corpus.EDITS, 2):
+            chars = revision_corpus._edit(
+                chars,
+                kind,
+                rng,
+                [(t.start, t.end) for t in Tag.objects.filter(article=article).anchored()],
+            )
+        new_body = "".join(c for c, _o in chars)
+        if new_body.strip() == article.body:
+            continue
+        revisions.apply_new_body(article, new_body, admin_user, f"جولة {round_number}")
+        texts = dict(article.revisions.values_list("number", "body"))
+        texts[article.body_version] = article.body
+        tags = list(Tag.objects.filter(article=article))
+        assert len(tags) == len(spans)  # none lost
+        for tag in tags:
+            version_text = texts[tag.body_version]
+            assert version_text[tag.start : tag.end] == tag.exact
+            assert tag.orphaned == (tag.body_version != article.body_version)
+            if not tag.orphaned:
+                assert version_text[: tag.start].endswith(tag.prefix)
+                assert version_text[tag.end :].startswith(tag.suffix)
+    outcomes = Counter()
+    for outcome in article.revisions.values_list("outcome", flat=True):
+        outcomes.update(outcome)
+    assert outcomes["shifted"] and outcomes["orphan"], outcomes  # the edits did move and orphan
