@@ -350,3 +350,16 @@ def test_successive_corrections_lose_no_tag_and_every_offset_matches_its_version
     for outcome in article.revisions.values_list("outcome", flat=True):
         outcomes.update(outcome)
     assert outcomes["shifted"] and outcomes["orphan"], outcomes  # the edits did move and orphan
+
+
+def test_the_review_queue_waits_for_an_orphan_to_be_re_placed(
+    client, article, editor, admin_user, reviewer
+):
+    gone = _tag(article, "صحة هذه الأرقام", editor)
+    kept = _tag(article, "دعم المزارعين", editor)
+    revisions.apply_new_body(article, BODY.rsplit("\n\n", 1)[0], admin_user, "حذف")
+    client.force_login(reviewer)
+    queue = client.get(reverse("review_queue")).content.decode()
+    assert "دعم المزارعين" in queue
+    assert "صحة هذه الأرقام" not in queue
+    assert Tag.objects.get(pk=gone.pk).review_state == ReviewState.PENDING
