@@ -111,10 +111,12 @@ def create_tag(
         created_by=user,
         updated_by=user,
     )
+    tag.body_version = article.body_version
     tag.fill_from_body()
     clean_in_python(tag)
     with transaction.atomic():
         tag.save()
+        _text_unchanged_since(article)
         TagEvent.objects.create(
             tag_id=tag.pk,
             article=article,
@@ -123,6 +125,18 @@ def create_tag(
             after=snapshot(tag),
         )
     return tag
+
+
+def _text_unchanged_since(article: Article) -> None:
+    """Inside a write's transaction: the offsets were taken from `article.body` as this
+    request read it; if a new version of the text was saved meanwhile, they may point at
+    other words, so nothing is written. (The insert above waits for a correction in
+    progress: the correction locks the article, the tag's foreign key needs a share lock.)"""
+    current = Article.objects.filter(pk=article.pk).values_list("body_version", flat=True)
+    if current.first() != article.body_version:
+        raise ValidationError(
+            _("صُحّح نص المقال بعد أن فتحته؛ لم يُحفظ شيء. أعد تحميل الصفحة ثم أعد التحديد.")
+        )
 
 
 def update_tag(
@@ -184,6 +198,7 @@ def update_tag(
         )
         if not updated:
             raise StaleTag(Tag.objects.filter(pk=tag.pk).first())
+        _text_unchanged_since(article)
         # The update matched `version`, so `tag` as read is exactly the state it replaced.
         after = Tag.objects.select_related("article").get(pk=tag.pk)
         TagEvent.objects.create(
@@ -252,7 +267,14 @@ def restore_tag(*, tag_id: int, user) -> Tag:
             # The group may have been deleted meanwhile.
             claim_group=ClaimGroup.objects.filter(pk=old.get("claim_group_id") or 0).first(),
         )
-        tag.fill_from_body()
+        deleted_in = old.get("body_version", 1)
+        if deleted_in == event.article.body_version:
+            tag.body_version = deleted_in
+            tag.fill_from_body()
+        else:
+            # Deleted before the text got a newer version: its offsets count in that older
+            # version, so it comes back as an orphan, to be re-placed in the current text.
+            tag.body_version, tag.orphaned, tag.exact = deleted_in, True, old["exact"]
         clean_in_python(tag)
         tag.save(force_insert=True)
         if old.get("created_at"):

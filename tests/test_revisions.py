@@ -356,10 +356,41 @@ def test_the_review_queue_waits_for_an_orphan_to_be_re_placed(
     client, article, editor, admin_user, reviewer
 ):
     gone = _tag(article, "صحة هذه الأرقام", editor)
-    kept = _tag(article, "دعم المزارعين", editor)
+    _tag(article, "دعم المزارعين", editor)
     revisions.apply_new_body(article, BODY.rsplit("\n\n", 1)[0], admin_user, "حذف")
     client.force_login(reviewer)
     queue = client.get(reverse("review_queue")).content.decode()
     assert "دعم المزارعين" in queue
     assert "صحة هذه الأرقام" not in queue
     assert Tag.objects.get(pk=gone.pk).review_state == ReviewState.PENDING
+
+
+def test_a_tag_made_on_the_text_as_it_was_before_a_correction_is_refused(
+    article, editor, admin_user
+):
+    from django.core.exceptions import ValidationError
+
+    from articles import tagging
+    from articles.models import Article
+
+    read_before = Article.objects.get(pk=article.pk)  # the page was opened before the correction
+    revisions.apply_new_body(article, "سطر جديد.\n\n" + BODY, admin_user, "إضافة")
+    start = BODY.index("دعم")
+    with pytest.raises(ValidationError):
+        tagging.create_tag(
+            article=read_before, user=editor, kind="claim", start=start, end=start + 3
+        )
+    assert not Tag.objects.filter(article=article).exists()
+
+
+def test_a_tag_deleted_before_a_correction_comes_back_as_an_orphan(article, editor, admin_user):
+    from articles import tagging
+
+    tag = _tag(article, "صحة هذه الأرقام", editor)
+    tagging.delete_tag(tag=tag, version=tag.version, user=editor)
+    revisions.apply_new_body(article, "سطر جديد.\n\n" + BODY, admin_user, "إضافة")
+    restored = tagging.restore_tag(tag_id=tag.pk, user=editor)
+    restored.refresh_from_db()
+    assert restored.orphaned and restored.body_version == 1
+    assert restored.exact == "صحة هذه الأرقام"
+    assert BODY[restored.start : restored.end] == restored.exact
