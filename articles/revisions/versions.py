@@ -36,7 +36,7 @@ from articles.models import (
     Tag,
     TagEvent,
 )
-from articles.tagging import CLAIM_FIELDS, CLEAN, SNAPSHOT_FIELDS, check_span, snapshot
+from articles.tagging import CLAIM_FIELDS, SNAPSHOT_FIELDS, check_span, clean_in_python, snapshot
 from articles.text import near_duplicates
 from articles.text.reanchoring import (
     CORRECTED,
@@ -313,7 +313,7 @@ def replace_orphan(*, tag: Tag, version: int, user, start: int, end: int) -> Tag
             reviewed_at=None,
         )
         after = Tag.objects.select_related("article").get(pk=tag.pk)
-        after.full_clean(**CLEAN)
+        clean_in_python(after)
         TagEvent.objects.create(
             tag_id=tag.pk,
             article=article,
