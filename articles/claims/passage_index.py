@@ -78,8 +78,8 @@ def index_articles(articles: Iterable[Article]) -> int:
 
 
 def reindex_articles(articles: list[Article]) -> int:
-    """Replace the passages of articles whose text was cleaned again (untagged articles
-    only), taking their old features off the counts first."""
+    """Replace the passages of articles whose text changed (cleaned again, or a new version:
+    articles/revisions/), taking their old features off the counts first."""
     old = Passage.objects.filter(article__in=articles)
     counts: dict[int, int] = {}
     n = 0

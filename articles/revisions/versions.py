@@ -27,8 +27,6 @@ from articles.importing.pipeline import normalise_text
 from articles.models import (
     Article,
     ArticleRevision,
-    FeatureCount,
-    Passage,
     QuoteSuggestion,
     ReviewState,
     StaleTag,
@@ -113,7 +111,7 @@ def apply_new_body(
         )
         locked.body = locked._loaded_body = new_body
         locked.body_version = number
-        _reindex_passages(locked)
+        passage_index.reindex_articles([locked])
         revision = ArticleRevision.objects.create(
             article=locked,
             number=number,
@@ -258,32 +256,6 @@ def _carry_suggestions(article: Article, reanchorer: Reanchorer, new_body: str) 
         kept.append(row)
     QuoteSuggestion.objects.bulk_create(kept)
     SuggestionRun.objects.filter(article=article).delete()
-
-
-def _reindex_passages(article: Article) -> None:
-    """The claim index's sentences of the new text, and the document frequencies adjusted."""
-    old = list(Passage.objects.filter(article=article).values_list("features", flat=True))
-    Passage.objects.filter(article=article).delete()
-    counts: Counter = Counter()
-    for features in old:
-        counts.subtract(features)
-    counts[passage_index.TOTAL] -= len(old)
-    new = passage_index.passages_of(article)
-    for row in new:
-        counts.update(row.features)
-    counts[passage_index.TOTAL] += len(new)
-    Passage.objects.bulk_create(new, batch_size=2000)
-    passage_index.add_counts({h: n for h, n in counts.items() if n > 0})
-    fewer = sorted((h, n) for h, n in counts.items() if n < 0)
-    if fewer:
-        with connection.cursor() as cursor:
-            # In hash order, as add_counts, so concurrent writers lock rows alike.
-            cursor.execute(
-                "UPDATE articles_featurecount AS f SET df = GREATEST(f.df + d.n, 0) "
-                "FROM unnest(%s::int[], %s::int[]) AS d(h, n) WHERE f.hash = d.h",
-                [[h for h, _n in fewer], [n for _h, n in fewer]],
-            )
-        FeatureCount.objects.filter(df=0).exclude(hash=passage_index.TOTAL).delete()
 
 
 def replace_orphan(*, tag: Tag, version: int, user, start: int, end: int) -> Tag:
