@@ -57,7 +57,6 @@ class TypedTextField(forms.CharField):
 
 
 class SelectionForm(forms.Form):
-
     """A selection from the page: code-point offsets plus the text the browser saw there.
 
     The text is only a check: the stored snapshot and context always come from the body."""
@@ -102,13 +101,14 @@ class TagReplaceForm(SelectionForm):
 class CorrectionForm(forms.Form):
     """An inline correction of an article's text, from the body version it started from."""
 
-    body = forms.CharField(
+    # Typed text: bidi controls and stray invisibles go, as imports remove them from bodies.
+    body = TypedTextField(
         label=_("النص"),
         strip=False,
         max_length=500_000,
         widget=forms.Textarea(attrs={"rows": 24, "dir": "rtl", "lang": "ar"}),
     )
-    reason = forms.CharField(
+    reason = TypedTextField(
         label=_("سبب التصحيح"),
         max_length=2000,
         widget=forms.TextInput(attrs={"dir": "auto"}),

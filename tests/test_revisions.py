@@ -171,8 +171,8 @@ def test_suggestions_passages_and_search_follow_the_new_text(db, editor, admin_u
 def test_exports_carry_the_body_version_and_w3c_selectors_match_it(article, editor, admin_user):
     kept = _tag(article, "دعم المزارعين", editor)
     gone = _tag(article, "صحة هذه الأرقام", editor)
-    frozen = TagSet.objects.create(name="ثابتة", owner=admin_user, frozen=True)
-    frozen.tags.set([kept, gone])
+    frozen = TagSet.objects.create(name="ثابتة", owner=admin_user)
+    frozen.freeze()
     new_body = "سطر جديد.\n\n" + BODY.rsplit("\n\n", 1)[0]
     revisions.apply_new_body(article, new_body, admin_user, "تحديث")
 
@@ -189,7 +189,15 @@ def test_exports_carry_the_body_version_and_w3c_selectors_match_it(article, edit
         text = texts[row["body_version"]]
         assert text[position["start"] : position["end"]] == quote["exact"]
         assert note["target"]["state"]["id"].endswith(f"/revisions/{row['body_version']}/text/")
-    assert set(frozen.tags.values_list("pk", flat=True)) == {kept.pk, gone.pk}
+    # The frozen set keeps its snapshot: the offsets of version 1, and says so.
+    frozen_rows = {
+        row["tag_id"]: row
+        for row in exporting.frozen_rows(frozen, article_url_base="http://x/articles/")
+    }
+    assert set(frozen_rows) == {kept.pk, gone.pk}
+    assert frozen_rows[kept.pk]["start"] == BODY.index("دعم المزارعين")
+    assert frozen_rows[kept.pk]["body_version"] == 1
+    assert rows[kept.pk]["start"] == new_body.index("دعم المزارعين")
 
 
 def test_bad_input_is_refused_with_a_reason_and_loses_nothing(article, admin_user):

@@ -5,6 +5,18 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def snapshot_sets_frozen_before(apps, schema_editor):
+    """Frozen sets that 0012_frozen_set_rows left without rows (the export code reads the
+    columns added here) get them now; sets that have rows keep them."""
+    from articles import exporting
+    from articles.models import FrozenRow, TagSet
+
+    with_rows = FrozenRow.objects.values("tagset_id")
+    waiting = TagSet.objects.filter(frozen=True).exclude(pk__in=with_rows)
+    for tagset in waiting.only("pk", "frozen", "filters"):
+        exporting.store_frozen_rows(tagset, tagset.current_tags())
+
+
 def grant_new_permissions(apps, schema_editor):
     # Admins hold every articles permission: give them `correct_article` too.
     from articles.roles import sync_roles
@@ -14,7 +26,7 @@ def grant_new_permissions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0011_outlet_memory_learned_rules_and_split_files"),
+        ("articles", "0012_frozen_set_rows"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -142,4 +154,11 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(grant_new_permissions, migrations.RunPython.noop),
+        # Rows frozen before versions existed point into version 1 of their article's text.
+        migrations.RunSQL(
+            "UPDATE articles_frozenrow SET row = jsonb_set(row, '{body_version}', '1') "
+            "WHERE NOT row ? 'body_version'",
+            migrations.RunSQL.noop,
+        ),
+        migrations.RunPython(snapshot_sets_frozen_before, migrations.RunPython.noop),
     ]
