@@ -26,7 +26,7 @@ def grant_new_permissions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0012_frozen_set_rows"),
+        ("articles", "0013_user_profile_language"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
