@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.exporting import FORMATS
@@ -26,6 +27,7 @@ from articles.models import (
     Verification,
 )
 from articles.roles import ADMINS, EDITORS
+from articles.search.query import parse_query
 from articles.tagging import ADJUSTMENTS, same_text
 from articles.text.cleaning import strip_invisible
 from articles.text.decoding import ENCODING_CHOICES
@@ -129,6 +131,8 @@ class TagEditForm(forms.Form):
     tag as read from the database (the history's "before")."""
 
     conflict = False  # shown after another editor saved first: "re-apply my change"
+    # In a conflict, the fields both editors changed: label, their value, this editor's.
+    both_changed: list[dict[str, str]] = []
 
     kind = forms.ChoiceField(label=_("النوع"), choices=KIND_CHOICES, widget=forms.RadioSelect)
     speaker = TypedTextField(
@@ -296,12 +300,19 @@ class TagFilterForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    # Check boxes, not a multiple <select>: that one needs Ctrl-click to pick two.
     source = forms.ModelMultipleChoiceField(
-        label=_("المصدر"), queryset=Source.objects.order_by("name"), required=False
+        label=_("المصدر"),
+        queryset=Source.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     article = ArticleIdsField(label=_("أرقام المقالات"), required=False)
     editor = UsernameChoiceField(
-        label=_("المحرر"), queryset=get_user_model().objects.none(), required=False
+        label=_("المحرر"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     date_on = forms.ChoiceField(
         label=_("التاريخ حسب"),
@@ -432,6 +443,15 @@ class ArticleFilterForm(forms.Form):
         label=_("استورده"), queryset=importers(), required=False, empty_label=_("أي أحد")
     )
 
+    def clean_q(self) -> str:
+        text = self.cleaned_data["q"]
+        if text.strip() and not parse_query(text):
+            # Without a word to look for the filter would match everything: say so.
+            raise forms.ValidationError(
+                _("لم يُبحث عن «%(text)s»: لا كلمة فيه يمكن البحث بها."), params={"text": text}
+            )
+        return text
+
     def clean(self):
         super().clean()
         data = self.cleaned_data
@@ -468,6 +488,8 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,.zip,text/plain"}))
+        # An empty file is one file's verdict (rejected, named in its row), not the form's.
+        kwargs.setdefault("allow_empty_file", True)
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -517,3 +539,45 @@ class LineCorrectionForm(forms.Form):
     """An Admin's correction of one raw line for its outlet: furniture or story."""
 
     kind = forms.ChoiceField(choices=OutletRule.Kind.choices)
+
+
+# --- API tokens and ClaimReview downloads ---
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("اسم المفتاح"),
+        max_length=100,
+        help_text=_("لتعرف لاحقاً أين يُستخدم، مثلاً: «أداة الجمع الليلية»."),
+        widget=forms.TextInput(attrs={"dir": "auto"}),
+    )
+    expires_on = forms.DateField(
+        label=_("ينتهي في (اختياري)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean_expires_on(self):
+        expires_on = self.cleaned_data.get("expires_on")
+        if expires_on and expires_on <= timezone.localdate():
+            raise forms.ValidationError(_("تاريخ الانتهاء يجب أن يكون بعد اليوم."))
+        return expires_on
+
+
+class RevokeTokenForm(forms.Form):
+    token = forms.IntegerField(min_value=1)
+
+
+class ClaimReviewFilterForm(forms.Form):
+    """Which claim groups to download as ClaimReview: by verdict, outlet or id."""
+
+    verification = forms.MultipleChoiceField(
+        label=_("الحكم"),
+        choices=[choice for choice in Verification.choices if choice[0] != "unverified"],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    source = forms.ModelMultipleChoiceField(
+        label=_("المصدر"), queryset=Source.objects.order_by("name"), required=False
+    )
+    claim_group = ClaimGroupIdsField(label=_("أرقام مجموعات الادعاء"), required=False)

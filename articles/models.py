@@ -616,6 +616,11 @@ class FrozenRow(models.Model):
 # --- Tagging history: who changed which tag, and how ----------------------------------
 
 
+class Via(models.TextChoices):
+    WEB = "web", _("الصفحات")
+    API = "api", _("عبر الواجهة البرمجية")
+
+
 class TagEvent(models.Model):
     """One create / edit / delete / restore of a tag, with snapshots before and after.
 
@@ -632,6 +637,7 @@ class TagEvent(models.Model):
         MOVED = "moved", _("نُقل مع تصحيح النص")
         ORPHANED = "orphaned", _("لم يُعثر عليه في النص الجديد")
         REPLACED = "replaced", _("أُعيد وضعه")
+        REVIEWED = "reviewed", _("رُوجع")  # `after` adds review_state and review_comment
 
     tag_id = models.PositiveIntegerField()
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="tag_events")
@@ -642,6 +648,8 @@ class TagEvent(models.Model):
     at = models.DateTimeField(_("الوقت"), auto_now_add=True)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
+    # Where the write came from: the pages, or a token of the REST API.
+    via = models.CharField(_("عبر"), max_length=3, choices=Via, default=Via.WEB)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -654,6 +662,13 @@ class TagEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.tag_id} {self.action}"
+
+    @property
+    def review_label(self) -> str:
+        """The decision of a review event, in words."""
+        if self.action != self.Action.REVIEWED or not self.after:
+            return ""
+        return str(ReviewState(self.after["review_state"]).label)
 
 
 # --- Quote suggestions and speakers: see articles/quotes/suggestion_store.py. ---
@@ -955,3 +970,47 @@ class ArticleRevision(models.Model):
             for name, count in self.outcome.items()
             if name in self.OUTCOME_LABELS
         ]
+
+
+# --- The REST API: personal tokens -------------------------------------------------------
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self) -> ApiTokenQuerySet:
+        """Not revoked, not expired, and its user still active."""
+        return self.filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()),
+            revoked_at__isnull=True,
+            user__is_active=True,
+        )
+
+
+class ApiToken(models.Model):
+    """A personal token for the REST API: it acts as its user, with the user's role.
+
+    Only a SHA-256 of the secret is stored (the secret is random, 256 bits: a slow hash
+    adds nothing); the secret itself is shown once, when it is made. `prefix` is its
+    first characters, so the owner can tell tokens apart in the list."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("الاسم"), max_length=100)
+    prefix = models.CharField(max_length=12)
+    key_sha256 = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("أُنشئ"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("آخر استخدام"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("ينتهي"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("أُلغي"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("مفتاح واجهة برمجية")
+        verbose_name_plural = _("مفاتيح الواجهة البرمجية")
+        indexes = [models.Index(fields=["user", "-created_at"], name="apitoken_user_idx")]
+
+    def __str__(self) -> str:
+        # The throttle keys its counts on this: one count per token, never the secret.
+        return f"token:{self.pk}"

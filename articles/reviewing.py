@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils import timezone
 
-from articles.models import ReviewState, StaleTag, Tag
+from articles.models import ReviewState, StaleTag, Tag, TagEvent, Via
 
 
-def review(*, tag_id: int, version: int, state: str, reviewer, comment: str = "") -> Tag:
+def review(
+    *, tag_id: int, version: int, state: str, reviewer, comment: str = "", via: str = Via.WEB
+) -> Tag:
     """Set the review state of the tag the reviewer saw.
 
     The update is conditional on `version`, so a reviewer never accepts a passage an
@@ -17,16 +20,31 @@ def review(*, tag_id: int, version: int, state: str, reviewer, comment: str = ""
     """
     if state not in ReviewState.values:
         raise ValueError(f"unknown review state {state!r}")
+    from articles.tagging import snapshot  # tagging imports this module
+
     pending = state == ReviewState.PENDING
-    updated = Tag.objects.filter(pk=tag_id, version=version).update(
-        review_state=state,
-        reviewed_by=None if pending else reviewer,
-        reviewed_at=None if pending else timezone.now(),
-        review_comment=comment,
-    )
-    if not updated:
-        raise StaleTag(Tag.objects.filter(pk=tag_id).first())
-    return Tag.objects.select_related("article__source", "created_by", "reviewed_by").get(pk=tag_id)
+    with transaction.atomic():
+        updated = Tag.objects.filter(pk=tag_id, version=version).update(
+            review_state=state,
+            reviewed_by=None if pending else reviewer,
+            reviewed_at=None if pending else timezone.now(),
+            review_comment=comment,
+        )
+        if not updated:
+            raise StaleTag(Tag.objects.filter(pk=tag_id).first())
+        tag = Tag.objects.select_related("article__source", "created_by", "reviewed_by").get(
+            pk=tag_id
+        )
+        # In the tag's history too, with who decided and where from.
+        TagEvent.objects.create(
+            tag_id=tag_id,
+            article_id=tag.article_id,
+            action=TagEvent.Action.REVIEWED,
+            user=reviewer,
+            via=via,
+            after={**snapshot(tag), "review_state": state, "review_comment": comment},
+        )
+    return tag
 
 
 def accept(*, tag_id: int, version: int, reviewer, comment: str = "") -> Tag:

@@ -52,3 +52,14 @@ def sync_roles(apps) -> None:
                 found = found.filter(codename=codename)
             wanted.extend(found)
         group.permissions.set(wanted)
+
+
+def role_of(user) -> str | None:
+    """The user's role name, for display; superusers count as Admins."""
+    if user.is_superuser:
+        return ADMINS
+    names = {g.name for g in user.groups.all()}
+    for role in (ADMINS, REVIEWERS, EDITORS):
+        if role in names:
+            return role
+    return None

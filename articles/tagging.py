@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles.models import CLAIM, Article, ClaimGroup, StaleTag, Tag, TagEvent
+from articles.models import CLAIM, Article, ClaimGroup, StaleTag, Tag, TagEvent, Via
 from articles.reviewing import pending_again
 from articles.text.arabic import is_grapheme_boundary
 
@@ -59,20 +59,25 @@ def same_text(stored: str, submitted: str) -> bool:
     return re.sub(r"\s+", " ", stored) == re.sub(r"\s+", " ", submitted)
 
 
+def _has_letter(text: str) -> bool:
+    return any(char.isalnum() for char in text)
+
+
 def adjust_span(body: str, start: int, end: int, adjustment: str) -> tuple[int, int]:
     """Move one boundary by a word; a span never shrinks below one word."""
-    words = [(m.start(), m.end()) for m in _WORD.finditer(body)]
+    # A run of punctuation (a lone comma, a dash) is not a word to move by.
+    words = [(m.start(), m.end()) for m in _WORD.finditer(body) if _has_letter(m.group())]
     inside = [(s, e) for s, e in words if s < end and e > start]
     if adjustment == "extend_start":
         before = [s for s, e in words if e <= start]
-        # Also take the rest of a word the span starts inside.
-        cut = [s for s, e in inside if s < start]
+        # Also take the rest of a word the span starts inside, if letters are left of it.
+        cut = [s for s, e in inside if s < start and _has_letter(body[s:start])]
         start = cut[0] if cut else (before[-1] if before else start)
     elif adjustment == "shrink_start" and len(inside) > 1:
         start = inside[1][0]
     elif adjustment == "extend_end":
         after = [e for s, e in words if s >= end]
-        cut = [e for s, e in inside if e > end]
+        cut = [e for s, e in inside if e > end and _has_letter(body[end:e])]
         end = cut[-1] if cut else (after[0] if after else end)
     elif adjustment == "shrink_end" and len(inside) > 1:
         end = inside[-2][1]
@@ -98,6 +103,7 @@ def create_tag(
     note: str = "",
     speaker: str = "",
     claim_group=None,
+    via: str = Via.WEB,
 ) -> Tag:
     check_span(article, start, end)
     tag = Tag(
@@ -115,6 +121,11 @@ def create_tag(
     tag.fill_from_body()
     clean_in_python(tag)
     with transaction.atomic():
+        # Two tabs tagging one passage at once: the lock on the article makes the second
+        # see the first one's tag and be refused, instead of storing it twice.
+        list(Article.objects.select_for_update().filter(pk=article.pk).values_list("pk"))
+        if article.tags.filter(kind=kind, start=start, end=end).exists():
+            raise ValidationError(_("هذا المقطع موسوم بهذا النوع من قبل."))
         tag.save()
         _text_unchanged_since(article)
         TagEvent.objects.create(
@@ -122,6 +133,7 @@ def create_tag(
             article=article,
             action=TagEvent.Action.CREATED,
             user=user,
+            via=via,
             after=snapshot(tag),
         )
     return tag
@@ -150,6 +162,7 @@ def update_tag(
     start: int | None = None,
     end: int | None = None,
     claim: dict | None = None,
+    via: str = Via.WEB,
 ) -> Tag:
     """Save an edit made from `version`; raise `StaleTag` if that is no longer current.
 
@@ -206,13 +219,14 @@ def update_tag(
             article=article,
             action=TagEvent.Action.EDITED,
             user=user,
+            via=via,
             before=snapshot(tag),
             after=snapshot(after),
         )
     return after
 
 
-def delete_tag(*, tag: Tag, version: int, user) -> TagEvent:
+def delete_tag(*, tag: Tag, version: int, user, via: str = Via.WEB) -> TagEvent:
     with transaction.atomic():
         if tag.version != version:
             raise StaleTag(Tag.objects.filter(pk=tag.pk).first())
@@ -228,6 +242,7 @@ def delete_tag(*, tag: Tag, version: int, user) -> TagEvent:
             article=tag.article,
             action=TagEvent.Action.DELETED,
             user=user,
+            via=via,
             before=snapshot(tag),
         )
 
@@ -239,6 +254,33 @@ def last_deletion(tag_id: int) -> TagEvent | None:
         .order_by("-at", "-id")
         .first()
     )
+
+
+def state_at(tag_id: int, version: int) -> dict | None:
+    """The tag as it was at `version`: the "before" of the edit that replaced it."""
+    return (
+        TagEvent.objects.filter(tag_id=tag_id, before__version=version)
+        .order_by("at", "id")
+        .values_list("before", flat=True)
+        .first()
+    )
+
+
+def merge_edit(
+    *, base: dict, theirs: dict, mine: dict, fields: tuple[str, ...]
+) -> tuple[dict, list[str]]:
+    """Three-way merge of an edit that lost a race. A field only this editor changed takes
+    their value, one only the other editor changed keeps theirs; a field both changed
+    differently keeps this editor's value and is named in the second result."""
+    merged, both_changed = {}, []
+    for name in fields:
+        if mine[name] == base[name]:
+            merged[name] = theirs[name]
+        else:
+            merged[name] = mine[name]
+            if theirs[name] != base[name] and theirs[name] != mine[name]:
+                both_changed.append(name)
+    return merged, both_changed
 
 
 def restore_tag(*, tag_id: int, user) -> Tag:

@@ -14,6 +14,7 @@ from articles.views import (
     suggestions,
     tag_list,
     tagging,
+    tokens,
 )
 
 urlpatterns = [
@@ -89,6 +90,15 @@ urlpatterns = [
     path("tags/<int:tag_id>/claim/status/", claims.claim_status, name="claim_status"),
     path("claims/", claims.claim_groups, name="claim_groups"),
     path("claims/<int:group_id>/", claims.claim_group, name="claim_group"),
+    path(
+        "claims/<int:group_id>/claimreview.jsonld",
+        claims.claim_review_file,
+        name="claim_review_file",
+    ),
+    path("claims/claimreview.jsonld", claims.claim_reviews_file, name="claim_reviews_file"),
+    # Personal tokens for the REST API (/api/v1/, articles/api/)
+    path("profile/tokens/", tokens.api_tokens, name="api_tokens"),
+    path("profile/tokens/revoke/", tokens.revoke_api_token, name="revoke_api_token"),
     path("claims/<int:group_id>/label/", claims.rename_claim_group, name="rename_claim_group"),
     # Versions of an article's text, and the tags a new version left without a place
     path("articles/<int:article_id>/correct/", revisions.correct_article, name="correct_article"),

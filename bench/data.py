@@ -64,7 +64,7 @@ INSERT INTO articles_article (title, body, body_sha256, source_id, original_file
     published_on, imported_by_id, imported_at, raw_text, removed_lines, detected_encoding,
     shingle_sketch)
 SELECT left(b.body, 80), b.body, md5(b.body) || md5(g::text),
-       (SELECT min(id) FROM articles_source) + g %% %(sources)s,
+       (ARRAY(SELECT id FROM articles_source ORDER BY id))[1 + g %% %(sources)s],
        'bench_' || g || '.txt', date '2023-01-01' + g %% 700, %(user)s,
        timestamptz '2024-06-19 10:00+03' + g * interval '1 minute', '', '[]', '', '[]'
 FROM generate_series(%(first)s, %(last)s) AS g

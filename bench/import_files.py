@@ -6,7 +6,9 @@ Files are built from the samples' paragraphs (with their menus and trailers arou
 5 % in Windows-1256 and 5 % in UTF-16 so the slow paths are exercised), written to a temp
 folder, and imported by the command (a child process) into a throwaway database on the
 project's PostgreSQL server. Reports the median files per second for a first import and
-for a re-run (all duplicates).
+for a re-run (all duplicates), and for the same files posted to the REST API
+(`POST /api/v1/articles/import`, `API_FILES_PER_CALL` files a call, with a token) through
+Django's full request stack in this process (no network, no server start-up).
 """
 
 from __future__ import annotations
@@ -90,6 +92,40 @@ def _clear_imports() -> None:
         )
 
 
+API_FILES_PER_CALL = 100
+
+
+def _api_client():
+    """A client calling the API as an Admin with a fresh token, as a scraper would."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from articles.api.tokens import create_token
+
+    User = get_user_model()
+    user = User.objects.filter(username="bench-api").first() or User.objects.create_user(
+        "bench-api", is_superuser=True
+    )
+    _token, secret = create_token(user=user, name="bench")
+    return Client(headers={"Authorization": f"Bearer {secret}"}, HTTP_HOST="localhost")
+
+
+def api_import_seconds(client, paths: list[Path]) -> float:
+    """Wall time to post every file to the import endpoint, a call per chunk."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    started = time.perf_counter()
+    for at in range(0, len(paths), API_FILES_PER_CALL):
+        chunk = paths[at : at + API_FILES_PER_CALL]
+        uploads = [SimpleUploadedFile(path.name, path.read_bytes()) for path in chunk]
+        response = client.post("/api/v1/articles/import", {"files": uploads})
+        if response.status_code != 200:
+            raise RuntimeError(
+                f"API import failed: {response.status_code} {response.content[:500]}"
+            )
+    return time.perf_counter() - started
+
+
 def measure(files: int, runs: int, log=print) -> dict:
     """Files/s of `manage.py import_articles` for `files` generated files into the current
     (empty) database, `runs` times (emptied in between), and of a re-run (all duplicates).
@@ -117,6 +153,12 @@ def measure(files: int, runs: int, log=print) -> dict:
                 if done.returncode not in (0, 1):  # 1: some files rejected, by design
                     raise RuntimeError(f"import failed: {done.stderr[-2000:]}")
             log(f"  import run {run + 1}: {files / first[-1]:.0f} files/s")
+        client, paths = _api_client(), sorted(folder.iterdir())
+        through_api = []
+        for run in range(runs):
+            _clear_imports()
+            through_api.append(api_import_seconds(client, paths))
+            log(f"  API import run {run + 1}: {files / through_api[-1]:.0f} files/s")
     _clear_imports()
     return {
         "files": files,
@@ -124,6 +166,8 @@ def measure(files: int, runs: int, log=print) -> dict:
         "files_per_s": round(files / median(first)),
         "rerun_duplicates_files_per_s": round(files / median(again)),
         "command_cpu_s": round(median(cpu), 2),
+        "api_files_per_s": round(files / median(through_api)),
+        "api_files_per_call": API_FILES_PER_CALL,
         "runs": runs,
         "summary": done.stdout.strip().splitlines()[-1] if done.stdout else "",
     }

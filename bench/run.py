@@ -12,7 +12,7 @@ grows; then runs every benchmark and writes `bench/results/<timestamp>.md` and `
 The dev database is never touched.
 
 Benchmarks (each a module of bench/ that also runs alone):
-  import_files  files/s of `manage.py import_articles` over generated files
+  import_files  files/s of `manage.py import_articles` over generated files, and through the API
   reading       reading page: server time, query count, HTML size at 0/100/300/500 tags
   tagging       create / edit / delete a tag on an article with 300 tags
   revisions     a correction of the text of an article with 500 tags, re-anchored
@@ -287,6 +287,10 @@ def markdown(report: dict) -> str:
         f" **{imp['files_per_s']} files/s** (re-run, all duplicates:"
         f" {imp['rerun_duplicates_files_per_s']} files/s; command CPU {imp['command_cpu_s']} s;"
         f" includes the command's start-up). Median of {imp['runs']} runs.",
+        "",
+        f"The same files through the REST API (`POST /api/v1/articles/import`,"
+        f" {imp['api_files_per_call']} files a call, token auth, in-process):"
+        f" **{imp['api_files_per_s']} files/s**, median of {imp['runs']} runs.",
         "",
         "## Reading page (server time, in-process)",
         "",

@@ -53,7 +53,8 @@ class RequestLogMiddleware:
 
 class PrivateCacheMiddleware:
     """Pages and downloads for a logged-in user are theirs alone: no shared cache (a proxy)
-    may keep them, and the browser does not store them on disk (shared newsroom PCs)."""
+    may keep them, and the browser does not store them on disk (shared newsroom PCs).
+    Not stored also means Back/Forward fetches a page again, with the tags just made."""
 
     def __init__(self, get_response):
         self.get_response = get_response

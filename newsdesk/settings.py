@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
+    "ninja",  # the REST API's docs page and its self-hosted Swagger UI assets
     "articles",
 ]
 
@@ -206,6 +207,12 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 200
 IMPORT_MAX_FILE_BYTES = env_int("IMPORT_MAX_FILE_BYTES", 5 * 1024 * 1024)
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 IMPORT_MAX_UPLOAD_FILES = env_int("IMPORT_MAX_UPLOAD_FILES", 500)
+
+# The REST API (/api/v1/): requests per token (or per signed-in user) and per minute, and
+# the newsroom that signs ClaimReview documents.
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600/m")
+NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "Newsdesk")
+NEWSROOM_URL = os.environ.get("NEWSROOM_URL", "")
 
 # Security. Strict CSP: our pages have no inline scripts or styles.
 CONTENT_SECURITY_POLICY = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import zipfile
 from pathlib import Path
 
@@ -134,15 +135,48 @@ def browser():
         browser.close()
 
 
+# The browser logs every 4xx answer to a fetch as a console error. A test that provokes an
+# answer the page shows to the user (a conflict, a refused input) lists its status in
+# `page.expected_statuses`; any other is a failure.
+FAILED_RESOURCE = re.compile(
+    r"^Failed to load resource: the server responded with a status of (\d+)"
+)
+
+
+def watch_console(page) -> list[str]:
+    """Collect page errors and console errors (CSP violations included) the app causes."""
+    errors: list[str] = []
+    page.expected_statuses = set()
+    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+
+    def on_console(message) -> None:
+        if message.type != "error":
+            return
+        failed = FAILED_RESOURCE.match(message.text)
+        if failed and int(failed.group(1)) in page.expected_statuses:
+            return
+        errors.append(f"console: {message.text} ({message.location.get('url', '')})")
+
+    page.on("console", on_console)
+    page.js_errors = errors
+    return errors
+
+
+def new_page(browser, **context_options):
+    """A page in its own browser context (own cookies), watched for errors."""
+    options = {"viewport": {"width": 1280, "height": 900}, "locale": "ar"} | context_options
+    page = browser.new_context(**options).new_page()
+    watch_console(page)
+    return page
+
+
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ar")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.js_errors = errors
+    page = new_page(browser)
     yield page
-    context.close()
+    errors = list(page.js_errors)
+    page.context.close()
+    assert errors == [], "the page logged errors:\n" + "\n".join(errors)
 
 
 def login(page, live_server, user) -> None:
@@ -153,8 +187,9 @@ def login(page, live_server, user) -> None:
     page.wait_for_url(f"{live_server.url}/articles/")
 
 
-def screenshot(page, name: str) -> Path:
+def screenshot(page, name: str, *, element=None) -> Path:
+    """The visible page, or only `element` (a locator) for a smaller picture."""
     ARTIFACTS_DIR.mkdir(exist_ok=True)
     path = ARTIFACTS_DIR / f"{name}.png"
-    page.screenshot(path=str(path), full_page=False)
+    (element or page).screenshot(path=str(path), **({} if element else {"full_page": False}))
     return path

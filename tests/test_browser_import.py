@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from articles.models import ImportBatch
 from articles.roles import ADMINS, EDITORS
 from tests.conftest import SAMPLE_FILES, login, make_user, screenshot
 
@@ -38,8 +39,12 @@ def test_a_non_admin_gets_403_on_the_upload_page(live_server, page):
     editor = make_user("browser-editor2", EDITORS)
     login(page, live_server, editor)
     assert page.locator("a[href='/imports/']").count() == 0
+    page.expected_statuses.add(403)
     response = page.goto(f"{live_server.url}/imports/")
     assert response.status == 403
+    # An Arabic page inside the site's layout, with the way back.
+    assert page.locator("h1").inner_text() == "غير مسموح"
+    assert page.locator(".site-nav a[href='/articles/']").count() == 1
     token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
     status = page.evaluate(
         "async (token) => (await fetch('/imports/', "
@@ -47,3 +52,28 @@ def test_a_non_admin_gets_403_on_the_upload_page(live_server, page):
         token,
     )
     assert status == 403
+
+
+def test_one_empty_file_gets_its_own_verdict_and_the_others_import(live_server, page, tmp_path):
+    admin = make_user("empty-admin", ADMINS)
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    login(page, live_server, admin)
+    page.goto(f"{live_server.url}/imports/")
+    page.set_input_files(
+        "input[type=file]", [str(SAMPLE_FILES[0]), str(empty), str(SAMPLE_FILES[3])]
+    )
+    page.click("#upload-button")
+    rows = page.locator("tr.result-row")
+    rows.first.wait_for()
+    statuses = [rows.nth(i).get_attribute("data-status") for i in range(rows.count())]
+    assert statuses == ["imported", "rejected", "imported"]
+    assert "empty.txt" in rows.nth(1).inner_text()
+    assert "الملف فارغ" in rows.nth(1).inner_text()
+
+    # Alone, the empty file still makes a batch with its verdict.
+    page.goto(f"{live_server.url}/imports/")
+    page.set_input_files("input[type=file]", [str(empty)])
+    page.click("#upload-button")
+    page.locator("tr.result-row[data-status=rejected]").wait_for()
+    assert ImportBatch.objects.count() == 2

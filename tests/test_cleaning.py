@@ -135,3 +135,12 @@ def test_a_bulleted_list_of_links_is_removed():
 def test_a_file_without_a_headline_gets_its_first_sentence_as_title():
     para = "قال الوزير في مؤتمر صحفي إن المحادثات كانت مثمرة. وأضاف أن الجانبين اتفقا على خطوات."
     assert clean(para).title == "قال الوزير في مؤتمر صحفي إن المحادثات كانت مثمرة."
+
+
+@pytest.mark.parametrize("label", ["عنوان: ", "العنوان : ", "عنوان:"])
+def test_a_title_label_is_not_kept_in_the_title(label):
+    para = (
+        f"{label}الوزير يعلن خطة جديدة للنقل\n\n"
+        "قال الوزير في مؤتمر صحفي إن الخطة تبدأ الشهر المقبل. وأضاف أن التمويل جاهز."
+    )
+    assert clean(para).title.startswith("الوزير")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import zipfile
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -30,6 +31,7 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 
 from articles import revisions, tagging
+from articles.api import tokens
 from articles.exporting import FORMULA_TRIGGERS
 from articles.models import Article, ClaimGroup, ImportItem, OutletRule, Tag, TagSet
 from articles.quotes.speakers import speaker_key
@@ -123,16 +125,44 @@ SWEEP: dict[str, Visit] = {
     "revision_text": Visit(EDITORS),
     "article_orphans": Visit(EDITORS),
     "orphan_queue": Visit(EDITORS),
+    "claim_review_file": Visit(EDITORS),
+    "claim_reviews_file": Visit(EDITORS, ("", "?verification=false")),
+    "api_tokens": Visit(EDITORS),
+    # The REST API answers JSON: checked as data (see JSON_ANSWERS), not as pages.
+    "api:article_list": Visit(EDITORS, SEARCH),
+    "api:article_detail": Visit(EDITORS),
+    "api:tag_list": Visit(EDITORS, (*SEARCH, "?" + urlencode({"speaker": SPEAKER}))),
+    "api:tag_create": Visit(EDITORS),
+    "api:tag_detail": Visit(EDITORS),
+    "api:tag_update": Visit(EDITORS),
+    "api:tag_delete": Visit(EDITORS),
+    "api:tag_history": Visit(EDITORS),
+    "api:set_list": Visit(REVIEWERS),
+    "api:set_create": Visit(REVIEWERS),
+    "api:set_export": Visit(REVIEWERS, ("?format=csv", "?format=jsonl")),
+    "api:claim_list": Visit(EDITORS),
+    "api:claim_reviews": Visit(EDITORS),
+    "api:claim_detail": Visit(EDITORS),
+    "api:claim_review": Visit(EDITORS),
+    "api:speaker_list": Visit(EDITORS),
+    "api:speaker_quotes": Visit(EDITORS),
 }
 # GET-able URL names that show no user-supplied text, and why.
 NO_USER_TEXT: dict[str, str] = {
     "home": "a redirect to the article list",
     "healthz": "a fixed status document",
     "kinds_css": "a stylesheet built from the fixed kinds table",
+    "favicon": "a redirect to the site's icon",
     "export_format_doc": "docs/export-format.md served as text/plain",
+    "api:api-root": "a redirect to the API's docs",
+    "api:openapi-view": "the API's docs page: Swagger UI over the fixed OpenAPI document",
+    "api:openapi-json": "the OpenAPI document, built from the code",
 }
 # Views that answer a GET with a file, not a page: checked as downloads.
-DOWNLOADS = {"download_tags", "download_set", "revision_text"}
+DOWNLOADS = {"download_tags", "download_set", "revision_text", "api:set_export"}
+# Views that answer JSON (the API, ClaimReview files): the payloads must come back as data.
+JSON_ANSWERS = {name for name in SWEEP if name.startswith("api:")} - DOWNLOADS
+JSON_ANSWERS |= {"claim_review_file", "claim_reviews_file"}
 # URL parameter -> key of the `hostile` objects, where it is not the parameter's own name.
 SPECIAL_OBJECTS = {
     ("pick_encoding", "item_id"): "unsure_item_id",
@@ -248,8 +278,13 @@ def hostile(db):
     # A claim group and claim status: the label and the evidence are free text.
     group = ClaimGroup.objects.create(label=f"{HOSTILE} ادعاء", created_by=evil_editor)
     Tag.objects.filter(pk=tags[0].pk).update(
-        claim_group=group, check_worthy="yes", evidence=f"{JS_URL}\n{HOSTILE}\n{FORMULA}"
+        claim_group=group,
+        check_worthy="yes",
+        evidence=f"{JS_URL}\n{HOSTILE}\n{FORMULA}",
+        verification="false",  # a verdict: the group has a ClaimReview
     )
+    # An API token's name is free text on the tokens page.
+    tokens.create_token(user=evil_editor, name=f"{SCRIPT} {IMG}")
     # A quoted speaker whose name carries the payloads, for the speaker pages.
     start = body.index(ARABIC[1][:10])
     tagging.create_tag(
@@ -404,6 +439,21 @@ def _check_download(label: str, response) -> list[str]:
     return problems
 
 
+def _check_json(label: str, response) -> list[str]:
+    """JSON is inert when it is served as JSON, never sniffed as HTML, and the payloads
+    come back as the data they are."""
+    problems = []
+    content_type = response.get("Content-Type", "")
+    if not content_type.startswith(("application/json", "application/ld+json")):
+        problems.append(f"{label}: served as {content_type}")
+    if response.get("X-Content-Type-Options") != "nosniff":
+        problems.append(f"{label}: no X-Content-Type-Options: nosniff")
+    data = json.dumps(json.loads(response.content), ensure_ascii=False)
+    if not any(shown in data for shown in (SCRIPT, IMG, "{{ request }}")):
+        problems.append(f"{label}: shows no payload (is the hostile data reached?)")
+    return problems
+
+
 def test_every_page_renders_hostile_text_inert(hostile):
     failures = []
     for name, pattern in _get_able().items():
@@ -425,6 +475,9 @@ def test_every_page_renders_hostile_text_inert(hostile):
                     continue
                 if name in DOWNLOADS:
                     failures += _check_download(label, response)
+                    continue
+                if name in JSON_ANSWERS:
+                    failures += _check_json(label, response)
                     continue
                 assert response["Content-Type"].startswith("text/html"), label
                 # The login pages show no stored text, only what the request carried.

@@ -99,3 +99,16 @@ def test_anonymous_goes_to_login_and_a_stranger_is_forbidden(client, stranger, a
     assert poll(client, article, "0-0").status_code == 302
     client.force_login(stranger)
     assert poll(client, article, "0-0").status_code == 403
+
+
+def test_a_review_is_announced_once_though_it_is_in_the_history_too(article):
+    from articles.reading import live
+    from articles.roles import REVIEWERS
+
+    editor = make_user("live-writer", EDITORS)
+    tag = make_tag(article, 0, 4, user=editor)
+    before = live.current_cursor(article.pk)
+    reviewer = make_user("live-reviewer", REVIEWERS)
+    reviewing.review(tag_id=tag.pk, version=tag.version, state="accepted", reviewer=reviewer)
+    lines = live.others_changes(article.pk, before, editor)
+    assert len(lines) == 1 and "live-reviewer" in lines[0]

@@ -55,6 +55,22 @@ LISTS: dict[str, Endpoint] = {
     "article_revisions": Endpoint(EDITORS),
     "article_orphans": Endpoint(EDITORS),
     "orphan_queue": Endpoint(EDITORS),
+    "claim_reviews_file": Endpoint(EDITORS),
+    "api_tokens": Endpoint(EDITORS),
+    # The REST API's lists and filters, and the objects that list their parts.
+    "api:article_list": Endpoint(EDITORS),
+    "api:article_detail": Endpoint(EDITORS),
+    "api:tag_list": Endpoint(EDITORS),
+    "api:tag_create": Endpoint(EDITORS),
+    "api:tag_history": Endpoint(EDITORS),
+    "api:set_list": Endpoint(REVIEWERS),
+    "api:set_create": Endpoint(REVIEWERS),
+    "api:set_export": Endpoint(REVIEWERS, "?format=jsonl"),
+    "api:claim_list": Endpoint(EDITORS),
+    "api:claim_reviews": Endpoint(EDITORS),
+    "api:claim_detail": Endpoint(EDITORS),
+    "api:speaker_list": Endpoint(EDITORS),
+    "api:speaker_quotes": Endpoint(EDITORS),
 }
 NOT_A_LIST: dict[str, str] = {
     "home": "a redirect",
@@ -63,6 +79,7 @@ NOT_A_LIST: dict[str, str] = {
     "edit_profile": "one's own settings form, no parameters",
     "healthz": "a fixed status document",
     "kinds_css": "a stylesheet from the fixed kinds table",
+    "favicon": "a redirect to the site's icon",
     "export_format_doc": "a fixed document",
     "raw_article": "one article's file, no parameters",
     "outlet_rules": "one outlet's learned rules, no parameters",
@@ -73,6 +90,14 @@ NOT_A_LIST: dict[str, str] = {
     "claim_panel": "an htmx fragment of one claim; its one parameter (close) is a flag",
     "correct_article": "one article's correction form, no parameters",
     "revision_text": "one version's text as a file, no parameters",
+    "claim_review_file": "one group's ClaimReview, no parameters",
+    "api:api-root": "a redirect to the docs",
+    "api:openapi-view": "the docs page, no parameters",
+    "api:openapi-json": "the fixed OpenAPI document",
+    "api:tag_detail": "one tag, no parameters",
+    "api:tag_update": "one tag (GET of the same path as api:tag_detail)",
+    "api:tag_delete": "one tag (GET of the same path as api:tag_detail)",
+    "api:claim_review": "one group's ClaimReview, no parameters",
 }
 SPECIAL_OBJECTS = {("tag_history", "tag_id"): "tag_id"}
 
@@ -173,7 +198,7 @@ def data(db):
     # Two claim groups by the two editors, so an ordering by creator would show.
     for n, user in enumerate((alice, zed)):
         group = ClaimGroup.objects.create(label=f"مجموعة {user.username}", created_by=user)
-        Tag.objects.filter(pk=tags[n].pk).update(claim_group=group)
+        Tag.objects.filter(pk=tags[n].pk).update(claim_group=group, verification="false")
     return {
         "users": {EDITORS: alice, REVIEWERS: reviewer, ADMINS: boss},
         "article_id": articles[0].pk,

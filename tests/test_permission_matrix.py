@@ -44,6 +44,12 @@ NOBODY = frozenset()
 class Rule:
     get: frozenset | None  # roles allowed; None: the view does not take this method
     post: frozenset | None
+    # Walked for the REST API's URLs only (the pages take GET and POST alone).
+    patch: frozenset | None = None
+    delete: frozenset | None = None
+
+
+API = "api:"  # the REST API's URL names (articles/api/): it answers 401 where a page says login
 
 
 MATRIX: dict[str, Rule] = {
@@ -54,6 +60,7 @@ MATRIX: dict[str, Rule] = {
     "edit_profile": Rule(get=SIGNED_IN, post=SIGNED_IN),  # one's own language
     "healthz": Rule(get=PUBLIC, post=None),
     "kinds_css": Rule(get=PUBLIC, post=None),
+    "favicon": Rule(get=PUBLIC, post=None),
     "article_list": Rule(get=READERS, post=None),
     "read_article": Rule(get=READERS, post=None),
     # Finding things (issue 6): every reader.
@@ -114,6 +121,36 @@ MATRIX: dict[str, Rule] = {
     "orphan_queue": Rule(get=READERS, post=None),
     "replace_tag": Rule(get=None, post=WRITERS),
     "delete_orphan": Rule(get=None, post=WRITERS),
+    "claim_review_file": Rule(get=READERS, post=None),
+    "claim_reviews_file": Rule(get=READERS, post=None),
+    # API tokens: every signed-in user makes and revokes their own.
+    "api_tokens": Rule(get=SIGNED_IN, post=SIGNED_IN),
+    "revoke_api_token": Rule(get=None, post=SIGNED_IN),
+    # The REST API: the same roles as the pages that do the same thing. Where two names
+    # share a path (list and create), both carry the rule of the whole path.
+    "api:api-root": Rule(get=PUBLIC, post=None),  # a redirect to the docs
+    "api:openapi-json": Rule(get=SIGNED_IN, post=None),
+    "api:openapi-view": Rule(get=SIGNED_IN, post=None),
+    "api:article_list": Rule(get=READERS, post=None),
+    "api:article_detail": Rule(get=READERS, post=None),
+    "api:import_files": Rule(get=None, post=ONLY_ADMINS),
+    "api:import_texts": Rule(get=None, post=ONLY_ADMINS),
+    "api:tag_list": Rule(get=READERS, post=WRITERS),
+    "api:tag_create": Rule(get=READERS, post=WRITERS),
+    "api:tag_detail": Rule(get=READERS, post=None, patch=WRITERS, delete=WRITERS),
+    "api:tag_update": Rule(get=READERS, post=None, patch=WRITERS, delete=WRITERS),
+    "api:tag_delete": Rule(get=READERS, post=None, patch=WRITERS, delete=WRITERS),
+    "api:tag_history": Rule(get=READERS, post=None),
+    "api:tag_review": Rule(get=None, post=CHECKERS),
+    "api:set_list": Rule(get=CHECKERS, post=CHECKERS),
+    "api:set_create": Rule(get=CHECKERS, post=CHECKERS),
+    "api:set_export": Rule(get=CHECKERS, post=None),
+    "api:claim_list": Rule(get=READERS, post=None),
+    "api:claim_reviews": Rule(get=READERS, post=None),
+    "api:claim_detail": Rule(get=READERS, post=None),
+    "api:claim_review": Rule(get=READERS, post=None),
+    "api:speaker_list": Rule(get=READERS, post=None),
+    "api:speaker_quotes": Rule(get=READERS, post=None),
 }
 
 
@@ -166,6 +203,8 @@ def objects(db):
     SuggestionRun.objects.create(article=article, version=RULES_VERSION)
     group = ClaimGroup.objects.create(label="مجموعة ادعاء", created_by=editor)
     tagging.set_claim_group(tag=tag, group=group, user=editor)
+    # A verdict, so the group has a ClaimReview to download.
+    Tag.objects.filter(pk=tag.pk).update(verification="false")
     # A second member, so that unlinking `tag` (walked before the group page) keeps the group.
     other = tagging.create_tag(article=article, user=editor, kind="claim", start=15, end=20)
     tagging.set_claim_group(tag=other, group=group, user=editor)
@@ -174,6 +213,8 @@ def objects(db):
     rule = OutletRule.objects.create(source=source, kind="furniture", key="سطر", text="سطر")
     orphan = tagging.create_tag(article=article, user=editor, kind="claim", start=21, end=25)
     Tag.objects.filter(pk=orphan.pk).update(orphaned=True)
+
+    Tag.objects.filter(pk=other.pk).update(verification="false")
     return {
         "number": 1,
         "source_id": source.pk,
@@ -218,6 +259,8 @@ def _url(name: str, pattern: URLPattern, objects: dict) -> str:
 
 
 def _verdict(response) -> str:
+    if response.status_code == 401:
+        return "to login"  # the API's answer to a call without credentials
     if response.status_code == 404:
         return "not found"  # the fixture objects exist: a 404 means a wrong lookup
     if response.status_code == 405:
@@ -242,11 +285,14 @@ def test_every_role_gets_what_the_matrix_says(clients, objects):
     for name, pattern in _walk(get_resolver().url_patterns):
         rule = MATRIX[name]
         url = _url(name, pattern, objects)
+        methods = [("GET", rule.get), ("POST", rule.post)]
+        if name.startswith(API):
+            methods += [("PATCH", rule.patch), ("DELETE", rule.delete)]
         for role in ROLES:
-            for method, allowed in (("GET", rule.get), ("POST", rule.post)):
+            for method, allowed in methods:
                 if name == "logout" and method == "POST":
                     continue  # logging out would end the shared session mid-walk
-                call = clients[role].get if method == "GET" else clients[role].post
+                call = getattr(clients[role], method.lower())
                 verdict = _verdict(call(url))
                 if verdict not in _expected(allowed, role):
                     failures.append(f"{method} {url} as {role}: {verdict}")

@@ -81,6 +81,9 @@ def test_overview_counts_and_speakers(editor_client, tagged, django_assert_max_n
     assert re.search(
         r'<rect class="bar" x="[0-9.]+" y="[0-9.]+" width="[0-9.]+" height="[0-9.]+"', html
     )
+    # The week's count is written over its bar, and the axis says what it shows.
+    assert re.search(r'<text class="value" x="[0-9.]+" y="-?[0-9]+" [^>]*>3</text>', html)
+    assert 'class="caption"' in html
 
 
 def test_overview_shows_review_progress(editor_client, tagged):
@@ -127,3 +130,12 @@ def test_the_speaker_filter_is_the_one_tag_filter_everywhere(reviewer_client, ta
     assert len(queue.context["page"].object_list) == 2
     assert Tag.objects.filter(stored_filter_q({"speaker": ["بوتين"]})).count() == 2
     assert Tag.objects.filter(stored_filter_q({"speaker": ["كيربي"]})).count() == 0
+
+
+@pytest.mark.parametrize("query", ["😀🔥", "؟!", "«»"])
+def test_a_search_with_no_word_says_it_was_ignored(editor_client, query):
+    make_article("نص المقال الأول.\nفقرة ثانية.")
+    response = editor_client.get(reverse("article_list"), {"q": query})
+    html = response.content.decode()
+    assert "لا كلمة فيه يمكن البحث بها" in html
+    assert len(response.context["page"].object_list) == 1  # the filter is left out, said so

@@ -368,15 +368,19 @@ def test_create_query_count_does_not_grow_with_tags(
     def create(i):
         start, end = words[i].start(), words[i].end()
         data = {"kind": "claim", "start": start, "end": end, "exact": article.body[start:end]}
+        data["listed"] = " ".join(str(pk) for pk in article.tags.values_list("id", flat=True))
         return editor_client.post(reverse("tag_passage", args=[article.pk]), data, **HTMX)
 
-    # 18: the write runs in a savepoint inside the view's transaction (views/tagging.py),
-    # and checks that the text got no new version since the page read it.
-    with django_assert_max_num_queries(18):
+    # 21: the write runs in a savepoint inside the view's transaction (views/tagging.py),
+    # locks the article against a duplicate from another tab, checks the page's list, and
+    # checks that the text got no new version since the page read it.
+    with django_assert_max_num_queries(21):
         assert create(200).status_code == 200
     tag = Tag.objects.latest("id")
     data = {"kind": "quote", "note": "", "speaker": "", "version": 1}
-    with django_assert_max_num_queries(18):
+    data["listed"] = " ".join(str(pk) for pk in article.tags.values_list("id", flat=True))
+    # 19: an edit checks the page's list and the text's version the same way.
+    with django_assert_max_num_queries(19):
         assert (
             editor_client.post(reverse("update_tag", args=[tag.pk]), data, **HTMX).status_code
             == 200
@@ -413,3 +417,30 @@ def test_a_write_sends_only_the_touched_paragraphs_and_the_one_entry(
     html = response.content.decode()
     assert f'<li id="tag-{new.pk}" hx-swap-oob="delete"></li>' in html
     assert f'data-tags="{new.pk}"' not in html
+
+
+def test_a_conflict_merges_three_ways_field_by_field():
+    base = {"kind": "claim", "note": "", "speaker": ""}
+    theirs = {"kind": "claim", "note": "ملاحظتهم", "speaker": "أ"}
+    mine = {"kind": "quote", "note": "", "speaker": "ب"}
+    merged, both = tagging.merge_edit(
+        base=base, theirs=theirs, mine=mine, fields=("kind", "note", "speaker")
+    )
+    assert merged == {"kind": "quote", "note": "ملاحظتهم", "speaker": "ب"}
+    assert both == ["speaker"]
+
+
+@pytest.mark.parametrize(
+    ("body", "span", "adjust", "expect"),
+    [
+        # The span ends before a comma joined to its last word: the next word comes in.
+        ("قال الوزير، ثم غادر القاعة.", "قال الوزير", "extend_end", "قال الوزير، ثم"),
+        # A lone dash between words is not a word.
+        ("قال الوزير - ثم غادر.", "قال الوزير", "extend_end", "قال الوزير - ثم"),
+        ("قال الوزير - ثم غادر.", "ثم غادر.", "extend_start", "الوزير - ثم غادر."),
+    ],
+)
+def test_moving_a_boundary_by_a_word_skips_punctuation(body, span, adjust, expect):
+    start = body.index(span)
+    new_start, new_end = tagging.adjust_span(body, start, start + len(span), adjust)
+    assert body[new_start:new_end] == expect

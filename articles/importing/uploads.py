@@ -19,9 +19,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from articles.importing.pipeline import display_name, too_big_reason
+from articles.models import ImportBatch, ImportItem
 
 MAX_ZIP_ENTRIES = 500
 # What a damaged or hostile member raises while it is decompressed (zlib for deflate,
@@ -42,6 +44,27 @@ class Incoming:
     name: str
     data: bytes | None = None
     reason: str = ""  # set when the file is refused before import
+
+
+def store_batch(incoming: Iterable[Incoming], *, user, via: str) -> tuple[ImportBatch, int]:
+    """A batch with a row per file: pending with its bytes, or already rejected with its
+    reason; and how many files. The page and the API both start here. The batch and its
+    rows commit together; each file is stored before the next is read, so a request holds
+    one file in memory, not the upload."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(created_by=user, via=via)
+        n_files = 0
+        for position, item in enumerate(incoming):
+            ImportItem.objects.create(
+                batch=batch,
+                position=position,
+                filename=item.name,
+                status=ImportItem.Status.REJECTED if item.reason else ImportItem.Status.PENDING,
+                reason=item.reason,
+                held_data=item.data,
+            )
+            n_files = position + 1
+    return batch, n_files
 
 
 @dataclass

@@ -20,7 +20,7 @@ def snapshot_sets_frozen_before(apps, schema_editor):
             )
         }
     if "body_version" not in tag_columns:
-        # The export code now reads a column a later migration adds (0014_article_revisions):
+        # The export code now reads a column a later migration adds (0015_article_revisions):
         # that migration snapshots these sets, once the column is there.
         return
     for tagset in TagSet.objects.filter(frozen=True).only("pk", "frozen", "filters"):

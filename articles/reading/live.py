@@ -63,6 +63,7 @@ def others_changes(article_id: int, since: Cursor, user) -> list[str]:
     events = (
         TagEvent.objects.filter(article_id=article_id, id__gt=since.event_id)
         .exclude(user=user)
+        .exclude(action=TagEvent.Action.REVIEWED)  # reviews are counted below, per reviewer
         .select_related("user")
         .order_by("-id")
     )

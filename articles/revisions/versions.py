@@ -33,6 +33,7 @@ from articles.models import (
     SuggestionRun,
     Tag,
     TagEvent,
+    Via,
 )
 from articles.tagging import CLAIM_FIELDS, SNAPSHOT_FIELDS, check_span, clean_in_python, snapshot
 from articles.text import near_duplicates
@@ -229,12 +230,18 @@ def _record_events(article: Article, events: list[dict], user) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            INSERT INTO articles_tagevent (tag_id, article_id, action, user_id, at, before, after)
-            SELECT e.tag_id, %s, e.action, %s, now(), e.before, e.after
+            INSERT INTO articles_tagevent
+                (tag_id, article_id, action, user_id, via, at, before, after)
+            SELECT e.tag_id, %s, e.action, %s, %s, now(), e.before, e.after
             FROM jsonb_to_recordset(%s::jsonb)
                 AS e(tag_id int, action text, before jsonb, after jsonb)
             """,
-            [article.pk, user.pk, json.dumps(events, ensure_ascii=False, cls=DjangoJSONEncoder)],
+            [
+                article.pk,
+                user.pk,
+                Via.WEB,  # corrections are made on the pages only
+                json.dumps(events, ensure_ascii=False, cls=DjangoJSONEncoder),
+            ],
         )
 
 

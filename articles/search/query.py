@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
 from django.contrib.postgres.search import SearchQuery
 from django.core.paginator import Paginator
@@ -22,6 +24,7 @@ from articles.text.arabic import (
     fold_full,
     fold_light,
     folded_with_offsets,
+    spellings,
     strip_proclitic,
     word_key,
 )
@@ -53,10 +56,17 @@ def parse_query(text: str) -> ParsedQuery:
 
 
 def _word_queries(word: str) -> tuple[SearchQuery, SearchQuery]:
-    return (
-        SearchQuery(fold_light(word), config="arabic", search_type="plain"),
-        SearchQuery(fold_full(word), config="simple", search_type="plain"),
-    )
+    """The word in every spelling and with every proclitic that folds like it (see
+    `spellings`), against the stemmed and the exact-word vectors."""
+    forms = spellings(word)
+    stemmed = [
+        SearchQuery(fold_light(form), config="arabic", search_type="plain") for form in forms
+    ]
+    exact = [
+        SearchQuery(key, config="simple", search_type="plain")
+        for key in sorted({fold_full(form) for form in forms})
+    ]
+    return reduce(or_, stemmed), reduce(or_, exact)
 
 
 def _phrase_query(phrase: tuple[str, ...]) -> SearchQuery:

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import islice, product
 
 ALEF = "ا"
 
@@ -146,3 +147,29 @@ def is_grapheme_boundary(text: str, index: int) -> bool:
     if unicodedata.category(text[index]) in ("Mn", "Mc", "Me"):
         return False
     return ZERO_WIDTH_JOINER not in (text[index], text[index - 1])
+
+
+# Where writers vary a letter the full fold merges: the search stemmer does not treat the
+# spellings alike (it stems المدينة to مدين but المدينه to مدينه, and keeps و on واكد
+# but not on وأكد), so a query word is matched in every spelling that folds like it.
+_SPELLINGS_ANYWHERE = {"ء": "ءؤئ"}
+_SPELLINGS_FIRST = {ALEF: "اأإآ"}
+_SPELLINGS_LAST = {"ه": "هة", "ي": "يى"}
+MAX_SPELLINGS = 8  # of the bare word; each is also tried with every proclitic
+
+
+def spellings(word: str) -> list[str]:
+    """Every common spelling of `word` that folds to the same key, without and with each
+    joined proclitic. Two words with one fold (أكد and اكد, مدينة and مدينه, مسؤول and
+    والمسؤول) give the same list, so they find the same things."""
+    bare = strip_proclitic(fold_full(word))
+    last = len(bare) - 1
+    choices = [
+        _SPELLINGS_ANYWHERE.get(char)
+        or (i == 0 and _SPELLINGS_FIRST.get(char))
+        or (i == last and _SPELLINGS_LAST.get(char))
+        or char
+        for i, char in enumerate(bare)
+    ]
+    forms = ["".join(letters) for letters in islice(product(*choices), MAX_SPELLINGS)]
+    return sorted({prefix + form for form in forms for prefix in ("", *_PROCLITICS)})

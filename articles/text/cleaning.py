@@ -458,6 +458,7 @@ def clean(raw: str, memory: OutletMemory = NO_MEMORY) -> Cleaned:
         if headline is not None
         else _title_from_body(body)
     )
+    title = re.sub(r"^(?:ال)?عنوان\s*:\s*", "", title)  # a "عنوان:" label is not the headline
     return Cleaned(
         body=body,
         title=title,

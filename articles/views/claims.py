@@ -13,15 +13,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Min
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from articles import tagging
-from articles.claims import linking, passage_index
-from articles.forms import ClaimStatusForm, GroupLabelForm, LinkPassageForm
+from articles.claims import claimreview, linking, passage_index
+from articles.forms import ClaimReviewFilterForm, ClaimStatusForm, GroupLabelForm, LinkPassageForm
 from articles.models import CLAIM, ClaimGroup, Passage, StaleTag, Tag
 from articles.views.request import HtmxHttpRequest
 from articles.views.responses import Notice, write_with_its_answer
@@ -177,9 +178,11 @@ def claim_status(request: HtmxHttpRequest, tag_id: int) -> HttpResponse:
 @permission_required("articles.view_tag", raise_exception=True)
 def claim_group(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
     group = get_object_or_404(ClaimGroup.objects.select_related("created_by"), pk=group_id)
+    members = linking.members(group)
     context = {
         "group": group,
-        "members": linking.members(group),
+        "members": members,
+        "verdict": claimreview.verdict(members),
         "label_form": GroupLabelForm(initial={"label": group.label}),
         "can_edit": request.user.has_perm("articles.change_tag"),
     }
@@ -219,4 +222,35 @@ def claim_groups(request: HtmxHttpRequest) -> HttpResponse:
         first_on=Min("claims__article__published_on"),
         last_on=Max("claims__article__published_on"),
     ).order_by("-created_at", "-id")[:GROUPS_PER_PAGE]
-    return render(request, "articles/claims/claim_groups.html", {"groups": groups})
+    context = {"groups": groups, "review_filter": ClaimReviewFilterForm()}
+    return render(request, "articles/claims/claim_groups.html", context)
+
+
+def _json_ld(reviews: list[dict] | dict, filename: str) -> HttpResponse:
+    response = JsonResponse(reviews, safe=False, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/ld+json; charset=utf-8"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+@require_GET
+@permission_required("articles.view_tag", raise_exception=True)
+def claim_review_file(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
+    """The group's schema.org ClaimReview, as a file; 404 while it has no verdict."""
+    found = claimreview.claim_reviews(
+        ClaimGroup.objects.filter(pk=group_id), request.build_absolute_uri
+    )
+    if not found:
+        raise Http404
+    return _json_ld(found[0], f"claimreview-{group_id}.jsonld")
+
+
+@require_GET
+@permission_required("articles.view_tag", raise_exception=True)
+def claim_reviews_file(request: HtmxHttpRequest) -> HttpResponse:
+    """ClaimReviews of every group with a verdict, filtered by verdict, outlet or id."""
+    form = ClaimReviewFilterForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("مرشّح غير صالح."))
+    reviews = claimreview.filtered_reviews(form.cleaned_data, request.build_absolute_uri)
+    return _json_ld(reviews, "claimreviews.jsonld")

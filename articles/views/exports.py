@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.http import (
     FileResponse,
+    HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
     HttpResponseBase,
@@ -51,7 +52,7 @@ def _get_tagset_for_user(request: HtmxHttpRequest, set_id: int, *, write: bool =
     return tagset
 
 
-def _sets_with_sizes() -> Sequence[TagSet]:
+def sets_with_sizes() -> Sequence[TagSet]:
     """All sets with their current size, in two queries whatever their number: frozen
     sets count their list, live sets are counted together in one conditional aggregate."""
     tagsets = list(
@@ -89,14 +90,15 @@ def export_page(request: HtmxHttpRequest) -> HttpResponse:
         status = 400
     if request.htmx and request.htmx.target == "preview":
         return render(request, "articles/exports/export_page.html#preview", context, status=status)
-    context["tagsets"] = _sets_with_sizes()
+    context["tagsets"] = sets_with_sizes()
     return render(request, "articles/exports/export_page.html", context, status=status)
 
 
-def _download(
-    request: HtmxHttpRequest, tags, *, name: str, label: str, frozen: TagSet | None = None
+def download_response(
+    request: HttpRequest, tags, *, name: str, label: str, frozen: TagSet | None = None
 ) -> HttpResponseBase:
-    """The tags of `tags` as a file; a frozen set's from the rows stored when it was frozen."""
+    """The tags of `tags` as a file (a page's download and the API's); a frozen set's from
+    the rows stored when it was frozen."""
     form = FormatForm(request.GET)
     if not form.is_valid():
         return HttpResponseBadRequest(_("صيغة غير معروفة."))
@@ -149,7 +151,7 @@ def download_tags(request: HtmxHttpRequest) -> HttpResponseBase:
     if not form.is_valid():
         return HttpResponseBadRequest(_("مرشّح غير صالح."))
     tags = filter_tags(Tag.objects.all(), form.cleaned_data)
-    return _download(request, tags, name=_("وسوم"), label=_("وسوم"))
+    return download_response(request, tags, name=_("وسوم"), label=_("وسوم"))
 
 
 @require_GET
@@ -157,7 +159,7 @@ def download_tags(request: HtmxHttpRequest) -> HttpResponseBase:
 def download_set(request: HtmxHttpRequest, set_id: int) -> HttpResponseBase:
     tagset = _get_tagset_for_user(request, set_id)
     frozen = tagset if tagset.frozen else None
-    response = _download(
+    response = download_response(
         request, tagset.current_tags(), name=tagset.name, label=tagset.name, frozen=frozen
     )
     if response.status_code == 200:

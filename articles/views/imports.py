@@ -21,7 +21,7 @@ from articles.importing.pipeline import (
     process_pending,
     retry_with_encoding,
 )
-from articles.importing.uploads import iter_uploads
+from articles.importing.uploads import iter_uploads, store_batch
 from articles.models import Article, ImportBatch, ImportItem, OutletRule, Source
 from articles.text.cleaning import INVISIBLE, line_key, strip_invisible
 from articles.views.request import HtmxHttpRequest
@@ -71,23 +71,9 @@ def _get_unsure_item_for_user(request: HtmxHttpRequest, item_id: int) -> ImportI
 def import_files(request: HtmxHttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        # The batch and its rows commit together; each file is stored before the next is
-        # read, so the request holds one file in memory, not the upload.
-        with transaction.atomic():
-            batch = ImportBatch.objects.create(created_by=request.user, via="web")
-            n_files = 0
-            for position, incoming in enumerate(iter_uploads(form.cleaned_data["files"])):
-                ImportItem.objects.create(
-                    batch=batch,
-                    position=position,
-                    filename=incoming.name,
-                    status=ImportItem.Status.REJECTED
-                    if incoming.reason
-                    else ImportItem.Status.PENDING,
-                    reason=incoming.reason,
-                    held_data=incoming.data,
-                )
-                n_files = position + 1
+        batch, n_files = store_batch(
+            iter_uploads(form.cleaned_data["files"]), user=request.user, via="web"
+        )
         if n_files <= INLINE_FILES:
             # One file per step: a request never holds more than one file's import.
             while process_pending(batch, limit=1, user=request.user):

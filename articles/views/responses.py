@@ -111,6 +111,11 @@ def after_write(
     if inserting and sum(counts.values()) == 1:
         # The first tag: the panel has no list to insert into yet, so send it whole.
         return page_or_fragment(request, article, anchor=change.anchor, notice=notice)
+    added = change.item.pk if inserting and change.item is not None else None
+    if _page_is_behind(request, article, added=added, removed=change.removed):
+        # Another tab or editor changed the list since this page loaded: only-what-changed
+        # would point at entries the page does not have, so send the body and panel whole.
+        return page_or_fragment(request, article, anchor=change.anchor, notice=notice)
     # Quote suggestions: a new quote tag hides those it covers, a deleted one shows them
     # again; their list goes out of band with the rest.
     suggestions, suggestion_tally = suggestion_store.for_page(
@@ -140,6 +145,24 @@ def after_write(
         if inserting:
             context["item_before"] = _insertion_point(article, change.item)
     return render(request, f"{PAGE}#tag-write", context)
+
+
+def _page_is_behind(
+    request: HtmxHttpRequest, article: Article, *, added: int | None, removed: int | None
+) -> bool:
+    """Whether the side list the page sent (`listed`, by tagging.js) differs from the
+    article's tags once this write is counted. A request without it is taken as current."""
+    listed = request.POST.get("listed")
+    if listed is None:
+        return False
+    try:
+        page_ids = {int(tag_id) for tag_id in listed.split()}
+    except ValueError:
+        return True
+    if added is not None:
+        page_ids.add(added)
+    page_ids.discard(removed or 0)
+    return page_ids != set(article.tags.values_list("id", flat=True))
 
 
 def _touched_paragraphs(article: Article, spans: list[tuple[int, int]], suggestions: list):

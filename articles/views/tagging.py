@@ -31,6 +31,8 @@ from articles.views.responses import (
     write_with_its_answer,
 )
 
+EDITED_FIELDS = ("kind", "note", "speaker")  # what the inline form edits besides the span
+
 
 def _get_tag_for_user(request: HtmxHttpRequest, tag_id: int) -> Tag:
     """Every role that reaches here may see every tag; decorators check the role."""
@@ -223,14 +225,29 @@ def _conflict(
     if current is None:
         notice = Notice.error(_("حذف محرر آخر هذا الوسم قبل حفظ تعديلك."))
         return page_or_fragment(request, mine.article, status=409, notice=notice)
-    values = {"kind": current.kind, "note": current.note, "speaker": current.speaker}
+    theirs = {name: getattr(current, name) for name in EDITED_FIELDS}
+    values = theirs
+    both_changed: list[str] = []
     if data:
-        values = {name: data[name] for name in ("kind", "note", "speaker")}
+        # Re-applying must carry only what this editor changed, not overwrite the other
+        # editor's fields with the stale values this form was opened with.
+        edited = {name: data[name] for name in EDITED_FIELDS}
+        base = tagging.state_at(current.pk, data["version"]) or theirs
+        values, both_changed = tagging.merge_edit(
+            base=base, theirs=theirs, mine=edited, fields=EDITED_FIELDS
+        )
     form = TagEditForm(tag=current, initial={**values, "version": current.version})
     form.conflict = True
-    notice = Notice.error(
-        _("حفظ محرر آخر هذا الوسم قبلك؛ لم يُحفظ تعديلك. راجع حالته الآن ثم أعد تطبيق تعديلك.")
-    )
+    form.both_changed = [
+        {"label": str(form.fields[name].label), "theirs": theirs[name], "mine": values[name]}
+        for name in both_changed
+    ]
+    message = _("حفظ محرر آخر هذا الوسم قبلك؛ لم يُحفظ تعديلك. راجع حالته الآن ثم أعد تطبيق تعديلك.")
+    if both_changed:
+        fields = "، ".join(str(form.fields[name].label) for name in both_changed)
+        message += " " + _("غيّر كلاكما: %(fields)s؛ إعادة التطبيق تحفظ قيمتك فيه.") % {
+            "fields": fields
+        }
     return page_or_fragment(
-        request, mine.article, status=409, editing={current.pk: form}, notice=notice
+        request, mine.article, status=409, editing={current.pk: form}, notice=Notice.error(message)
     )

@@ -17,7 +17,9 @@ function select(row) {
   if (!row) return;
   current()?.classList.remove("is-current");
   row.classList.add("is-current");
-  row.focus({ preventScroll: true });
+  // Focus stays where a click put it: taking it from the button that was just clicked
+  // makes htmx forget that button, and the decision would be sent without its state.
+  if (!row.contains(document.activeElement)) row.focus({ preventScroll: true });
   row.scrollIntoView({ block: "nearest" });
 }
 

@@ -256,10 +256,11 @@
     if (item && !event.target.closest("a, button, form")) openEditor(item.dataset.tag);
   });
 
+  // No scrolling here: the form scrolls itself into view once loaded (htmx:load below),
+  // and on a phone, where the list is far below the article, it opens as a bottom sheet.
   function openEditor(id) {
     const item = document.getElementById(`tag-${id}`);
     if (!item) return;
-    item.scrollIntoView({ block: "nearest" });
     if (item.classList.contains("editing")) item.querySelector("input, textarea")?.focus();
     else item.querySelector("a.edit")?.click();
   }
@@ -308,6 +309,16 @@
     document.getSelection().addRange(range);
   });
 
+  // --- Keeping up with other tabs ------------------------------------------------------
+  // A write answers with only what changed, placed next to entries this page lists. Each
+  // write says which tags the page lists, so the server can tell when another tab or
+  // editor has changed them meanwhile and send the whole panel instead.
+  document.body.addEventListener("htmx:configRequest", (event) => {
+    if (event.detail.verb !== "post" || !document.getElementById("tag-panel")) return;
+    const listed = [...document.querySelectorAll("#tag-list > .tag-item")];
+    event.detail.parameters.listed = listed.map((item) => item.dataset.tag).join(" ");
+  });
+
   // --- After htmx swaps ------------------------------------------------------------------
   document.body.addEventListener("htmx:load", (event) => {
     const root = event.detail.elt;
@@ -315,7 +326,14 @@
     // A form kept open through a colleague's live update already has the focus.
     if (editing && !editing.contains(document.activeElement)) {
       const checked = editing.querySelector("input[type=radio]:checked");
-      (checked || editing.querySelector("textarea"))?.focus();
+      (checked || editing.querySelector("textarea"))?.focus({ preventScroll: true });
+      // The whole form, Save and Delete included, not just its first field.
+      editing.scrollIntoView({ block: "nearest" });
+    }
+    // History and similar passages load at the top of the side panel, which scrolls on
+    // its own: bring them to where the editor is looking.
+    if (root.matches?.("#tag-history, #claim-panel") && root.childElementCount) {
+      root.scrollIntoView({ block: "start" });
     }
     const notice = root.querySelector?.(".notice[data-focus]");
     if (notice) {

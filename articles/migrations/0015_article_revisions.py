@@ -26,7 +26,7 @@ def grant_new_permissions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0013_user_profile_language"),
+        ("articles", "0014_api_tokens_and_write_origin"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -104,6 +104,7 @@ class Migration(migrations.Migration):
                     ("moved", "نُقل مع تصحيح النص"),
                     ("orphaned", "لم يُعثر عليه في النص الجديد"),
                     ("replaced", "أُعيد وضعه"),
+                    ("reviewed", "رُوجع"),
                 ],
                 max_length=10,
                 verbose_name="الإجراء",
