@@ -1,4 +1,6 @@
 # The two commands of the README: `make run` and `make test`. Everything else is a step of them.
+# bash: `make run` waits for the first of its two processes to stop (wait -n).
+SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -7,10 +9,18 @@ HOST ?= 127.0.0.1
 MESSAGES_IGNORE := --ignore=.venv --ignore=bench --ignore=tests --ignore=staticfiles
 PORT ?= 8000
 
-.PHONY: run test bench install system-deps messages catalogue migrate demo lint format check-migrations check-deploy collectstatic serve-prod backup load load-two faults clean
+.PHONY: run worker test bench install system-deps messages catalogue migrate demo lint format check-migrations check-deploy collectstatic serve-prod backup load load-two faults clean
 
+# The web server and one background worker (imports, indexing); Ctrl-C stops both, and
+# if either stops on its own the other is stopped too.
 run: install messages migrate demo  ## Install, migrate, load the samples and demo users, serve on localhost
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@$(BIN)/python manage.py worker & worker=$$!; \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT) & web=$$!; \
+	trap 'kill $$worker $$web 2>/dev/null; wait' INT TERM EXIT; \
+	wait -n $$worker $$web
+
+worker: install  ## One background worker (run several for more throughput)
+	$(BIN)/python manage.py worker
 
 # One pytest worker per core (pytest-xdist); TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= auto
@@ -58,6 +68,7 @@ demo: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format .

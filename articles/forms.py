@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db.models import Q, QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,20 +19,25 @@ from articles.exporting import FORMATS
 from articles.kinds import KIND_CHOICES
 from articles.models import (
     Article,
+    Assignment,
     CheckWorthy,
     ClaimGroup,
+    ImportBatch,
     OutletRule,
     Profile,
     ReviewState,
     Source,
     Tag,
     Verification,
+    WebhookEndpoint,
 )
 from articles.roles import ADMINS, EDITORS
+from articles.search.article_filter import filter_articles
 from articles.search.query import parse_query
 from articles.tagging import ADJUSTMENTS, same_text
 from articles.text.cleaning import strip_invisible
 from articles.text.decoding import ENCODING_CHOICES
+from articles.webhooks import addresses
 
 ADJUST_CHOICES = [
     ("extend_start", _("مدّ البداية بكلمة")),
@@ -541,6 +548,134 @@ class LineCorrectionForm(forms.Form):
     kind = forms.ChoiceField(choices=OutletRule.Kind.choices)
 
 
+# --- Working as a team ---
+
+
+class AssignmentForm(forms.Form):
+    """A new assignment: its articles (an import batch, the article list's filters, ids
+    typed by hand), its editors, how many of them tag each article, and optionally the
+    distribution by hand (one line per article: `12: amal, basim`)."""
+
+    MAX_ARTICLES = 5000
+
+    name = forms.CharField(label=_("الاسم"), max_length=200)
+    mode = forms.ChoiceField(label=_("الطريقة"), choices=Assignment.Mode.choices)
+    editors_per_article = forms.IntegerField(
+        label=_("محررون لكل مقال"), min_value=1, max_value=10, initial=2
+    )
+    accept_adjudicated = forms.BooleanField(
+        label=_("الحسم يقبل الوسوم مباشرة (دون طابور المراجعة)"), required=False
+    )
+    batch = forms.ModelChoiceField(
+        label=_("دفعة استيراد"), queryset=ImportBatch.objects.order_by("-id"), required=False
+    )
+    article_filter = forms.CharField(
+        label=_("مرشّح قائمة المقالات (عنوان الصفحة بعد التصفية)"),
+        required=False,
+        max_length=2000,
+        widget=forms.TextInput(attrs={"dir": "ltr"}),
+    )
+    articles = ArticleIdsField(label=_("أرقام المقالات"), required=False)
+    editors = forms.ModelMultipleChoiceField(
+        label=_("المحررون"), queryset=_editor_choices(), widget=forms.CheckboxSelectMultiple
+    )
+    plan = forms.CharField(
+        label=_("التوزيع باليد (اختياري): سطر لكل مقال، «رقم: محرر، محرر»"),
+        required=False,
+        max_length=200_000,
+        widget=forms.Textarea(attrs={"dir": "ltr", "rows": 4}),
+    )
+
+    def clean_article_filter(self) -> list[int]:
+        """The articles the article list shows for these filters (its address or query)."""
+        value = self.cleaned_data.get("article_filter", "").strip()
+        if not value:
+            return []
+        query = urlsplit(value).query if "?" in value or "/" in value else value
+        filters = ArticleFilterForm(QueryDict(query))
+        if not filters.is_valid():
+            raise forms.ValidationError(_("مرشّح غير صالح."))
+        return [
+            article.pk for article in filter_articles(filters.cleaned_data)[: self.MAX_ARTICLES]
+        ]
+
+    def clean(self):
+        super().clean()
+        data = self.cleaned_data
+        chosen = {article.pk for article in data.get("articles") or []}
+        chosen |= set(data.get("article_filter") or [])
+        if data.get("batch"):
+            chosen |= set(
+                Article.objects.filter(import_items__batch=data["batch"]).values_list(
+                    "pk", flat=True
+                )
+            )
+        editors = list(data.get("editors") or [])
+        data["hand_plan"] = self._hand_plan(data.get("plan", ""), editors)
+        chosen |= set(data["hand_plan"])
+        if not chosen:
+            raise forms.ValidationError(_("اختر مقالاً واحداً على الأقل: دفعة أو مرشّحاً أو أرقاماً."))
+        if len(chosen) > self.MAX_ARTICLES:
+            raise forms.ValidationError(
+                _("التكليف الواحد حتى %(n)s مقال.") % {"n": self.MAX_ARTICLES}
+            )
+        data["article_ids"] = sorted(chosen)
+        per_article = data.get("editors_per_article") or 1
+        if data.get("mode") == Assignment.Mode.INDEPENDENT and per_article < 2:
+            self.add_error("editors_per_article", _("الوسم المستقل يحتاج محررَين لكل مقال."))
+        if editors and per_article > len(editors):
+            self.add_error(
+                "editors_per_article", _("عدد المحررين لكل مقال أكبر من عدد المحررين المختارين.")
+            )
+        return data
+
+    def _hand_plan(self, text: str, editors: list) -> dict[int, tuple[int, ...]]:
+        """`12: amal, basim` lines → {12: (amal's id, basim's id)}; names must be among the
+        chosen editors and article numbers must exist."""
+        by_name = {editor.get_username(): editor.pk for editor in editors}
+        plan: dict[int, tuple[int, ...]] = {}
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            article, _sep, names = line.partition(":")
+            wanted = [name.strip() for name in re.split(r"[,،]", names) if name.strip()]
+            unknown = [name for name in wanted if name not in by_name]
+            if not article.strip().isdigit() or not wanted or unknown:
+                self.add_error(
+                    "plan",
+                    _("السطر %(n)s: اكتب «رقم المقال: محرر، محرر» بأسماء من المحررين المختارين.")
+                    % {"n": number},
+                )
+                continue
+            plan[int(article)] = tuple(by_name[name] for name in wanted)
+        missing = set(plan) - set(Article.objects.filter(pk__in=plan).values_list("pk", flat=True))
+        if missing:
+            self.add_error("plan", _("لا يوجد مقال برقم %(pk)s.") % {"pk": min(missing)})
+        return plan
+
+
+class AdjudicationForm(forms.Form):
+    """One decision on one disagreement, by its number in the list."""
+
+    item = forms.IntegerField(min_value=0)
+    choice = forms.ChoiceField(
+        choices=[("a", "a"), ("b", "b"), ("both", "both"), ("neither", "neither")]
+    )
+
+
+GUIDELINE_KINDS = [("", _("عام")), *KIND_CHOICES]
+
+
+class GuidelineForm(forms.Form):
+    body = forms.CharField(
+        label=_("النص (Markdown)"), widget=forms.Textarea(attrs={"dir": "auto"}), max_length=50_000
+    )
+
+
+class GuidelineVersionForm(forms.Form):
+    version = forms.IntegerField(min_value=1, max_value=1_000_000)
+
+
 # --- API tokens and ClaimReview downloads ---
 
 
@@ -581,3 +716,47 @@ class ClaimReviewFilterForm(forms.Form):
         label=_("المصدر"), queryset=Source.objects.order_by("name"), required=False
     )
     claim_group = ClaimGroupIdsField(label=_("أرقام مجموعات الادعاء"), required=False)
+
+
+class WebhookEndpointForm(forms.ModelForm):
+    # https is the scheme a receiver's address is given without one (Django 6's default).
+    url = forms.URLField(
+        label=_("العنوان"),
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"dir": "ltr"}),
+    )
+    events = forms.MultipleChoiceField(
+        label=_("الأحداث"),
+        choices=WebhookEndpoint.Event.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["url", "secret", "events", "allow_private_address"]
+        labels = {
+            "secret": _("السر المشترك"),
+            "allow_private_address": _("السماح بعنوان داخلي"),
+        }
+        help_texts = {
+            "secret": _("يوقّع كل إرسال بـ HMAC-SHA256؛ احفظه عند المستقبِل."),
+            "allow_private_address": _(
+                "للمستقبِلات داخل الشبكة فقط: بدونه يُرفض كل عنوان خاص أو محلي."
+            ),
+        }
+        widgets = {
+            "secret": forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
+        }
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        url = cleaned.get("url")
+        if url:
+            try:
+                addresses.checked_address(
+                    url, allow_private=cleaned.get("allow_private_address", False)
+                )
+            except forms.ValidationError as error:
+                self.add_error("url", error)
+        return cleaned

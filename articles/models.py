@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from articles.kinds import KIND_CHOICES, KIND_SLUGS
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from articles.forms import TagEditForm
 
 
@@ -147,6 +149,9 @@ class Article(models.Model):
     near_duplicate_score = models.FloatField(null=True, blank=True)
     # Bottom-k MinHash sketch of the body's word shingles (see articles/text/near_duplicates.py).
     shingle_sketch = models.JSONField(default=list, blank=True, editable=False)
+    # Set once a background job has stored the article's passages (similar passages) and
+    # quote suggestions; until then its pages say "still indexing".
+    indexed_at = models.DateTimeField(_("وقت الفهرسة"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-imported_at", "-id"]
@@ -164,6 +169,9 @@ class Article(models.Model):
             GinIndex(fields=["search_stem"], name="article_search_stem_idx"),
             GinIndex(fields=["search_exact"], name="article_search_exact_idx"),
             GinIndex(fields=["search_title"], name="article_search_title_idx"),
+            models.Index(
+                fields=["id"], condition=Q(indexed_at__isnull=True), name="article_unindexed_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -286,6 +294,18 @@ class TagQuerySet(models.QuerySet):
         )
 
 
+_TagManager = models.Manager.from_queryset(TagQuerySet)
+
+
+class FinalLayerManager(_TagManager):
+    """The tags everyone sees: the shared (final) layer. An editor's own layer in an
+    independent assignment is invisible to every query that does not ask for it through
+    `Tag.all_layers`, so no page can show it by accident."""
+
+    def get_queryset(self) -> TagQuerySet:
+        return TagQuerySet(self.model, using=self._db).filter(annotator__isnull=True)
+
+
 class Tag(models.Model):
     """A passage of an article tagged as a claim, a quote or background.
 
@@ -375,9 +395,22 @@ class Tag(models.Model):
         related_name="claims",
     )
 
-    objects = TagQuerySet.as_manager()
+    # --- Layers: empty on the shared (final) layer; an editor's blind layer otherwise. ---
+    annotator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("طبقة المحرر"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="layer_tags",
+    )
+
+    objects = FinalLayerManager()
+    all_layers = TagQuerySet.as_manager()
 
     class Meta:
+        default_manager_name = "objects"
+        base_manager_name = "all_layers"
         ordering = ["start", "-end", "id"]
         verbose_name = _("وسم")
         verbose_name_plural = _("الوسوم")
@@ -413,6 +446,7 @@ class Tag(models.Model):
             models.Index(fields=["review_state", "created_at"], name="tag_review_idx"),
             models.Index(fields=["speaker_key"], name="tag_speaker_idx"),
             models.Index(fields=["claim_group", "kind"], name="tag_claim_group_idx"),
+            models.Index(fields=["article", "annotator"], name="tag_layer_idx"),
             GinIndex(fields=["search_stem"], name="tag_search_stem_idx"),
             GinIndex(fields=["search_exact"], name="tag_search_exact_idx"),
             models.Index(
@@ -462,6 +496,55 @@ class Tag(models.Model):
 # --- Import batches: who imported what, when, and what became of each file. ---
 
 
+class TagTallyQuerySet(models.QuerySet):
+    def totals(self) -> models.QuerySet:
+        """(dimension, key, label, n) summed over the pending deltas, empty groups left out."""
+        return (
+            self.values_list("dimension", "key", "label")
+            .annotate(total=models.Sum("n"))
+            .exclude(total=0)
+            .order_by()
+        )
+
+    def compact(self) -> int:
+        """Fold the deltas into one row per group; returns how many rows remain. Rows a
+        transaction still in flight is adding are invisible here, so they stay for later."""
+        table = self.model._meta.db_table
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"""WITH gone AS (DELETE FROM {table} RETURNING dimension, key, label, n)
+                INSERT INTO {table} (dimension, key, label, n)
+                SELECT dimension, key, label, sum(n) FROM gone
+                GROUP BY dimension, key, label HAVING sum(n) <> 0"""
+            )
+            return cursor.rowcount
+
+
+class TagTally(models.Model):
+    """The overview's figures kept current by the database: triggers on the tag and article
+    tables (migration `overview_tag_tallies`) append a signed count for every group a
+    write changes, and `compact` folds them together from time to time. Appending rather
+    than updating one row per group keeps concurrent writers (an import, an editor) from
+    waiting on each other's row locks. Only the final layer is counted, as on every page.
+
+    Dimensions: `kind`, `review` (state), `editor` (user id), `source` (source id, "" for
+    none), `speaker` (folded key, with each spelling as `label`), `hour` (UTC, ISO 8601).
+    """
+
+    dimension = models.CharField(max_length=10)
+    key = models.CharField(max_length=200)
+    label = models.CharField(max_length=200, blank=True)
+    n = models.BigIntegerField()
+
+    objects = TagTallyQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["dimension", "key"], name="tag_tally_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.dimension} {self.key}: {self.n:+d}"
+
+
 class ImportBatch(models.Model):
     """One upload (or one command-line run): several files, one row each."""
 
@@ -474,6 +557,8 @@ class ImportBatch(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("الوقت"), auto_now_add=True)
+    # Set once, by whichever worker saw the last file done: webhooks hear of it once.
+    finish_announced_at = models.DateTimeField(null=True, blank=True)
     via = models.CharField(max_length=10, default="web")  # "web" or "cli"
 
     class Meta:
@@ -909,6 +994,174 @@ class Profile(models.Model):
         return f"{self.user} ({self.language})"
 
 
+# --- Working as a team: assignments, blind layers, adjudication, guidelines. ---
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def with_progress(self) -> AssignmentQuerySet:
+        """Each assignment with its counts of work items done and in all, one query."""
+        return self.annotate(
+            items_total=Count("items"),
+            items_done=Count("items", filter=Q(items__done_at__isnull=False)),
+        )
+
+
+class Assignment(models.Model):
+    """A set of articles handed to a set of editors.
+
+    Shared: each article goes to `editors_per_article` editors who tag the one shared layer,
+    as without assignments. Independent: each of them tags blind, in a layer of their own
+    (`Tag.annotator`), until a reviewer adjudicates the article into the shared layer."""
+
+    class Mode(models.TextChoices):
+        SHARED = "shared", _("مشترك")
+        INDEPENDENT = "independent", _("مستقل")
+
+    name = models.CharField(_("الاسم"), max_length=200)
+    mode = models.CharField(_("الطريقة"), max_length=12, choices=Mode.choices)
+    editors_per_article = models.PositiveSmallIntegerField(_("محررون لكل مقال"), default=2)
+    # Adjudicated tags are accepted at once, rather than waiting in the review queue.
+    accept_adjudicated = models.BooleanField(_("الحسم يقبل الوسوم مباشرة"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments_created"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("تكليف")
+        verbose_name_plural = _("التكليفات")
+        permissions = [("adjudicate_tags", _("يحسم الخلاف بين طبقات المحررين"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(mode__in=["shared", "independent"]), name="assignment_mode_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(editors_per_article__gte=1), name="assignment_needs_an_editor"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("assignment_detail", args=[self.pk])
+
+    @property
+    def independent(self) -> bool:
+        return self.mode == self.Mode.INDEPENDENT
+
+
+class WorkItem(models.Model):
+    """One article for one editor in one assignment; `done_at` set when they mark it done."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="items")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="work_items")
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="work_items"
+    )
+    position = models.PositiveIntegerField(default=0)  # the order of "my work"
+    done_at = models.DateTimeField(_("أُنجز في"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["assignment", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "article", "editor"], name="work_item_once_per_editor"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["editor", "done_at"], name="work_item_editor_idx"),
+            models.Index(fields=["article", "editor"], name="work_item_article_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} / {self.article_id} / {self.editor_id}"
+
+
+class Adjudication(models.Model):
+    """An article of an independent assignment whose layers a reviewer has merged into the
+    shared layer; from then on its editors may no longer change their own layers."""
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="adjudications"
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="adjudications")
+    adjudicated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="adjudications"
+    )
+    adjudicated_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "article"], name="adjudication_once_per_article"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} / {self.article_id}"
+
+
+class AdjudicationDecision(models.Model):
+    """One disagreement (or agreement) settled: which span was taken, and who had it."""
+
+    class Choice(models.TextChoices):
+        TAKE_A = "a", _("خذ الأول")
+        TAKE_B = "b", _("خذ الثاني")
+        BOTH = "both", _("خذ الاثنين")
+        NEITHER = "neither", _("لا شيء")
+
+    adjudication = models.ForeignKey(
+        Adjudication, on_delete=models.CASCADE, related_name="decisions"
+    )
+    choice = models.CharField(max_length=8, choices=Choice.choices)
+    kind = models.CharField(max_length=20, choices=KIND_CHOICES)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    # Usernames of the editors whose layers held the span that was taken (or, for
+    # "neither", of those who had tagged it).
+    agreed_by = ArrayField(models.CharField(max_length=150), default=list, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(choice__in=["a", "b", "both", "neither"]),
+                name="decision_choice_known",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.choice} {self.kind} {self.start}-{self.end}"
+
+
+class Guideline(models.Model):
+    """One version of the tagging guidelines for a kind ("" for the general page), in
+    Markdown. Versions are never edited: saving writes the next one."""
+
+    kind = models.CharField(_("النوع"), max_length=20, blank=True)
+    version = models.PositiveIntegerField()
+    body = models.TextField(_("النص (Markdown)"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="guidelines"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="guideline_version_once"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["", *KIND_SLUGS]), name="guideline_kind_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind or 'general'} v{self.version}"
+
+
 # --- Versions of an article's text: see articles/revisions/. ---
 
 
@@ -964,7 +1217,7 @@ class ArticleRevision(models.Model):
     def __str__(self) -> str:
         return f"{self.article_id} v{self.number}"
 
-    def outcome_items(self) -> list[tuple[str, str, int]]:
+    def outcome_items(self) -> list[tuple[str, StrOrPromise, int]]:
         return [
             (name, self.OUTCOME_LABELS[name], count)
             for name, count in self.outcome.items()
@@ -1014,3 +1267,66 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         # The throttle keys its counts on this: one count per token, never the secret.
         return f"token:{self.pk}"
+
+
+class WebhookEndpoint(models.Model):
+    """A URL an Admin registered to be told, signed, about writes."""
+
+    class Event(models.TextChoices):
+        TAG_CREATED = "tag.created", _("وسم أُنشئ")
+        TAG_UPDATED = "tag.updated", _("وسم عُدّل")
+        TAG_DELETED = "tag.deleted", _("وسم حُذف")
+        TAG_REVIEWED = "tag.reviewed", _("وسم رُوجع")
+        IMPORT_FINISHED = "import.finished", _("انتهى استيراد")
+        SET_EXPORTED = "set.exported", _("صُدّرت مجموعة")
+
+    url = models.URLField(max_length=500)
+    secret = models.CharField(max_length=200)
+    events = ArrayField(models.CharField(max_length=40, choices=Event.choices))
+    enabled = models.BooleanField(default=True)
+    # Private, loopback and reserved hosts are refused unless an Admin says otherwise.
+    allow_private_address = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint, written in the transaction of the write it reports."""
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event_id = models.UUIDField(unique=True)
+    event = models.CharField(max_length=40)
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    gave_up = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.event_id}"
+
+
+class WebhookAttempt(models.Model):
+    """Every try at sending a delivery: what came back, or why nothing did."""
+
+    delivery = models.ForeignKey(
+        WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    status_code = models.PositiveIntegerField(null=True, blank=True)
+    response_excerpt = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.status_code or self.error}"

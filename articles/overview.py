@@ -4,18 +4,15 @@ for a server-rendered SVG."""
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from django.db.models import Count, Min
-from django.db.models.functions import TruncWeek
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 
 from articles.kinds import KINDS
-from articles.models import Article, ReviewState, Tag
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
+from articles.models import Article, Assignment, ReviewState, Source, TagTally
 
 ACTIVITY_WEEKS = 26
 TOP = 10
@@ -37,53 +34,73 @@ class Bar:
 
 
 def figures() -> dict:
-    by_kind = Tag.objects.counts_by_kind()
+    """Every figure from the tallies the database keeps (`TagTally`): the page reads a
+    few hundred summed rows instead of recounting the tags on each request."""
+    groups: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
+    for dimension, key, label, n in TagTally.objects.totals().filter(
+        ~Q(dimension="hour") | Q(key__gte=first_hour().isoformat())
+    ):
+        groups[dimension].append((key, label, n))
+    by_kind = {key: n for key, _, n in groups["kind"]}
+    review = {key: n for key, _, n in groups["review"]}
     context = {
         "n_articles": Article.objects.count(),
         "n_tags": sum(by_kind.values()),
         "by_kind": [(kind, by_kind.get(kind.slug, 0)) for kind in KINDS],
-        "by_editor": list(
-            Tag.objects.values_list("created_by__username")
-            .annotate(n=Count("id"))
-            .order_by("-n", "created_by__username")[:TOP]
-        ),
-        "by_source": list(
-            Tag.objects.values_list("article__source__name")
-            .annotate(n=Count("id"))
-            .order_by("-n", "article__source__name")[:TOP]
-        ),
-        "speakers": list(
-            Tag.objects.filter(kind="quote")
-            .exclude(speaker_key="")
-            .values_list("speaker_key")
-            .annotate(n=Count("id"), name=Min("speaker"))
-            .order_by("-n", "speaker_key")[:TOP]
-        ),
-        "review": review_progress(),
+        "by_editor": top_named(groups["editor"], get_user_model().objects, "username"),
+        "by_source": top_named(groups["source"], Source.objects, "name"),
+        "speakers": top_speakers(groups["speaker"]),
+        "review": [(label, review.get(value, 0)) for value, label in ReviewState.choices],
     }
-    context["bars"] = activity_bars(weekly_activity())
+    context["bars"] = activity_bars(weekly_activity(groups["hour"]))
+    # The latest assignments' progress: items done of all, one query.
+    context["assignments"] = list(Assignment.objects.with_progress()[:TOP])
     return context
 
 
-def review_progress() -> list[tuple[StrOrPromise, int]]:
-    """Tags per review state, every state listed even when it has none."""
-    counts = dict(Tag.objects.values_list("review_state").annotate(n=Count("id")).order_by())
-    return [(label, counts.get(value, 0)) for value, label in ReviewState.choices]
+def top_named(
+    rows: list[tuple[str, str, int]], objects, field: str
+) -> list[tuple[str | None, int]]:
+    """The TOP ids by count, as (name, count), ties by name; an empty key has no name
+    and comes after the named (as NULL sorts last in PostgreSQL)."""
+    names = dict(objects.filter(pk__in=[key for key, _, _ in rows if key]).values_list("pk", field))
+    named = [(names.get(int(key)) if key else None, n) for key, _, n in rows]
+    return sorted(named, key=lambda row: (-row[1], row[0] is None, row[0] or ""))[:TOP]
 
 
-def weekly_activity(weeks: int = ACTIVITY_WEEKS) -> list[tuple[datetime.date, int]]:
-    """Tags created per week over the last `weeks` weeks, empty weeks included."""
+def top_speakers(rows: list[tuple[str, str, int]]) -> list[tuple[str, int, str]]:
+    """The TOP speakers as (key, count, first spelling), ties by key."""
+    counts: dict[str, int] = defaultdict(int)
+    spellings: dict[str, list[str]] = defaultdict(list)
+    for key, spelling, n in rows:
+        counts[key] += n
+        if n > 0:
+            spellings[key].append(spelling)
+    ranked = sorted((key for key, n in counts.items() if n > 0), key=lambda k: (-counts[k], k))
+    return [(key, counts[key], min(spellings[key])) for key in ranked[:TOP]]
+
+
+def first_week(weeks: int = ACTIVITY_WEEKS) -> datetime.date:
     today = timezone.localdate()
-    first = today - datetime.timedelta(days=today.weekday() + 7 * (weeks - 1))
-    since = timezone.make_aware(datetime.datetime.combine(first, datetime.time()))
-    rows = (
-        Tag.objects.filter(created_at__gte=since)
-        .annotate(week=TruncWeek("created_at"))
-        .values_list("week")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    counts = {week.date() if hasattr(week, "date") else week: n for week, n in rows}
+    return today - datetime.timedelta(days=today.weekday() + 7 * (weeks - 1))
+
+
+def first_hour(weeks: int = ACTIVITY_WEEKS) -> datetime.datetime:
+    """The chart's first hour, in UTC as the tallies write it."""
+    start = timezone.make_aware(datetime.datetime.combine(first_week(weeks), datetime.time()))
+    return start.astimezone(datetime.UTC)
+
+
+def weekly_activity(
+    hours: list[tuple[str, str, int]], weeks: int = ACTIVITY_WEEKS
+) -> list[tuple[datetime.date, int]]:
+    """Tags created per local week from the hourly tallies, empty weeks included.
+    (Hours suit every time zone a whole number of hours from UTC.)"""
+    first = first_week(weeks)
+    counts: dict[datetime.date, int] = defaultdict(int)
+    for key, _, n in hours:
+        day = timezone.localtime(datetime.datetime.fromisoformat(key)).date()
+        counts[day - datetime.timedelta(days=day.weekday())] += n
     return [
         (week, counts.get(week, 0))
         for week in (first + datetime.timedelta(weeks=i) for i in range(weeks))

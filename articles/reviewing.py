@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import ReviewState, StaleTag, Tag, TagEvent, Via
+from articles.webhooks.events import record_tag_event
 
 
 def review(
@@ -36,7 +37,7 @@ def review(
             pk=tag_id
         )
         # In the tag's history too, with who decided and where from.
-        TagEvent.objects.create(
+        record_tag_event(
             tag_id=tag_id,
             article_id=tag.article_id,
             action=TagEvent.Action.REVIEWED,

@@ -22,6 +22,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "articles.view_tag",
         "articles.review_tag",
         "articles.export_tags",
+        "articles.adjudicate_tags",
     ],
     ADMINS: ["articles.*", "auth.view_user", "auth.add_user", "auth.change_user"],
 }

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from articles.models import CLAIM, Article, ClaimGroup, StaleTag, Tag, TagEvent, Via
 from articles.reviewing import pending_again
 from articles.text.arabic import is_grapheme_boundary
+from articles.webhooks.events import record_tag_event
 
 # What a snapshot keeps: enough to show a diff and to bring a deleted tag back.
 SNAPSHOT_FIELDS = ("kind", "start", "end", "exact", "note", "speaker", "version", "body_version")
@@ -36,7 +37,7 @@ _WORD = re.compile(r"\S+")
 # so skip the extra round trips `full_clean` would make for them.
 def clean_in_python(tag: Tag) -> None:
     tag.full_clean(
-        exclude=["article", "created_by", "updated_by"],
+        exclude=["article", "created_by", "updated_by", "annotator"],
         validate_unique=False,
         validate_constraints=False,
     )
@@ -49,6 +50,7 @@ class TagGone(Exception):
 def snapshot(tag: Tag) -> dict:
     data = {name: getattr(tag, name) for name in SNAPSHOT_FIELDS + CLAIM_FIELDS}
     data["created_by"] = tag.created_by_id
+    data["annotator"] = tag.annotator_id  # the layer it belongs to (None: the final one)
     data["created_at"] = tag.created_at.isoformat() if tag.created_at else None
     return data
 
@@ -103,8 +105,10 @@ def create_tag(
     note: str = "",
     speaker: str = "",
     claim_group=None,
+    annotator_id: int | None = None,
     via: str = Via.WEB,
 ) -> Tag:
+    """`annotator_id`: the editor whose blind layer the tag goes to (None: the final one)."""
     check_span(article, start, end)
     tag = Tag(
         article=article,
@@ -114,6 +118,7 @@ def create_tag(
         note=note,
         speaker=speaker,
         claim_group=claim_group,
+        annotator_id=annotator_id,
         created_by=user,
         updated_by=user,
     )
@@ -124,11 +129,15 @@ def create_tag(
         # Two tabs tagging one passage at once: the lock on the article makes the second
         # see the first one's tag and be refused, instead of storing it twice.
         list(Article.objects.select_for_update().filter(pk=article.pk).values_list("pk"))
-        if article.tags.filter(kind=kind, start=start, end=end).exists():
+        # Per layer: two editors tagging blind may well mark the same passage.
+        same_passage = Tag.all_layers.filter(
+            article=article, annotator_id=annotator_id, kind=kind, start=start, end=end
+        )
+        if same_passage.exists():
             raise ValidationError(_("هذا المقطع موسوم بهذا النوع من قبل."))
         tag.save()
         _text_unchanged_since(article)
-        TagEvent.objects.create(
+        record_tag_event(
             tag_id=tag.pk,
             article=article,
             action=TagEvent.Action.CREATED,
@@ -190,6 +199,7 @@ def update_tag(
         note=note,
         speaker=speaker,
         created_by_id=tag.created_by_id,
+        annotator_id=tag.annotator_id,
         updated_by=user,
         version=version + 1,
         **status,
@@ -201,8 +211,8 @@ def update_tag(
     values.update({name: getattr(edited, name) for name in CLAIM_FIELDS})
     with transaction.atomic():
         if tag.version != version:
-            raise StaleTag(Tag.objects.filter(pk=tag.pk).first())
-        updated = Tag.objects.filter(pk=tag.pk, version=version).update(
+            raise StaleTag(Tag.all_layers.filter(pk=tag.pk).first())
+        updated = Tag.all_layers.filter(pk=tag.pk, version=version).update(
             **values,
             updated_by=user,
             updated_at=timezone.now(),
@@ -210,11 +220,11 @@ def update_tag(
             **pending_again(),  # an edited tag goes back to the review queue
         )
         if not updated:
-            raise StaleTag(Tag.objects.filter(pk=tag.pk).first())
+            raise StaleTag(Tag.all_layers.filter(pk=tag.pk).first())
         _text_unchanged_since(article)
         # The update matched `version`, so `tag` as read is exactly the state it replaced.
-        after = Tag.objects.select_related("article").get(pk=tag.pk)
-        TagEvent.objects.create(
+        after = Tag.all_layers.select_related("article").get(pk=tag.pk)
+        record_tag_event(
             tag_id=tag.pk,
             article=article,
             action=TagEvent.Action.EDITED,
@@ -229,15 +239,15 @@ def update_tag(
 def delete_tag(*, tag: Tag, version: int, user, via: str = Via.WEB) -> TagEvent:
     with transaction.atomic():
         if tag.version != version:
-            raise StaleTag(Tag.objects.filter(pk=tag.pk).first())
+            raise StaleTag(Tag.all_layers.filter(pk=tag.pk).first())
         # Lock the row at this version first: Django deletes a tag that other rows point to
         # (tag sets) by id after collecting it, so the version filter alone would not stop
         # an edit committed in between from being deleted.
-        locked = Tag.objects.select_for_update().filter(pk=tag.pk, version=version).first()
+        locked = Tag.all_layers.select_for_update().filter(pk=tag.pk, version=version).first()
         if locked is None:
-            raise StaleTag(Tag.objects.filter(pk=tag.pk).first())
+            raise StaleTag(Tag.all_layers.filter(pk=tag.pk).first())
         locked.delete()
-        return TagEvent.objects.create(
+        return record_tag_event(
             tag_id=tag.pk,
             article=tag.article,
             action=TagEvent.Action.DELETED,
@@ -287,7 +297,7 @@ def restore_tag(*, tag_id: int, user) -> Tag:
     """Bring a deleted tag back under its old id, as it was just before the deletion."""
     with transaction.atomic():
         event = last_deletion(tag_id)
-        if event is None or Tag.objects.filter(pk=tag_id).exists():
+        if event is None or Tag.all_layers.filter(pk=tag_id).exists():
             raise TagGone(tag_id)
         old = event.before
         if not old:
@@ -301,6 +311,7 @@ def restore_tag(*, tag_id: int, user) -> Tag:
             note=old["note"],
             speaker=old["speaker"],
             created_by_id=old["created_by"],
+            annotator_id=old.get("annotator"),
             updated_by=user,
             version=old["version"] + 1,
             check_worthy=old.get("check_worthy", ""),
@@ -321,8 +332,8 @@ def restore_tag(*, tag_id: int, user) -> Tag:
         tag.save(force_insert=True)
         if old.get("created_at"):
             # auto_now_add stamped "now"; the tag keeps its original creation time.
-            Tag.objects.filter(pk=tag_id).update(created_at=old["created_at"])
-        TagEvent.objects.create(
+            Tag.all_layers.filter(pk=tag_id).update(created_at=old["created_at"])
+        record_tag_event(
             tag_id=tag_id,
             article=event.article,
             action=TagEvent.Action.RESTORED,
@@ -339,13 +350,13 @@ def set_claim_group(*, tag: Tag, group: ClaimGroup | None, user) -> Tag:
     if tag.kind != CLAIM:
         raise ValidationError(_("حالة التحقق والأدلة ومجموعة الادعاء للادعاءات فقط."))
     with transaction.atomic():
-        locked = Tag.objects.select_for_update().select_related("article").get(pk=tag.pk)
+        locked = Tag.all_layers.select_for_update().select_related("article").get(pk=tag.pk)
         if locked.claim_group_id == (group.pk if group else None):
             return locked
         before = snapshot(locked)
         locked.claim_group = group
-        Tag.objects.filter(pk=tag.pk).update(claim_group=group, updated_at=timezone.now())
-        TagEvent.objects.create(
+        Tag.all_layers.filter(pk=tag.pk).update(claim_group=group, updated_at=timezone.now())
+        record_tag_event(
             tag_id=tag.pk,
             article=locked.article,
             action=TagEvent.Action.EDITED,

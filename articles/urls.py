@@ -14,7 +14,9 @@ from articles.views import (
     suggestions,
     tag_list,
     tagging,
+    team,
     tokens,
+    webhooks,
 )
 
 urlpatterns = [
@@ -26,7 +28,7 @@ urlpatterns = [
     path("profile/", profile.edit_profile, name="edit_profile"),
     path("imports/", imports.import_files, name="import_files"),
     path("imports/<int:batch_id>/", imports.import_batch, name="import_batch"),
-    path("imports/<int:batch_id>/process/", imports.process_batch, name="process_batch"),
+    path("imports/<int:batch_id>/progress/", imports.batch_progress, name="batch_progress"),
     path("imports/items/<int:item_id>/encoding/", imports.pick_encoding, name="pick_encoding"),
     path("articles/<int:article_id>/raw/", imports.raw_article, name="raw_article"),
     path(
@@ -99,6 +101,11 @@ urlpatterns = [
     # Personal tokens for the REST API (/api/v1/, articles/api/)
     path("profile/tokens/", tokens.api_tokens, name="api_tokens"),
     path("profile/tokens/revoke/", tokens.revoke_api_token, name="revoke_api_token"),
+    # Webhooks: signed event deliveries to URLs Admins register
+    path("webhooks/", webhooks.webhook_list, name="webhook_list"),
+    path("webhooks/<int:endpoint_id>/", webhooks.webhook_deliveries, name="webhook_deliveries"),
+    path("webhooks/<int:endpoint_id>/toggle/", webhooks.toggle_webhook, name="toggle_webhook"),
+    path("webhooks/<int:endpoint_id>/delete/", webhooks.delete_webhook, name="delete_webhook"),
     path("claims/<int:group_id>/label/", claims.rename_claim_group, name="rename_claim_group"),
     # Versions of an article's text, and the tags a new version left without a place
     path("articles/<int:article_id>/correct/", revisions.correct_article, name="correct_article"),
@@ -116,4 +123,26 @@ urlpatterns = [
     path("orphans/", revisions.orphan_queue, name="orphan_queue"),
     path("tags/<int:tag_id>/replace/", revisions.replace_tag, name="replace_tag"),
     path("tags/<int:tag_id>/orphan/delete/", revisions.delete_orphan, name="delete_orphan"),
+]
+
+# Working as a team
+urlpatterns += [
+    path("work/", team.my_work, name="my_work"),
+    path("work/<int:work_item_id>/done/", team.mark_done, name="mark_done"),
+    path("work/<int:work_item_id>/reopen/", team.reopen_item, name="reopen_item"),
+    path("assignments/", team.assignment_list, name="assignment_list"),
+    path("assignments/<int:assignment_id>/", team.assignment_detail, name="assignment_detail"),
+    path("assignments/<int:assignment_id>/agreement/", team.agreement_page, name="agreement"),
+    path(
+        "assignments/<int:assignment_id>/agreement.csv",
+        team.agreement_csv,
+        name="agreement_csv",
+    ),
+    path("assignments/<int:assignment_id>/layers.csv", team.layers_csv, name="layers_csv"),
+    path(
+        "assignments/<int:assignment_id>/articles/<int:article_id>/adjudicate/",
+        team.adjudicate_article,
+        name="adjudicate_article",
+    ),
+    path("guidelines/<slug:kind>/", team.guideline_page, name="guideline_page"),
 ]

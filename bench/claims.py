@@ -38,6 +38,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 CLAIMS = [
     "بما يتماشى مع المادة 51 من ميثاق الأمم المتحدة",
@@ -103,6 +104,7 @@ def generate(n_articles: int) -> None:
         return f"خبر رقم {i}\n" + "\n".join(paragraphs)
 
     started = time.perf_counter()
+    now = timezone.now()
     total = 0
     batch = 250
     for first in range(1, n_articles + 1, batch):
@@ -116,6 +118,7 @@ def generate(n_articles: int) -> None:
                     body_sha256=f"{i:064x}",  # unique, like a sha256
                     source=rng.choice(sources),
                     published_on=day0 + timedelta(days=rng.randrange(700)),
+                    indexed_at=now,  # indexed just below, as the indexing job would
                 )
             )
         with transaction.atomic():

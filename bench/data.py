@@ -62,11 +62,12 @@ def prepare() -> list[int]:
 ARTICLES_SQL = """
 INSERT INTO articles_article (title, body, body_sha256, source_id, original_filename,
     published_on, imported_by_id, imported_at, raw_text, removed_lines, detected_encoding,
-    shingle_sketch)
+    shingle_sketch, indexed_at)
 SELECT left(b.body, 80), b.body, md5(b.body) || md5(g::text),
-       (ARRAY(SELECT id FROM articles_source ORDER BY id))[1 + g %% %(sources)s],
+       (%(source_ids)s::bigint[])[1 + g %% %(sources)s],
        'bench_' || g || '.txt', date '2023-01-01' + g %% 700, %(user)s,
-       timestamptz '2024-06-19 10:00+03' + g * interval '1 minute', '', '[]', '', '[]'
+       timestamptz '2024-06-19 10:00+03' + g * interval '1 minute', '', '[]', '', '[]',
+       now()
 FROM generate_series(%(first)s, %(last)s) AS g
 CROSS JOIN LATERAL (
     SELECT 'خبر رقم ' || g || ' لعام '
@@ -161,6 +162,8 @@ def grow(articles: int, tags: int, log=print) -> dict:
     `articles` generated articles. Returns what was added and how long it took."""
     from django.db import connection
 
+    from articles.models import Source
+
     users = prepare()
     have_articles, have_tags = counts()
     if articles <= have_articles:
@@ -175,7 +178,11 @@ def grow(articles: int, tags: int, log=print) -> dict:
         (first, min(articles, first + step - 1))
         for first in range(have_articles + 1, articles + 1, step)
     ]
-    base = {"sources": SOURCES, "user": users[0]}
+    # Their ids, not a range from the smallest: imports leave gaps in the sequence.
+    source_ids = list(
+        Source.objects.filter(name__startswith="مصدر ").order_by("id").values_list("id", flat=True)
+    )
+    base = {"sources": len(source_ids), "source_ids": source_ids, "user": users[0]}
     added_articles = _in_parallel(
         [(ARTICLES_SQL, {**base, "first": first, "last": last}) for first, last in ranges]
     )

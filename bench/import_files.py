@@ -1,14 +1,23 @@
-"""Benchmark: import 1,000 generated article files through `manage.py import_articles`.
+"""Benchmark: import 1,000 generated article files, by the command and by the workers.
 
-    .venv/bin/python bench/import_files.py [--files 1000] [--runs 3]
+    .venv/bin/python bench/import_files.py [--files 1000] [--runs 3] [--workers 2]
 
 Files are built from the samples' paragraphs (with their menus and trailers around them,
 5 % in Windows-1256 and 5 % in UTF-16 so the slow paths are exercised), written to a temp
-folder, and imported by the command (a child process) into a throwaway database on the
-project's PostgreSQL server. Reports the median files per second for a first import and
-for a re-run (all duplicates), and for the same files posted to the REST API
-(`POST /api/v1/articles/import`, `API_FILES_PER_CALL` files a call, with a token) through
-Django's full request stack in this process (no network, no server start-up).
+folder, and imported into a throwaway database on the project's PostgreSQL server:
+
+- by `manage.py import_articles` (a child process): median files/s for a first import
+  and for a re-run (all duplicates);
+- queued (`import_articles --queue`) and imported by background workers already running
+  (`manage.py worker`, 1 and `--workers` of them): files/s from the command's start until
+  every file is stored and searchable, and separately until the similar-passage index
+  and quote suggestions of every article are ready;
+- posted to the REST API (`POST /api/v1/articles/import`, `API_FILES_PER_CALL` files a
+  call, with a token) through Django's full request stack in this process (no network,
+  no server start-up);
+- the floor: the same files' bytes written to PostgreSQL with one COPY in one
+  transaction (no decoding, cleaning, de-duplication or indexing), measured in the same
+  run, so each figure is also given as a multiple of the least an import can cost here.
 """
 
 from __future__ import annotations
@@ -88,8 +97,99 @@ def _clear_imports() -> None:
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "TRUNCATE articles_article, articles_importbatch, articles_importitem CASCADE"
+            "TRUNCATE articles_article, articles_importbatch, articles_importitem, "
+            "articles_featurecount, procrastinate_jobs CASCADE"
         )
+
+
+def _count(sql: str) -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchone()[0]
+
+
+def _wait_for(sql: str, timeout: float = 600) -> None:
+    """Poll until `sql` counts 0 (the database is the only witness of the workers)."""
+    deadline = time.monotonic() + timeout
+    while _count(sql):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"timed out waiting for: {sql}")
+        time.sleep(0.01)
+
+
+def floor_copy(folder: Path) -> float:
+    """Files/s of the least an import can do: read each file and COPY its bytes into a
+    table, one transaction."""
+    from django.db import connection, transaction
+
+    paths = sorted(folder.iterdir())
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE bench_floor_files (name text, data bytea)")
+    try:
+        started = time.perf_counter()
+        copy_sql = "COPY bench_floor_files (name, data) FROM STDIN"
+        with transaction.atomic(), connection.cursor() as cursor, cursor.copy(copy_sql) as copy:
+            for path in paths:
+                copy.write_row((path.name, path.read_bytes()))
+        return len(paths) / (time.perf_counter() - started)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE bench_floor_files")
+
+
+def measure_queued(folder: Path, files: int, workers: int, env: dict) -> dict:
+    """Seconds from `import_articles --queue` until every file is stored (and so
+    searchable: the search columns are generated on insert), and until indexed, with
+    `workers` worker processes started beforehand."""
+    _clear_imports()
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    registered = _count("SELECT count(*) FROM procrastinate_workers")
+    procs = [
+        subprocess.Popen(
+            [*manage, "worker", "--name", f"bench-{i}"],
+            env={**env, "LOG_LEVEL": "WARNING"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for i in range(workers)
+    ]
+    try:
+        deadline = time.monotonic() + 60
+        while _count("SELECT count(*) FROM procrastinate_workers") < registered + workers:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the workers did not start")
+            time.sleep(0.05)
+        started = time.perf_counter()
+        subprocess.run(
+            [*manage, "import_articles", "--queue", str(folder)],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        _wait_for("SELECT count(*) FROM articles_importitem WHERE status = 'pending'")
+        stored = time.perf_counter() - started
+        _wait_for(
+            "SELECT (SELECT count(*) FROM articles_article WHERE indexed_at IS NULL)"
+            " + (SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing')"
+            " AND task_name LIKE '%index_articles')"
+        )
+        indexed = time.perf_counter() - started
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait(timeout=120)
+    imported = _count("SELECT count(*) FROM articles_importitem WHERE status = 'imported'")
+    return {
+        "workers": workers,
+        "stored_s": round(stored, 2),
+        "files_per_s": round(files / stored),
+        "indexed_s": round(indexed, 2),
+        "indexed_files_per_s": round(files / indexed),
+        "imported": imported,
+    }
 
 
 API_FILES_PER_CALL = 100
@@ -126,7 +226,7 @@ def api_import_seconds(client, paths: list[Path]) -> float:
     return time.perf_counter() - started
 
 
-def measure(files: int, runs: int, log=print) -> dict:
+def measure(files: int, runs: int, log=print, workers: int = 2) -> dict:
     """Files/s of `manage.py import_articles` for `files` generated files into the current
     (empty) database, `runs` times (emptied in between), and of a re-run (all duplicates).
     Empties the articles again at the end."""
@@ -153,6 +253,15 @@ def measure(files: int, runs: int, log=print) -> dict:
                 if done.returncode not in (0, 1):  # 1: some files rejected, by design
                     raise RuntimeError(f"import failed: {done.stderr[-2000:]}")
             log(f"  import run {run + 1}: {files / first[-1]:.0f} files/s")
+        floors = [floor_copy(folder) for _run in range(runs)]
+        queued = {}
+        for count in sorted({1, workers}):
+            rounds = [measure_queued(folder, files, count, env) for _run in range(runs)]
+            queued[str(count)] = sorted(rounds, key=lambda r: r["stored_s"])[len(rounds) // 2]
+            log(
+                f"  queued, {count} worker(s): {queued[str(count)]['files_per_s']} files/s stored,"
+                f" {queued[str(count)]['indexed_files_per_s']} files/s indexed"
+            )
         client, paths = _api_client(), sorted(folder.iterdir())
         through_api = []
         for run in range(runs):
@@ -160,7 +269,13 @@ def measure(files: int, runs: int, log=print) -> dict:
             through_api.append(api_import_seconds(client, paths))
             log(f"  API import run {run + 1}: {files / through_api[-1]:.0f} files/s")
     _clear_imports()
+    floor = median(floors)
+    for figures in queued.values():
+        figures["times_the_floor"] = round(floor / figures["files_per_s"], 1)
     return {
+        "floor_copy_files_per_s": round(floor),
+        "command_times_the_floor": round(floor / (files / median(first)), 1),
+        "queued": queued,
         "files": files,
         "mb": round(size / 1024 / 1024, 1),
         "files_per_s": round(files / median(first)),
@@ -177,9 +292,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     with bench_database("bench_import"):
-        result = measure(args.files, args.runs)
+        result = measure(args.files, args.runs, workers=args.workers)
     print(result)
 
 

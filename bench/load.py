@@ -150,6 +150,7 @@ def prepare(database_url: str, *, editors: int, reviewers: int, articles: int) -
     from django.contrib.auth.models import Group
     from django.core.management import call_command
     from django.db import connection
+    from django.utils import timezone
 
     from articles.models import Article, Tag, TagEvent
     from articles.roles import EDITORS, REVIEWERS
@@ -178,7 +179,9 @@ def prepare(database_url: str, *, editors: int, reviewers: int, articles: int) -
     have = Article.objects.filter(title__startswith="bench ").count()
     for n in range(have, articles):
         body = samples[n % len(samples)] + f"\nنسخة الاختبار رقم {n}."
-        Article.objects.create(title=f"bench {n} " + body.split("\n")[0][:80], body=body)
+        Article.objects.create(
+            title=f"bench {n} " + body.split("\n")[0][:80], body=body, indexed_at=timezone.now()
+        )
     rows = Article.objects.filter(title__startswith="bench ").values_list("id", "body")[:articles]
     connection.close()
     return {"users": names, "articles": dict(rows)}

@@ -27,11 +27,16 @@ def longest_sample() -> str:
 def tagged_article(n_tags: int, user, body: str | None = None, title: str = "bench"):
     """An article with `n_tags` overlapping tags of every kind, a few with a speaker, a
     note and a review comment, inserted in one statement."""
+    from django.utils import timezone
+
     from articles.models import Article, Tag
 
     body = body or longest_sample()
     # A first line of its own: article bodies are unique.
-    article = Article.objects.create(title=f"{title} {n_tags}", body=f"{title} {n_tags}\n{body}")
+    # Indexed as a worker would after import: the page then shows suggestions.
+    article = Article.objects.create(
+        title=f"{title} {n_tags}", body=f"{title} {n_tags}\n{body}", indexed_at=timezone.now()
+    )
     words = [(m.start(), m.end()) for m in re.finditer(r"\S+", body)]
     tags = []
     for i in range(n_tags):

@@ -215,11 +215,23 @@ def budget(report: dict) -> list[dict]:
     """Each line of docs/performance.md's budget with the figure measured now."""
     lines = []
 
-    def line(name: str, limit: float, value, unit: str, fastest=None) -> None:
-        met = value is not None and value < limit
+    def line(name: str, limit: float, value, unit: str, fastest=None, at_least=False) -> None:
+        met = value is not None and (value >= limit if at_least else value < limit)
         lines.append({"budget": name, "limit": limit, "value": value, "unit": unit, "met": met})
+        if at_least:
+            lines[-1]["at_least"] = True
         if fastest is not None:
             lines[-1]["fastest"] = fastest
+
+    imp = report["import"]
+    most = max(imp["queued"], key=int)
+    line(
+        f"import, queued, {most} workers (stored and searchable)",
+        500,
+        imp["queued"][most]["files_per_s"],
+        "files/s",
+        at_least=True,
+    )
 
     page = report["reading"]["500"]
     line("reading page, 500 tags (warm)", 50, page["median_ms"], "ms", page["min_ms"])
@@ -231,7 +243,7 @@ def budget(report: dict) -> list[dict]:
         page["cold_min_ms"],
     )
     create = report["tagging"]["create"]
-    line("tag create, 300 tags", 30, create["median_ms"], "ms", create["min_ms"])
+    line("tag create, 300 tags", 20, create["median_ms"], "ms", create["min_ms"])
     correction = report["revisions"]
     line("correction, 500 tags", 200, correction["median_ms"], "ms", correction["min_ms"])
     browser = report.get("browser") or {}
@@ -264,13 +276,15 @@ def markdown(report: dict) -> str:
         "",
         "## Budget",
         "",
-        "Met when the median is under the limit.",
+        "Met when the median is under the limit (at least it, for a rate). The machine is"
+        " shared: each figure's multiple of a floor measured in the same run is in its section.",
         "",
         "| budget | limit | measured (median) | met |",
         "|---|---|---|---|",
     ]
     for b in report["budget"]:
-        limit = f"< {b['limit']} {b['unit']}" if "limit" in b else "constant"
+        sign = "≥" if b.get("at_least") else "<"
+        limit = f"{sign} {b['limit']} {b['unit']}" if "limit" in b else "constant"
         if isinstance(b["value"], dict):
             value = ", ".join(f"{q} at {n} tags" for n, q in b["value"].items())
         else:
@@ -287,6 +301,22 @@ def markdown(report: dict) -> str:
         f" **{imp['files_per_s']} files/s** (re-run, all duplicates:"
         f" {imp['rerun_duplicates_files_per_s']} files/s; command CPU {imp['command_cpu_s']} s;"
         f" includes the command's start-up). Median of {imp['runs']} runs.",
+        "",
+        f"Floor, measured in the same run: the same files' bytes COPYed into a table in one"
+        f" transaction, {imp['floor_copy_files_per_s']} files/s; the command takes"
+        f" {imp['command_times_the_floor']}x the floor's time.",
+        "",
+        "Queued (`import_articles --queue`, workers already running): seconds until every"
+        " file is stored and searchable, then until the similar-passage index and quote"
+        " suggestions of every article are ready.",
+        "",
+        "| workers | stored files/s | × floor time | indexed files/s |",
+        "|---|---|---|---|",
+        *(
+            f"| {n} | {q['files_per_s']} ({q['stored_s']} s) | {q['times_the_floor']} |"
+            f" {q['indexed_files_per_s']} ({q['indexed_s']} s) |"
+            for n, q in imp["queued"].items()
+        ),
         "",
         f"The same files through the REST API (`POST /api/v1/articles/import`,"
         f" {imp['api_files_per_call']} files a call, token auth, in-process):"
@@ -322,6 +352,12 @@ def markdown(report: dict) -> str:
             f"| {action} | {r['median_ms']} ({r['min_ms']}) | {r['cpu_median_ms']} |"
             f" {r['p95_ms']} | {r['fragment_kb']} |"
         )
+    out += [
+        "",
+        f"Floor, measured alongside: a logged-in GET /healthz through the same middleware,"
+        f" median {t['floor']['median_ms']} ms; tag create takes"
+        f" {t['create']['times_the_floor']}x the floor. Fragments are gzipped as for a browser.",
+    ]
     c = report["revisions"]
     out += [
         "",

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
+    "procrastinate.contrib.django",
     "ninja",  # the REST API's docs page and its self-hosted Swagger UI assets
     "articles",
 ]
@@ -73,13 +74,17 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "newsdesk.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files: precompressed at collectstatic
+    # Pages and fragments gzipped (Django pads the gzip header with random bytes against
+    # BREACH); inside whitenoise, so static files are not compressed twice.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "newsdesk.replica.RememberWritesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -125,6 +130,15 @@ else:
         }
     }
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A read replica for search, exports and the overview (newsdesk/replica.py); without it
+# everything reads from the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=60, conn_health_checks=True
+    )
+DATABASE_ROUTERS = ["newsdesk.replica.ReplicaRouter"]
+# After a write, the writer reads from the primary this long (longer than replication lag).
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "10"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # In the database, so several app servers share it (login failures are counted by django-axes
@@ -207,6 +221,19 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 200
 IMPORT_MAX_FILE_BYTES = env_int("IMPORT_MAX_FILE_BYTES", 5 * 1024 * 1024)
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 IMPORT_MAX_UPLOAD_FILES = env_int("IMPORT_MAX_UPLOAD_FILES", 500)
+# Bytes of a file held for an admin's decision (encoding unsure) are dropped after this.
+IMPORT_HELD_RETENTION_DAYS = env_int("IMPORT_HELD_RETENTION_DAYS", 30)
+# Files per transaction in a background import (a commit waits for the disk).
+IMPORT_FILES_PER_COMMIT = env_int("IMPORT_FILES_PER_COMMIT", 200)
+# …and at most this many bytes of them, so a worker holds a bounded chunk in memory.
+IMPORT_BYTES_PER_COMMIT = env_int("IMPORT_BYTES_PER_COMMIT", 32 * 1024 * 1024)
+# Jobs queued for a big batch, so that this many workers can share it.
+IMPORT_JOBS_PER_BATCH = env_int("IMPORT_JOBS_PER_BATCH", 2)
+
+# Background jobs: a queue in the same PostgreSQL (procrastinate), worked by
+# `manage.py worker`. Tasks live in articles/jobs/tasks.py.
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = ""
+PROCRASTINATE_IMPORT_PATHS = ["articles.jobs.tasks"]
 
 # The REST API (/api/v1/): requests per token (or per signed-in user) and per minute, and
 # the newsroom that signs ClaimReview documents.
@@ -255,5 +282,10 @@ LOGGING = {
         # One JSON line per request; LOG_REQUESTS=0 silences it.
         "newsdesk.requests": {"level": "INFO" if env_bool("LOG_REQUESTS", True) else "WARNING"},
         "django.server": {"level": "WARNING"},  # runserver's own line would duplicate ours
+        # procrastinate narrates every task registration and deferral at INFO; the
+        # worker's own lines (procrastinate.worker: job started, ended) stay.
+        "procrastinate.blueprints": {"level": "WARNING"},
+        "procrastinate.periodic": {"level": "WARNING"},
+        "procrastinate.jobs": {"level": "WARNING"},
     },
 }

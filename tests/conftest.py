@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import threading
 import zipfile
 from pathlib import Path
 
@@ -12,7 +13,11 @@ import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.utils import timezone
 
+from articles.importing.pipeline import Importer
+from articles.jobs import indexing, worker
 from articles.models import Article, Source, Tag
 from articles.roles import ADMINS, EDITORS, REVIEWERS, sync_roles
 
@@ -35,8 +40,54 @@ def make_user(username: str, role: str | None = None, **fields):
 
 
 def make_article(body: str = "نص المقال الأول.\nفقرة ثانية فيها كلمات.", **fields) -> Article:
+    """An article as readers see it once its background indexing is done (pass
+    `indexed_at=None` for one still waiting); its passages are not stored."""
     fields.setdefault("title", body.split("\n")[0][:100] or "عنوان")
+    fields.setdefault("indexed_at", timezone.now())
     return Article.objects.create(body=body, **fields)
+
+
+def import_and_index(paths) -> list[Article]:
+    """Import files and do, in this transaction, the indexing a worker would do after."""
+    articles = [result.article for result in Importer().import_many([(p.name, p) for p in paths])]
+    indexing.index_articles([a.pk for a in articles if a is not None])
+    for article in articles:
+        if article is not None:
+            article.refresh_from_db(fields=["indexed_at"])
+    return articles
+
+
+def run_jobs() -> None:
+    """Run the queued jobs for real until none is left, in a thread of its own: the worker
+    connects on its own (only committed rows are visible, so the test must be
+    transactional), and Playwright's event loop may hold this thread once any browser test
+    has run in this process."""
+    failures: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            worker.run(until_empty=True)
+        except BaseException as error:  # raised again in the test's thread
+            failures.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(timeout=120)
+    if failures:
+        raise failures[0]
+
+
+@pytest.fixture
+def job_queue(transactional_db):
+    """An empty job queue (its tables are not Django's, so a flush leaves them)."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM procrastinate_jobs")
+        cursor.execute("DELETE FROM procrastinate_periodic_defers")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM procrastinate_jobs")
 
 
 def make_source(name: str = "صدى البلد", **fields) -> Source:

@@ -38,6 +38,11 @@ def test_bench_quick_run_writes_the_whole_report(tmp_path, monkeypatch):
     } <= set(report)
     assert {"cpu", "cores", "ram_gb", "postgresql", "python", "django"} <= set(report["machine"])
     assert report["import"]["files"] == 40 and report["import"]["files_per_s"] > 0
+    assert report["import"]["floor_copy_files_per_s"] > report["import"]["files_per_s"]
+    for workers in ("1", "2"):  # queued, imported and indexed by real worker processes
+        queued = report["import"]["queued"][workers]
+        assert queued["imported"] == 40 and queued["indexed_s"] >= queued["stored_s"] > 0
+    assert report["tagging"]["create"]["times_the_floor"] > 1
     assert report["import"]["api_files_per_s"] > 0
     assert set(report["reading"]) == {"0", "100", "300", "500"}
     sizes = [report["reading"][n]["html_kb"] for n in ("0", "100", "300", "500")]

@@ -6,10 +6,9 @@ from __future__ import annotations
 import pytest
 
 from articles import tagging
-from articles.importing.pipeline import Importer
 from articles.models import ClaimGroup, Tag
 from articles.roles import EDITORS
-from tests.conftest import SAMPLE_FILES, login, make_user, screenshot
+from tests.conftest import SAMPLE_FILES, import_and_index, login, make_user, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -19,8 +18,7 @@ COUNTERPART = "المادة 51 من ميثاق الأمم المتحدة"
 
 def test_editor_links_a_similar_passage_and_sets_the_status(live_server, page):
     editor = make_user("browser-claims", EDITORS)
-    importer = Importer()
-    articles = [importer.import_path(path).article for path in SAMPLE_FILES]
+    articles = import_and_index(SAMPLE_FILES)
     sada, ft = articles[0], articles[1]
     start = sada.body.index(CLAIM)
     claim = tagging.create_tag(

@@ -1,4 +1,5 @@
-"""What only a browser shows: an admin uploads files and sees one row per file."""
+"""What only a browser shows: an admin uploads files, watches a worker import them, and
+sees one row per file."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ import pytest
 
 from articles.models import ImportBatch
 from articles.roles import ADMINS, EDITORS
-from tests.conftest import SAMPLE_FILES, login, make_user, screenshot
+from tests.conftest import SAMPLE_FILES, login, make_user, run_jobs, screenshot
 
 pytestmark = pytest.mark.browser
 
 
-def test_admin_uploads_two_samples_and_a_bad_file_and_sees_three_rows(live_server, page, tmp_path):
+def test_admin_uploads_two_samples_and_a_bad_file_and_sees_three_rows(
+    live_server, page, tmp_path, job_queue
+):
     admin = make_user("browser-admin", ADMINS)
     bad = tmp_path / "picture.txt"
     bad.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
@@ -19,6 +22,12 @@ def test_admin_uploads_two_samples_and_a_bad_file_and_sees_three_rows(live_serve
     page.click("a[href='/imports/']")
     page.set_input_files("input[type=file]", [str(SAMPLE_FILES[0]), str(SAMPLE_FILES[3]), str(bad)])
     page.click("#upload-button")
+    page.locator("#batch-progress progress").wait_for()  # stored; a worker will import
+    assert "0 من 3" in page.locator("#batch-progress").inner_text()
+    screenshot(page, "import_batch_waiting")
+    run_jobs()
+    # The page polls the counts and reloads itself once the worker is done.
+    page.locator("tr.result-row[data-status=imported]").first.wait_for()
     rows = page.locator("tr.result-row")
     rows.first.wait_for()
     assert rows.count() == 3
@@ -54,7 +63,9 @@ def test_a_non_admin_gets_403_on_the_upload_page(live_server, page):
     assert status == 403
 
 
-def test_one_empty_file_gets_its_own_verdict_and_the_others_import(live_server, page, tmp_path):
+def test_one_empty_file_gets_its_own_verdict_and_the_others_import(
+    live_server, page, tmp_path, job_queue
+):
     admin = make_user("empty-admin", ADMINS)
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
@@ -64,6 +75,9 @@ def test_one_empty_file_gets_its_own_verdict_and_the_others_import(live_server, 
         "input[type=file]", [str(SAMPLE_FILES[0]), str(empty), str(SAMPLE_FILES[3])]
     )
     page.click("#upload-button")
+    page.locator("#batch-progress progress").wait_for()  # stored; a worker will import
+    run_jobs()
+    page.locator("tr.result-row[data-status=imported]").first.wait_for()
     rows = page.locator("tr.result-row")
     rows.first.wait_for()
     statuses = [rows.nth(i).get_attribute("data-status") for i in range(rows.count())]

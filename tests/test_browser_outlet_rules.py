@@ -6,7 +6,7 @@ import pytest
 
 from articles.models import Article
 from articles.roles import ADMINS
-from tests.conftest import login, make_user, screenshot
+from tests.conftest import login, make_user, run_jobs, screenshot
 from tests.test_outlet_memory import FIRST, PROMO, SECOND
 
 pytestmark = pytest.mark.browser
@@ -16,11 +16,12 @@ def _upload(page, live_server, path) -> None:
     page.goto(f"{live_server.url}/imports/")
     page.set_input_files("input[type=file]", [str(path)])
     page.click("#upload-button")
+    run_jobs()  # a worker imports the stored file; the page reloads
     page.locator("tr.result-row[data-status=imported]").first.wait_for()
 
 
 def test_admin_marks_a_furniture_line_and_the_second_import_loses_it_then_undoes(
-    live_server, page, tmp_path
+    live_server, page, tmp_path, job_queue
 ):
     admin = make_user("rules-admin", ADMINS)
     first_file, second_file = tmp_path / "bridge.txt", tmp_path / "olives.txt"

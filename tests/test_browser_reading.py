@@ -8,10 +8,17 @@ import pytest
 from playwright.sync_api import expect
 
 from articles import tagging
-from articles.importing.pipeline import import_path
 from articles.models import Tag
 from articles.roles import EDITORS
-from tests.conftest import SAMPLE_FILES, login, make_tag, make_user, new_page, screenshot
+from tests.conftest import (
+    SAMPLE_FILES,
+    import_and_index,
+    login,
+    make_tag,
+    make_user,
+    new_page,
+    screenshot,
+)
 from tests.test_browser_tagging import select_with_mouse
 
 pytestmark = pytest.mark.browser
@@ -19,7 +26,7 @@ pytestmark = pytest.mark.browser
 
 def test_editor_reads_a_sample_right_to_left(live_server, page):
     editor = make_user("browser-editor", EDITORS)
-    article = import_path(SAMPLE_FILES[0]).article
+    article = import_and_index([SAMPLE_FILES[0]])[0]
     login(page, live_server, editor)
     page.click(f"a[href='/articles/{article.pk}/']")
     body = page.locator("#article-body")
@@ -58,7 +65,7 @@ def phone(browser):
 
 def test_reading_page_fits_a_phone(live_server, phone):
     editor = make_user("phone-editor", EDITORS)
-    article = import_path(SAMPLE_FILES[1]).article
+    article = import_and_index([SAMPLE_FILES[1]])[0]
     login(phone, live_server, editor)
     wide = phone.evaluate("document.documentElement.scrollWidth")
     assert wide <= 390, f"the article list is {wide} px wide on a phone"
@@ -69,7 +76,7 @@ def test_reading_page_fits_a_phone(live_server, phone):
 
 def test_tapping_a_highlight_on_a_phone_edits_it_in_place(live_server, phone):
     editor = make_user("phone-tapper", EDITORS)
-    article = import_path(SAMPLE_FILES[0]).article
+    article = import_and_index([SAMPLE_FILES[0]])[0]
     at = article.body.index("موسكو وبيونج يانج اتفقتا")
     tag = make_tag(article, at, at + len("موسكو وبيونج يانج اتفقتا"), user=editor)
     login(phone, live_server, editor)
@@ -95,7 +102,7 @@ def test_tapping_a_highlight_on_a_phone_edits_it_in_place(live_server, phone):
 
 def test_back_then_forward_shows_the_tag_just_made(live_server, page):
     editor = make_user("history-editor", EDITORS)
-    article = import_path(SAMPLE_FILES[0]).article
+    article = import_and_index([SAMPLE_FILES[0]])[0]
     login(page, live_server, editor)
     page.locator(f"a[href='{article.get_absolute_url()}']").first.click()
     page.wait_for_url(f"**{article.get_absolute_url()}")
@@ -115,7 +122,7 @@ def test_back_then_forward_shows_the_tag_just_made(live_server, page):
 
 def test_panels_and_the_editor_open_where_the_editor_is_looking(live_server, page):
     editor = make_user("panel-editor", EDITORS)
-    article = import_path(SAMPLE_FILES[0]).article
+    article = import_and_index([SAMPLE_FILES[0]])[0]
     words = list(re.finditer(r"\S+", article.body))
     # Enough tags that the side panel scrolls on its own.
     tags = [

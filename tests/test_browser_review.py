@@ -9,10 +9,9 @@ import pytest
 from playwright.sync_api import expect
 
 from articles import exporting
-from articles.importing.pipeline import import_path
 from articles.models import Tag
 from articles.roles import EDITORS, REVIEWERS
-from tests.conftest import SAMPLE_FILES, login, make_tag, make_user, screenshot
+from tests.conftest import SAMPLE_FILES, import_and_index, login, make_tag, make_user, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +19,7 @@ pytestmark = pytest.mark.browser
 def test_reviewer_reviews_with_the_keyboard_and_downloads_accepted_quotes(live_server, page):
     editor = make_user("browser-editor", EDITORS)
     reviewer = make_user("browser-reviewer", REVIEWERS)
-    article = import_path(SAMPLE_FILES[0]).article
+    article = import_and_index([SAMPLE_FILES[0]])[0]
     first = make_tag(article, 40, 90, user=editor, kind="quote", speaker="متحدث")
     second = make_tag(article, 120, 170, user=editor, kind="quote")
     make_tag(article, 200, 260, user=editor, kind="claim")
@@ -70,7 +69,7 @@ def test_reviewer_reviews_with_the_keyboard_and_downloads_accepted_quotes(live_s
 def test_reviewer_accepts_and_rejects_with_the_mouse(live_server, page):
     editor = make_user("mouse-editor", EDITORS)
     reviewer = make_user("mouse-reviewer", REVIEWERS)
-    article = import_path(SAMPLE_FILES[0]).article
+    article = import_and_index([SAMPLE_FILES[0]])[0]
     first = make_tag(article, 40, 90, user=editor, kind="quote", speaker="متحدث")
     second = make_tag(article, 120, 170, user=editor, kind="claim")
 
@@ -91,7 +90,7 @@ def test_reviewer_accepts_and_rejects_with_the_mouse(live_server, page):
 def test_enter_in_a_review_comment_does_not_decide(live_server, page):
     editor = make_user("comment-editor", EDITORS)
     reviewer = make_user("comment-reviewer", REVIEWERS)
-    article = import_path(SAMPLE_FILES[0]).article
+    article = import_and_index([SAMPLE_FILES[0]])[0]
     tag = make_tag(article, 40, 90, user=editor, kind="claim")
 
     login(page, live_server, reviewer)
@@ -113,7 +112,7 @@ def test_enter_in_a_review_comment_does_not_decide(live_server, page):
 def test_the_passage_search_updates_as_you_type_with_one_request(live_server, page):
     editor = make_user("typing-editor", EDITORS)
     reviewer = make_user("typing-reviewer", REVIEWERS)
-    article = import_path(SAMPLE_FILES[0]).article
+    article = import_and_index([SAMPLE_FILES[0]])[0]
     at = article.body.index("موسكو")
     make_tag(article, at, at + len("موسكو"), user=editor, kind="claim")
     make_tag(article, 40, 90, user=editor, kind="claim")

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from articles.importing.pipeline import import_path
 from articles.models import QuoteSuggestion, Tag, TagEvent
 from articles.roles import EDITORS
-from tests.conftest import SAMPLE_FILES, login, make_user, screenshot
+from tests.conftest import SAMPLE_FILES, import_and_index, login, make_user, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +26,7 @@ def shown_text(page, selector: str) -> str:
 
 def test_accept_with_a_key_then_dismiss_and_it_stays_gone(live_server, page):
     editor = make_user("browser-suggester", EDITORS)
-    article = import_path(SAMPLE_FILES[0]).article
+    article = import_and_index([SAMPLE_FILES[0]])[0]
     login(page, live_server, editor)
     page.goto(f"{live_server.url}{article.get_absolute_url()}")
     page.evaluate("document.fonts.ready")
@@ -88,7 +87,7 @@ def test_accept_with_a_key_then_dismiss_and_it_stays_gone(live_server, page):
 
 def test_accept_with_the_button_and_the_speaker_page(live_server, page):
     editor = make_user("browser-speakers", EDITORS)
-    article = import_path(SAMPLE_FILES[0]).article
+    article = import_and_index([SAMPLE_FILES[0]])[0]
     login(page, live_server, editor)
     page.goto(f"{live_server.url}{article.get_absolute_url()}")
     first = article.suggestions.filter(state="open").exclude(speaker="").order_by("start")[0]

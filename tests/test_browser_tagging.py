@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from articles.importing.pipeline import import_path
 from articles.models import Tag
 from articles.roles import EDITORS
-from tests.conftest import SAMPLE_FILES, login, make_article, make_user, screenshot
+from tests.conftest import (
+    SAMPLE_FILES,
+    import_and_index,
+    login,
+    make_article,
+    make_user,
+    screenshot,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -76,7 +82,7 @@ def newest_tag() -> Tag:
 @pytest.fixture
 def editor_on_sample(live_server, page):
     editor = make_user("browser-tagger", EDITORS)
-    article = import_path(SAMPLE_FILES[0]).article
+    article = import_and_index([SAMPLE_FILES[0]])[0]
     login(page, live_server, editor)
     page.goto(f"{live_server.url}{article.get_absolute_url()}")
     page.evaluate("document.fonts.ready")

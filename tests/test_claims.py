@@ -18,18 +18,17 @@ from django.urls import reverse
 from articles import tagging
 from articles.claims import linking, passage_index
 from articles.forms import TagFilterForm
-from articles.importing.pipeline import Importer
 from articles.models import ClaimGroup, FeatureCount, Passage, Tag, TagEvent
 from articles.search.tag_filter import filter_tags
 from articles.templatetags.claims import evidence_links
-from tests.conftest import SAMPLE_FILES, make_article, make_tag
+from tests.conftest import SAMPLE_FILES, import_and_index, make_article, make_tag
 
 
 @pytest.fixture
 def samples(db):
-    """The five sample articles, imported (which fills their passages), by file prefix."""
-    importer = Importer()
-    return {path.name[:3]: importer.import_path(path).article for path in SAMPLE_FILES}
+    """The five sample articles, imported and indexed (their passages), by file prefix."""
+    articles = import_and_index(SAMPLE_FILES)
+    return {path.name[:3]: article for path, article in zip(SAMPLE_FILES, articles, strict=True)}
 
 
 def claim_in(article, phrase: str, user) -> Tag:
@@ -482,15 +481,12 @@ def test_the_migration_indexes_articles_imported_before_it():
         article=article, kind="claim", start=0, end=4, exact=sample_text(1)[:4],
         created_by=user, updated_by=user,
     )  # fmt: skip
-    try:
-        executor = MigrationExecutor(connection)
-        executor.migrate(after)
-        assert Passage.objects.filter(article_id=article.pk).count() > 10
-        assert FeatureCount.objects.get(hash=passage_index.TOTAL).df == Passage.objects.count()
-        # The model as of that migration: later ones may add columns to tags.
-        TagThen = executor.loader.project_state(after).apps.get_model("articles", "Tag")
-        assert TagThen.objects.get(article_id=article.pk).verification == "unverified"
-    finally:
-        # Back to the latest schema for the tests that follow.
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    # Then every later migration: the models below (and later tests in this process)
+    # need today's schema.
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert Passage.objects.filter(article_id=article.pk).count() > 10
+    assert FeatureCount.objects.get(hash=passage_index.TOTAL).df == Passage.objects.count()
+    assert Tag.objects.get(article_id=article.pk).verification == "unverified"

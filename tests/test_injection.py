@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import uuid
 import zipfile
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -33,9 +34,24 @@ from django.urls import get_resolver, reverse
 from articles import revisions, tagging
 from articles.api import tokens
 from articles.exporting import FORMULA_TRIGGERS
-from articles.models import Article, ClaimGroup, ImportItem, OutletRule, Tag, TagSet
+from articles.jobs import tasks
+from articles.models import (
+    Article,
+    Assignment,
+    ClaimGroup,
+    ImportBatch,
+    ImportItem,
+    OutletRule,
+    Tag,
+    TagSet,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WorkItem,
+)
 from articles.quotes.speakers import speaker_key
 from articles.roles import ADMINS, EDITORS, REVIEWERS
+from articles.team import guidelines
 from tests.conftest import make_article, make_source, make_user
 from tests.test_permission_matrix import MATRIX, _walk
 
@@ -125,9 +141,19 @@ SWEEP: dict[str, Visit] = {
     "revision_text": Visit(EDITORS),
     "article_orphans": Visit(EDITORS),
     "orphan_queue": Visit(EDITORS),
+    "my_work": Visit(EDITORS),
+    "assignment_list": Visit(REVIEWERS),
+    "assignment_detail": Visit(REVIEWERS),
+    "agreement": Visit(REVIEWERS),
+    "agreement_csv": Visit(REVIEWERS),
+    "layers_csv": Visit(REVIEWERS),
+    "adjudicate_article": Visit(REVIEWERS),
+    "guideline_page": Visit(EDITORS, ("", "?version=1")),
     "claim_review_file": Visit(EDITORS),
     "claim_reviews_file": Visit(EDITORS, ("", "?verification=false")),
     "api_tokens": Visit(EDITORS),
+    "webhook_list": Visit(ADMINS),
+    "webhook_deliveries": Visit(ADMINS),
     # The REST API answers JSON: checked as data (see JSON_ANSWERS), not as pages.
     "api:article_list": Visit(EDITORS, SEARCH),
     "api:article_detail": Visit(EDITORS),
@@ -154,12 +180,20 @@ NO_USER_TEXT: dict[str, str] = {
     "kinds_css": "a stylesheet built from the fixed kinds table",
     "favicon": "a redirect to the site's icon",
     "export_format_doc": "docs/export-format.md served as text/plain",
+    "batch_progress": "a batch's counts by status, numbers only",
     "api:api-root": "a redirect to the API's docs",
     "api:openapi-view": "the API's docs page: Swagger UI over the fixed OpenAPI document",
     "api:openapi-json": "the OpenAPI document, built from the code",
 }
 # Views that answer a GET with a file, not a page: checked as downloads.
-DOWNLOADS = {"download_tags", "download_set", "revision_text", "api:set_export"}
+DOWNLOADS = {
+    "download_tags",
+    "download_set",
+    "revision_text",
+    "agreement_csv",
+    "layers_csv",
+    "api:set_export",
+}
 # Views that answer JSON (the API, ClaimReview files): the payloads must come back as data.
 JSON_ANSWERS = {name for name in SWEEP if name.startswith("api:")} - DOWNLOADS
 JSON_ANSWERS |= {"claim_review_file", "claim_reviews_file"}
@@ -167,6 +201,7 @@ JSON_ANSWERS |= {"claim_review_file", "claim_reviews_file"}
 SPECIAL_OBJECTS = {
     ("pick_encoding", "item_id"): "unsure_item_id",
     ("claim_panel", "tag_id"): "claim_tag_id",
+    ("adjudicate_article", "article_id"): "blind_article_id",
 }
 
 
@@ -261,6 +296,8 @@ def hostile(db):
         },
     )
     assert response.status_code == 302, response.content[:500]
+    # What a worker does with the stored files (the job's own code, in this transaction).
+    tasks.import_batch(batch_id=ImportBatch.objects.latest("id").pk)
     item = ImportItem.objects.filter(filename__contains="onerror").earliest("id")
     assert item.status == ImportItem.Status.IMPORTED, item.reason
     imported = item.article
@@ -314,8 +351,46 @@ def hostile(db):
         f"{HOSTILE} سبب",
     )
     assert Tag.objects.filter(article=article, orphaned=True).exists()
+    # An independent assignment on the imported article: two hostile editors tag it blind.
+    other_editor = make_user(f"ed2{IMG}", EDITORS)
+    assignment = Assignment.objects.create(
+        name=f"{HOSTILE} تكليف", mode="independent", created_by=evil_admin
+    )
+    start = imported.body.index("<script>")
+    for editor in (evil_editor, other_editor):
+        WorkItem.objects.create(assignment=assignment, article=imported, editor=editor)
+        tagging.create_tag(
+            article=imported,
+            user=editor,
+            kind="claim",
+            start=start,
+            end=start + len(SCRIPT) + (3 if editor == other_editor else 0),
+            note=f"{FORMULA} {HOSTILE}",
+            speaker=SPEAKER,
+            annotator_id=editor.pk,
+        )
+    # Guidelines whose Markdown carries raw HTML, a javascript: link and a template tag.
+    guidelines.save_version(
+        kind="",
+        body=f"# {HOSTILE}\n\n[link]({JS_URL}) {SCRIPT} {IMG} {TEMPLATE}",
+        user=evil_admin,
+    )
+    # A receiver that answered with markup: the delivery log shows it as text.
+    endpoint = WebhookEndpoint.objects.create(
+        url=f"https://93.184.215.14/{SCRIPT}", secret="s", events=["tag.created"]
+    )
+    sent = WebhookDelivery.objects.create(
+        endpoint=endpoint, event_id=uuid.uuid4(), event=SCRIPT, body=HOSTILE
+    )
+    WebhookAttempt.objects.create(
+        delivery=sent, status_code=500, response_excerpt=f"{HOSTILE}{IMG}", error=SCRIPT
+    )
     return {
         "number": 1,
+        "endpoint_id": endpoint.pk,
+        "kind": "general",
+        "assignment_id": assignment.pk,
+        "blind_article_id": imported.pk,
         "key": speaker_key(SPEAKER_NAME),
         "source_id": source.pk,
         "users": {EDITORS: evil_editor, REVIEWERS: evil_reviewer, ADMINS: evil_admin},
@@ -555,6 +630,7 @@ MARKUP_BUILDERS = {
     "articles/reading/evidence.py": "escapes the evidence; links only http(s) URLs",
     "articles/reading/side_list.py": "a tag's markup: every user field through html.escape",
     "articles/reading/suggestion_list.py": "the suggestion list: every field through html.escape",
+    "articles/team/guidelines.py": "Markdown rendered, then cleaned by the nh3 sanitiser",
 }
 
 
@@ -587,10 +663,19 @@ def test_only_known_modules_build_markup():
     assert not offenders, f"markup built outside MARKUP_BUILDERS: {offenders}"
 
 
+# The one module that opens URLs (Admins' webhook endpoints): it connects only to an
+# address articles/webhooks/addresses.py has just checked (test_webhooks.py).
+OUTGOING_HTTP = {"articles/webhooks/delivery.py"}
+
+
 def test_no_view_fetches_a_url():
-    """No server-side request forgery: the app never opens a URL (users could give one)."""
+    """No server-side request forgery: only webhook delivery opens a URL, a checked one."""
     clients = ("urllib.request", "urlopen", "import requests", "import httpx", "http.client")
     offenders = [
-        name for name, text in _source_files(".py") if any(client in text for client in clients)
+        name
+        for name, text in _source_files(".py")
+        if name not in OUTGOING_HTTP and any(client in text for client in clients)
     ]
     assert not offenders, f"outgoing HTTP in {offenders}"
+    delivery = dict(_source_files(".py"))["articles/webhooks/delivery.py"]
+    assert "addresses.checked_address(" in delivery

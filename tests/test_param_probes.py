@@ -22,7 +22,7 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 
 from articles import tagging
-from articles.models import ClaimGroup, Tag, TagSet
+from articles.models import Assignment, ClaimGroup, Tag, TagSet, WebhookEndpoint, WorkItem
 from articles.quotes.speakers import speaker_key
 from articles.roles import ADMINS, EDITORS, REVIEWERS
 from tests.conftest import make_article, make_source, make_user
@@ -55,8 +55,18 @@ LISTS: dict[str, Endpoint] = {
     "article_revisions": Endpoint(EDITORS),
     "article_orphans": Endpoint(EDITORS),
     "orphan_queue": Endpoint(EDITORS),
+    "my_work": Endpoint(EDITORS),
+    "assignment_list": Endpoint(REVIEWERS),
+    "assignment_detail": Endpoint(REVIEWERS),
+    "agreement": Endpoint(REVIEWERS),
+    "agreement_csv": Endpoint(REVIEWERS),
+    "layers_csv": Endpoint(REVIEWERS),
+    "adjudicate_article": Endpoint(REVIEWERS),
+    "guideline_page": Endpoint(EDITORS),
     "claim_reviews_file": Endpoint(EDITORS),
     "api_tokens": Endpoint(EDITORS),
+    "webhook_list": Endpoint(ADMINS),
+    "webhook_deliveries": Endpoint(ADMINS),
     # The REST API's lists and filters, and the objects that list their parts.
     "api:article_list": Endpoint(EDITORS),
     "api:article_detail": Endpoint(EDITORS),
@@ -90,6 +100,7 @@ NOT_A_LIST: dict[str, str] = {
     "claim_panel": "an htmx fragment of one claim; its one parameter (close) is a flag",
     "correct_article": "one article's correction form, no parameters",
     "revision_text": "one version's text as a file, no parameters",
+    "batch_progress": "a batch's counts; its one parameter (was) is compared to one word",
     "claim_review_file": "one group's ClaimReview, no parameters",
     "api:api-root": "a redirect to the docs",
     "api:openapi-view": "the docs page, no parameters",
@@ -99,7 +110,10 @@ NOT_A_LIST: dict[str, str] = {
     "api:tag_delete": "one tag (GET of the same path as api:tag_detail)",
     "api:claim_review": "one group's ClaimReview, no parameters",
 }
-SPECIAL_OBJECTS = {("tag_history", "tag_id"): "tag_id"}
+SPECIAL_OBJECTS = {
+    ("tag_history", "tag_id"): "tag_id",
+    ("adjudicate_article", "article_id"): "blind_article_id",
+}
 
 # Each probe must leave the answer exactly as it was without it.
 PROBES = [
@@ -199,7 +213,22 @@ def data(db):
     for n, user in enumerate((alice, zed)):
         group = ClaimGroup.objects.create(label=f"مجموعة {user.username}", created_by=user)
         Tag.objects.filter(pk=tags[n].pk).update(claim_group=group, verification="false")
+    # Both editors tag one more article blind, in an independent assignment.
+    assignment = Assignment.objects.create(name="تكليف", mode="independent", created_by=boss)
+    blind = make_article("مقال يوسم وسماً مستقلاً عن الاجتماع.", source=source)
+    for user in (alice, zed):
+        WorkItem.objects.create(assignment=assignment, article=blind, editor=user)
+        tagging.create_tag(
+            article=blind, user=user, kind="claim", start=0, end=4, annotator_id=user.pk
+        )
+    endpoint = WebhookEndpoint.objects.create(
+        url="https://93.184.215.14/hook", secret="s", events=["tag.created"]
+    )
     return {
+        "endpoint_id": endpoint.pk,
+        "assignment_id": assignment.pk,
+        "kind": "general",
+        "blind_article_id": blind.pk,
         "users": {EDITORS: alice, REVIEWERS: reviewer, ADMINS: boss},
         "article_id": articles[0].pk,
         "other_article": articles[1].pk,

@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from articles import tagging
 from articles.models import (
+    Assignment,
     ClaimGroup,
     ImportBatch,
     ImportItem,
@@ -23,6 +25,8 @@ from articles.models import (
     SuggestionRun,
     Tag,
     TagSet,
+    WebhookEndpoint,
+    WorkItem,
 )
 from articles.quotes.speakers import speaker_key
 from articles.quotes.suggestion_store import RULES_VERSION
@@ -69,7 +73,7 @@ MATRIX: dict[str, Rule] = {
     # Import (issue 3): Admins only.
     "import_files": Rule(get=ONLY_ADMINS, post=ONLY_ADMINS),
     "import_batch": Rule(get=ONLY_ADMINS, post=None),
-    "process_batch": Rule(get=None, post=ONLY_ADMINS),
+    "batch_progress": Rule(get=ONLY_ADMINS, post=None),
     "pick_encoding": Rule(get=ONLY_ADMINS, post=ONLY_ADMINS),
     "raw_article": Rule(get=ONLY_ADMINS, post=None),
     # What an outlet's clean-up learns: Admins only, like the rest of import.
@@ -121,11 +125,27 @@ MATRIX: dict[str, Rule] = {
     "orphan_queue": Rule(get=READERS, post=None),
     "replace_tag": Rule(get=None, post=WRITERS),
     "delete_orphan": Rule(get=None, post=WRITERS),
+    # Working as a team: editors see their work; reviewers and Admins follow assignments,
+    # agreement and adjudicate; only Admins create assignments.
+    "my_work": Rule(get=WRITERS, post=None),
+    "mark_done": Rule(get=None, post=WRITERS),
+    "reopen_item": Rule(get=None, post=WRITERS),
+    "assignment_list": Rule(get=CHECKERS, post=ONLY_ADMINS),
+    "assignment_detail": Rule(get=CHECKERS, post=None),
+    "agreement": Rule(get=CHECKERS, post=None),
+    "agreement_csv": Rule(get=CHECKERS, post=None),
+    "layers_csv": Rule(get=CHECKERS, post=None),
+    "adjudicate_article": Rule(get=CHECKERS, post=CHECKERS),
+    "guideline_page": Rule(get=READERS, post=ONLY_ADMINS),
     "claim_review_file": Rule(get=READERS, post=None),
     "claim_reviews_file": Rule(get=READERS, post=None),
     # API tokens: every signed-in user makes and revokes their own.
     "api_tokens": Rule(get=SIGNED_IN, post=SIGNED_IN),
     "revoke_api_token": Rule(get=None, post=SIGNED_IN),
+    "webhook_list": Rule(get=ONLY_ADMINS, post=ONLY_ADMINS),
+    "webhook_deliveries": Rule(get=ONLY_ADMINS, post=None),
+    "toggle_webhook": Rule(get=None, post=ONLY_ADMINS),
+    "delete_webhook": Rule(get=None, post=ONLY_ADMINS),  # walked last: it removes the endpoint
     # The REST API: the same roles as the pages that do the same thing. Where two names
     # share a path (list and create), both carry the rule of the whole path.
     "api:api-root": Rule(get=PUBLIC, post=None),  # a redirect to the docs
@@ -176,7 +196,7 @@ def test_every_url_has_a_matrix_entry():
 
 
 @pytest.fixture
-def objects(db):
+def objects(db, clients):
     """One existing object for each kind of URL parameter."""
     editor = make_user("matrix-owner", EDITORS)
     article = make_article("نص المقال لاختبار الصلاحيات.")
@@ -213,12 +233,28 @@ def objects(db):
     rule = OutletRule.objects.create(source=source, kind="furniture", key="سطر", text="سطر")
     orphan = tagging.create_tag(article=article, user=editor, kind="claim", start=21, end=25)
     Tag.objects.filter(pk=orphan.pk).update(orphaned=True)
+    # An independent assignment: the matrix's editor owns the work item it marks.
+    assignment = Assignment.objects.create(name="تكليف", mode="independent", created_by=editor)
+    matrix_editor = get_user_model().objects.get(username=f"matrix-{EDITORS}")
+    # Its own article: on it the matrix's editor tags blind, so the shared tags above
+    # would be out of their reach.
+    blind = make_article("نص مقال يوسم وسماً مستقلاً.")
+    work_item = WorkItem.objects.create(assignment=assignment, article=blind, editor=matrix_editor)
+    WorkItem.objects.create(assignment=assignment, article=blind, editor=editor)
 
     Tag.objects.filter(pk=other.pk).update(verification="false")
+    endpoint = WebhookEndpoint.objects.create(
+        url="https://93.184.215.14/hook", secret="s", events=["tag.created"]
+    )
     return {
+        "endpoint_id": endpoint.pk,
         "number": 1,
         "source_id": source.pk,
         "rule_id": rule.pk,
+        "work_item_id": work_item.pk,
+        "kind": "general",
+        "blind_article_id": blind.pk,
+        "assignment_id": assignment.pk,
         "article_id": article.pk,
         "orphan_tag_id": orphan.pk,
         "tag_id": tag.pk,
@@ -248,6 +284,7 @@ def clients(client, db):
 SPECIAL_OBJECTS = {
     ("restore_tag", "tag_id"): "deleted_tag_id",
     ("delete_orphan", "tag_id"): "orphan_tag_id",
+    ("adjudicate_article", "article_id"): "blind_article_id",
 }
 
 

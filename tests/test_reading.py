@@ -131,3 +131,25 @@ def test_a_tag_written_on_the_headline_comes_back_as_the_heading(editor_client, 
     assert response.status_code == 200
     html = response.content.decode()
     assert '<h1 class="article-title" id="p0" data-start="0" hx-swap-oob="true">' in html
+
+
+def test_pages_and_fragments_are_gzipped_for_browsers_that_accept_it(editor_client, editor):
+    import gzip
+
+    article = make_article(sample_text(0))
+    for offset in range(0, 200, 20):
+        make_tag(article, offset, offset + 10, user=editor)
+    url = reverse("read_article", args=[article.pk])
+    plain = editor_client.get(url)
+    zipped = editor_client.get(url, headers={"Accept-Encoding": "gzip, br"})
+    assert "Content-Encoding" not in plain
+    assert zipped["Content-Encoding"] == "gzip" and "Accept-Encoding" in zipped["Vary"]
+    assert gzip.decompress(zipped.content).decode().count("</p>") == plain.content.decode().count(
+        "</p>"
+    )
+    assert len(zipped.content) * 3 < len(plain.content)
+    panel = editor_client.get(
+        reverse("tag_panel", args=[article.pk]),
+        headers={"Accept-Encoding": "gzip", "HX-Request": "true"},
+    )
+    assert panel["Content-Encoding"] == "gzip"

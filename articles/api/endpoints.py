@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import cast
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -48,6 +48,7 @@ from articles.models import (
 from articles.quotes import speakers
 from articles.search.article_filter import filter_articles
 from articles.search.tag_filter import as_querydict, filter_tags, stored_filters
+from articles.team import layers
 from articles.views.exports import download_response, sets_with_sizes
 
 MAX_PAGE_SIZE = 200
@@ -108,10 +109,32 @@ def _tags():
     return Tag.objects.for_tag_table()
 
 
+def _tag_in_any_layer(tag_id: int) -> Tag:
+    return get_object_or_404(Tag.all_layers.for_tag_table(), pk=tag_id)
+
+
+def _visible_tag(request: ApiRequest, tag_id: int) -> Tag:
+    """A tag of the final layer or of the caller's own blind layer: another editor's layer
+    is a 404, as on the pages (adjudicating reviewers excepted)."""
+    tag = _tag_in_any_layer(tag_id)
+    if not layers.may_see_tag(request.user, tag):
+        raise Http404
+    return tag
+
+
+def _writable_tag(request: ApiRequest, tag_id: int) -> Tag:
+    """A tag the caller may change: in the layer they write to on its article (their own
+    while they tag it blind, else the final one), as on the pages."""
+    tag = _visible_tag(request, tag_id)
+    if tag.annotator_id != layers.writing_layer(request.user, tag.article):
+        raise PermissionDenied
+    return Tag.all_layers.select_related("article").get(pk=tag.pk)
+
+
 def _conflict(current: Tag | None) -> Status:
     if current is None:
         return Status(409, {"detail": _("حذف محرر آخر هذا الوسم."), "current": None})
-    current = _tags().get(pk=current.pk)
+    current = _tag_in_any_layer(current.pk)
     detail = _("حفظ محرر آخر هذا الوسم قبلك؛ لم يُحفظ شيء. هذه حالته الآن.")
     return Status(409, {"detail": detail, "current": schemas.tag_data(current)})
 
@@ -144,7 +167,10 @@ def list_articles(request: ApiRequest):
 def get_article(request: ApiRequest, article_id: int):
     """One article with its body and every tag on it, in reading order."""
     article = get_object_or_404(Article.objects.select_related("source"), pk=article_id)
-    tags = article.tags.select_related("created_by").order_by("start", "-end", "id")
+    # The layer the caller tags on this article: their own blind one, else the final one.
+    layer = layers.writing_layer(request.user, article)
+    tags = layers.tags_in_layer(article, layer).select_related("created_by")
+    tags = tags.order_by("start", "-end", "id")
     return {
         **schemas.article_data(article),
         "body": article.body,
@@ -154,8 +180,9 @@ def get_article(request: ApiRequest, article_id: int):
 
 def _import(request: ApiRequest, incoming: Iterable[Incoming]) -> dict:
     """The page's import: one batch, every file through the same pipeline, same verdicts."""
-    batch, _n_files = store_batch(incoming, user=request.user, via=Via.API)
-    # One file per step, as the page: a request never holds more than one file's import.
+    # Imported here, not by a worker: the response reports each file's verdict.
+    batch, _n_files = store_batch(incoming, user=request.user, via=Via.API, queue_import=False)
+    # One file per step: a request never holds more than one file's import.
     while process_pending(batch, limit=1, user=request.user):
         pass
     items = batch.items.select_related("article").order_by("position")
@@ -244,11 +271,12 @@ def create_tag(request: ApiRequest, payload: schemas.TagIn):
             end=data["end"],
             note=payload.note,
             speaker=payload.speaker,
+            annotator_id=layers.writing_layer(request.user, article),
             via=Via.API,
         )
     except ValidationError as error:
         raise InvalidInput({"__all__": error.messages}) from None
-    return Status(201, schemas.tag_data(_tags().get(pk=tag.pk)))
+    return Status(201, schemas.tag_data(_tag_in_any_layer(tag.pk)))
 
 
 @api.get(
@@ -259,7 +287,7 @@ def create_tag(request: ApiRequest, payload: schemas.TagIn):
     tags=["tags"],
 )
 def get_tag(request: ApiRequest, tag_id: int):
-    return schemas.tag_data(get_object_or_404(_tags(), pk=tag_id))
+    return schemas.tag_data(_visible_tag(request, tag_id))
 
 
 @api.patch(
@@ -273,7 +301,7 @@ def get_tag(request: ApiRequest, tag_id: int):
 def update_tag(request: ApiRequest, tag_id: int, payload: schemas.TagUpdate):
     """Edit from `version`. If someone saved since, nothing is written: 409 with the tag
     as it is now (re-apply your change on its version)."""
-    tag = get_object_or_404(Tag.objects.select_related("article"), pk=tag_id)
+    tag = _writable_tag(request, tag_id)
     change = payload.dict(exclude_none=True)
     values = {"kind": tag.kind, "note": tag.note, "speaker": tag.speaker, **change}
     data = _valid(TagEditForm(values, tag=tag))
@@ -298,7 +326,7 @@ def update_tag(request: ApiRequest, tag_id: int, payload: schemas.TagUpdate):
         return _conflict(stale.current)
     except ValidationError as error:
         raise InvalidInput({"__all__": error.messages}) from None
-    return Status(200, schemas.tag_data(_tags().get(pk=tag.pk)))
+    return Status(200, schemas.tag_data(_tag_in_any_layer(tag.pk)))
 
 
 @api.delete(
@@ -316,7 +344,7 @@ def update_tag(request: ApiRequest, tag_id: int, payload: schemas.TagUpdate):
 @transaction.atomic
 def delete_tag(request: ApiRequest, tag_id: int):
     """Delete the tag as of `version` (a query parameter); it can be restored on the page."""
-    tag = get_object_or_404(Tag.objects.select_related("article"), pk=tag_id)
+    tag = _writable_tag(request, tag_id)
     data = _valid_query(TagVersionForm(request.GET))
     try:
         tagging.delete_tag(tag=tag, version=data["version"], user=request.user, via=Via.API)
@@ -336,7 +364,7 @@ def tag_history(request: ApiRequest, tag_id: int):
     """Every create, edit, delete and restore, oldest first; `via` says page or API."""
     events = TagEvent.objects.filter(tag_id=tag_id).select_related("user").order_by("at", "id")
     found = [schemas.event_data(event) for event in events]
-    if not found:
+    if not found or not layers.may_see_history(request.user, events[0]):
         raise Http404
     return found
 

@@ -10,9 +10,9 @@ passages like a claim:
 3. order those candidates in SQL by the IDF weight of the features they share, keep 200;
 4. re-rank the 200 in Python with the IDF-weighted cosine of `articles/text/similarity.py`.
 
-Passages are written by the importer (`index_articles`), by `manage.py index_passages` for
-older articles, and again for one article when its text gets a new version
-(articles/revisions/versions.py).
+Passages are written by the indexing job after import (articles/jobs/indexing.py), by
+`manage.py index_passages` for articles restored by other means, and again for one article in
+the transaction that gives its text a new version (articles/revisions/versions.py).
 docs/claims.md has the measurements and the query plan.
 """
 
@@ -60,8 +60,8 @@ def passages_of(article: Article) -> list[Passage]:
 
 def index_articles(articles: Iterable[Article]) -> int:
     """Store the passages of new articles and add their features to the counts. Returns
-    the number of passages. Call it in the transaction that creates the articles: two
-    queries (more only past 2,000 passages or 5,000 distinct features)."""
+    the number of passages. Two queries (more only past 2,000 passages or 5,000
+    distinct features)."""
     rows: list[Passage] = []
     for article in articles:
         rows += passages_of(article)
@@ -77,9 +77,9 @@ def index_articles(articles: Iterable[Article]) -> int:
     return len(rows)
 
 
-def reindex_articles(articles: list[Article]) -> int:
-    """Replace the passages of articles whose text changed (cleaned again, or a new version:
-    articles/revisions/), taking their old features off the counts first."""
+def drop_passages(articles: list[Article]) -> int:
+    """Remove the passages of articles whose text changed, taking their features off the
+    counts; the caller adds the new ones (now, or through an indexing job)."""
     old = Passage.objects.filter(article__in=articles)
     counts: dict[int, int] = {}
     n = 0
@@ -97,6 +97,13 @@ def reindex_articles(articles: list[Article]) -> int:
                 [[h for h, _n in items], [c for _h, c in items]],
             )
         old.delete()
+    return n
+
+
+def reindex_articles(articles: list[Article]) -> int:
+    """Replace the passages of articles whose text has just got a new version, in the
+    caller's transaction, so that search never sees passages of a text that is gone."""
+    drop_passages(articles)
     return index_articles(articles)
 
 
@@ -113,6 +120,26 @@ def add_counts(counts: dict[int, int]) -> None:
                 "ON CONFLICT (hash) DO UPDATE SET df = articles_featurecount.df + EXCLUDED.df",
                 [[h for h, _n in chunk], [n for _h, n in chunk]],
             )
+
+
+def recount() -> int:
+    """Recompute the document frequencies from the passages there are (deleting an
+    article drops its passages, not its counts); returns the number of passages."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Indexing jobs wait for this (their upsert needs the table), so none is lost.
+        cursor.execute("LOCK TABLE articles_featurecount IN SHARE ROW EXCLUSIVE MODE")
+        cursor.execute("DELETE FROM articles_featurecount")
+        cursor.execute(
+            "INSERT INTO articles_featurecount (hash, df) "
+            "SELECT h, count(*) FROM articles_passage, unnest(features) AS h GROUP BY h"
+        )
+        cursor.execute(
+            "INSERT INTO articles_featurecount (hash, df) "
+            "SELECT %s, count(*) FROM articles_passage HAVING count(*) > 0",
+            [TOTAL],
+        )
+        cursor.execute("SELECT count(*) FROM articles_passage")
+        return cursor.fetchone()[0]
 
 
 def rebuild(batch: int = 500) -> int:

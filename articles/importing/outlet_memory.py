@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 
-from articles.claims import passage_index
+from articles.jobs import indexing
 from articles.models import (
     Article,
     OutletRule,
@@ -121,5 +121,5 @@ def reclean_outlet(source: Source) -> Recleaned:
             # Suggestions and similar-passage entries point into the old text.
             QuoteSuggestion.objects.filter(article__in=changed).delete()
             SuggestionRun.objects.filter(article__in=changed).delete()
-            passage_index.reindex_articles(changed)
+            indexing.index_again_later(changed)
     return Recleaned(recleaned=len(changed), waiting=waiting)

@@ -22,8 +22,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from articles.importing.pipeline import display_name, too_big_reason
-from articles.models import ImportBatch, ImportItem
+from articles.importing.pipeline import display_name, empty_reason, hold_files, too_big_reason
+from articles.models import ImportBatch
 
 MAX_ZIP_ENTRIES = 500
 # What a damaged or hostile member raises while it is decompressed (zlib for deflate,
@@ -46,24 +46,20 @@ class Incoming:
     reason: str = ""  # set when the file is refused before import
 
 
-def store_batch(incoming: Iterable[Incoming], *, user, via: str) -> tuple[ImportBatch, int]:
+def store_batch(
+    incoming: Iterable[Incoming], *, user, via: str, queue_import: bool = True
+) -> tuple[ImportBatch, int]:
     """A batch with a row per file: pending with its bytes, or already rejected with its
-    reason; and how many files. The page and the API both start here. The batch and its
-    rows commit together; each file is stored before the next is read, so a request holds
-    one file in memory, not the upload."""
+    reason; and how many files. The page and the API both start here. The batch, its rows
+    and (with `queue_import`) the jobs that import them commit together; each file is
+    stored before the next is read, so a request holds one file in memory, not the upload."""
     with transaction.atomic():
         batch = ImportBatch.objects.create(created_by=user, via=via)
-        n_files = 0
-        for position, item in enumerate(incoming):
-            ImportItem.objects.create(
-                batch=batch,
-                position=position,
-                filename=item.name,
-                status=ImportItem.Status.REJECTED if item.reason else ImportItem.Status.PENDING,
-                reason=item.reason,
-                held_data=item.data,
-            )
-            n_files = position + 1
+        n_files = hold_files(
+            batch,
+            ((item.name, item.data, item.reason) for item in incoming),
+            queue_import=queue_import,
+        )
     return batch, n_files
 
 
@@ -84,6 +80,8 @@ class UploadBudget:
 
     def keep(self, name: str, data: bytes) -> Incoming:
         file_limit = settings.IMPORT_MAX_FILE_BYTES
+        if not data:  # said at once: no worker is needed to find a file empty
+            return Incoming(name, reason=empty_reason())
         if len(data) > self.bytes_left:
             self.bytes_left = 0
             return Incoming(name, reason=over_upload_bytes_reason())

@@ -6,25 +6,11 @@ from django.db import migrations, models
 
 def snapshot_sets_frozen_before(apps, schema_editor):
     """Sets frozen earlier keep their list of tags; their rows are taken from those tags as
-    they are now, once, and stay fixed from then on. The export code writes the rows (one
-    definition of a row); only the columns it reads are selected, so columns added to these
-    tables by later migrations do not matter here."""
+    they are now, once, and stay fixed from then on (see exporting.snapshot_sets_without_rows:
+    it waits for the last migration when this schema is older than the code)."""
     from articles import exporting
-    from articles.models import TagSet
 
-    with schema_editor.connection.cursor() as cursor:
-        tag_columns = {
-            column.name
-            for column in schema_editor.connection.introspection.get_table_description(
-                cursor, "articles_tag"
-            )
-        }
-    if "body_version" not in tag_columns:
-        # The export code now reads a column a later migration adds (0015_article_revisions):
-        # that migration snapshots these sets, once the column is there.
-        return
-    for tagset in TagSet.objects.filter(frozen=True).only("pk", "frozen", "filters"):
-        exporting.store_frozen_rows(tagset, tagset.current_tags())
+    exporting.snapshot_sets_without_rows(schema_editor.connection)
 
 
 class Migration(migrations.Migration):

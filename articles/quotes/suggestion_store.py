@@ -1,7 +1,8 @@
 """Quote suggestions stored per article, and an editor's accept or dismiss of each one.
 
-The rules (articles/text/quote_rules.py) run lazily, the first time an article's reading page is
-opened, and again only when the rules change (their source hash is the version). Storing is
+The rules (articles/text/quote_rules.py) run in the job that indexes a new article
+(articles/jobs/indexing.py), and again, on the reading page, only when the rules change
+(their source hash is the version). Storing is
 an idempotent upsert that never touches a decided row, and a new suggestion that overlaps a
 decided one (by the gold-set criterion: half of each) is dropped, so a dismissed passage
 does not come back even if changed rules now cut it a word longer.

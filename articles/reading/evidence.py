@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import SafeString
 
 # Only http(s), and no characters that could close the attribute or the tag.
 _URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
@@ -29,4 +29,4 @@ def render_evidence(text: str) -> SafeString:
         )
         at = end
     pieces.append(conditional_escape((text or "")[at:]))
-    return mark_safe("".join(str(p) for p in pieces))  # every piece escaped above
+    return format_html_join("", "{}", ((piece,) for piece in pieces))

@@ -67,8 +67,14 @@ def others_changes(article_id: int, since: Cursor, user) -> list[str]:
         .select_related("user")
         .order_by("-id")
     )
-    for event in events[:5]:
+    shown = 0
+    for event in events[:50]:
         snapshot = event.after or event.before or {}
+        if snapshot.get("annotator") not in (None, user.pk):
+            continue  # another editor's blind layer: not even that they tagged something
+        if shown == 5:
+            break
+        shown += 1
         kind = KINDS_BY_SLUG.get(snapshot.get("kind", ""))
         lines.append(
             _("%(user)s: %(action)s وسم «%(kind)s»")

@@ -47,6 +47,7 @@ from articles.text.reanchoring import (
     Reanchorer,
     context_of,
 )
+from articles.webhooks.events import record_tag_event
 
 MAX_BODY_CHARS = 500_000
 MAX_REASON_CHARS = 2000
@@ -144,7 +145,9 @@ def _carry_tags(article: Article, reanchorer: Reanchorer, new_body: str, number:
     # What re-anchoring and the history snapshot read; not the big search vectors.
     fields = ("id", "article_id", "prefix", "suffix", "created_by_id", "created_at")
     tags = list(
-        article.tags.anchored()
+        # Every layer: editors tagging blind keep their places in the new text too.
+        Tag.all_layers.filter(article=article)
+        .anchored()
         .select_for_update()
         .only(*fields, *SNAPSHOT_FIELDS, *CLAIM_FIELDS)
         .order_by("id")
@@ -162,6 +165,7 @@ def _carry_tags(article: Article, reanchorer: Reanchorer, new_body: str, number:
             events.append(_event(tag, TagEvent.Action.ORPHANED, before))
             continue
         start, end = placement.start, placement.end
+        assert start is not None and end is not None  # placed, not an orphan
         prefix, suffix = context_of(new_body, start, end, Tag.CONTEXT_CHARS)
         exact = new_body[start:end]
         moved = (start, end, exact) != (tag.start, tag.end, tag.exact)
@@ -257,6 +261,7 @@ def _carry_suggestions(article: Article, reanchorer: Reanchorer, new_body: str) 
         placement = reanchorer.place(Anchor(row.start, row.end, row.exact, prefix, suffix))
         if not placement.placed or (placement.start, placement.end) in seen:
             continue  # its text is gone: nothing left to decide about
+        assert placement.start is not None and placement.end is not None
         seen.add((placement.start, placement.end))
         row.start, row.end = placement.start, placement.end
         row.exact = new_body[row.start : row.end]
@@ -272,11 +277,11 @@ def replace_orphan(*, tag: Tag, version: int, user, start: int, end: int) -> Tag
     placed = Tag(pk=tag.pk, article=article, start=start, end=end)
     placed.fill_from_body()
     with transaction.atomic():
-        locked = Tag.objects.select_for_update().filter(pk=tag.pk, version=version).first()
+        locked = Tag.all_layers.select_for_update().filter(pk=tag.pk, version=version).first()
         if locked is None:
-            raise StaleTag(Tag.objects.filter(pk=tag.pk).first())
+            raise StaleTag(Tag.all_layers.filter(pk=tag.pk).first())
         before = snapshot(locked)
-        Tag.objects.filter(pk=tag.pk).update(
+        Tag.all_layers.filter(pk=tag.pk).update(
             start=start,
             end=end,
             exact=placed.exact,
@@ -291,9 +296,9 @@ def replace_orphan(*, tag: Tag, version: int, user, start: int, end: int) -> Tag
             reviewed_by=None,
             reviewed_at=None,
         )
-        after = Tag.objects.select_related("article").get(pk=tag.pk)
+        after = Tag.all_layers.select_related("article").get(pk=tag.pk)
         clean_in_python(after)
-        TagEvent.objects.create(
+        record_tag_event(
             tag_id=tag.pk,
             article=article,
             action=TagEvent.Action.REPLACED,

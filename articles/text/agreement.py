@@ -83,7 +83,7 @@ def core_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _overlaps_half(a: Span, b: Span) -> bool:
+def overlaps_half(a: Span, b: Span) -> bool:
     shared = min(a.end, b.end) - max(a.start, b.start)
     return shared > 0 and 2 * shared >= a.length and 2 * shared >= b.length
 
@@ -125,7 +125,7 @@ class PairReport:
 def compare(text: str, spans_a: Sequence[Span], spans_b: Sequence[Span]) -> PairReport:
     """Every agreement figure for two editors on one text."""
     exact, _ = _agreement(spans_a, spans_b, lambda a, b: (a.start, a.end) == (b.start, b.end))
-    overlap, _ = _agreement(spans_a, spans_b, _overlaps_half)
+    overlap, _ = _agreement(spans_a, spans_b, overlaps_half)
 
     def tolerant_same(a: Span, b: Span) -> bool:
         return core_bounds(text, a.start, a.end) == core_bounds(text, b.start, b.end)

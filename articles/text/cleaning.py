@@ -38,8 +38,13 @@ INVISIBLE_RE = re.compile("[" + "".join(chr(c) for c in INVISIBLE) + "]")
 
 ARABIC_RE = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
 WORD_RE = re.compile(r"\w+")
-ARABIC_LETTER_RE = re.compile(r"[\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f]")
+NOT_ARABIC_LETTER_RE = re.compile(r"[^\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f]+")
 LATIN_LETTER_RE = re.compile(r"[A-Za-z]")
+NOT_LATIN_LETTER_RE = re.compile(r"[^A-Za-z]+")
+DIGIT_RE = re.compile(r"\d")
+LETTER_WORD_RE = re.compile(r"[^\W\d_]{2,}")  # a word of two letters or more
+SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!؟?])\s")
+TITLE_LABEL_RE = re.compile(r"^(?:ال)?عنوان\s*:\s*")  # a "عنوان:" label is not the headline
 PUNCTUATION_RE = re.compile(r"[^\w\s]")
 CODE_CHARS_RE = re.compile(r"[{}<>=\[\];]")
 HASHTAG_RE = re.compile(r"(?<![\w&#])#(\w+)")
@@ -381,12 +386,15 @@ def clean(raw: str, memory: OutletMemory = NO_MEMORY) -> Cleaned:
     lines = raw.split("\n")
     rules: list[str | None] = [None] * len(lines)  # why each line was removed
     edits: list[Removal] = []
-    texts = []
-    for number, line in enumerate(lines, start=1):
-        stripped, n = INVISIBLE_RE.subn("", line)
-        if n:
-            edits.append(Removal(number, number, "invisible", n))
-        texts.append(stripped.strip())
+    if INVISIBLE_RE.search(raw) is None:  # most pages: no per-line search needed
+        texts = [line.strip() for line in lines]
+    else:
+        texts = []
+        for number, line in enumerate(lines, start=1):
+            stripped, n = INVISIBLE_RE.subn("", line)
+            if n:
+                edits.append(Removal(number, number, "invisible", n))
+            texts.append(stripped.strip())
     keep = (
         {i for i, text in enumerate(texts) if text and line_key(text) in memory.story}
         if memory.story
@@ -458,7 +466,7 @@ def clean(raw: str, memory: OutletMemory = NO_MEMORY) -> Cleaned:
         if headline is not None
         else _title_from_body(body)
     )
-    title = re.sub(r"^(?:ال)?عنوان\s*:\s*", "", title)  # a "عنوان:" label is not the headline
+    title = TITLE_LABEL_RE.sub("", title)
     return Cleaned(
         body=body,
         title=title,
@@ -518,8 +526,9 @@ def _has_word(text: str) -> bool:
 def arabic_share(text: str) -> float:
     """The share of Arabic letters among the Arabic and Latin letters of a line (0 when it
     has none)."""
-    arabic = len(ARABIC_LETTER_RE.findall(text))
-    latin = len(LATIN_LETTER_RE.findall(text))
+    # Counted as what is left once every other character is deleted: no match objects.
+    arabic = len(NOT_ARABIC_LETTER_RE.sub("", text))
+    latin = len(NOT_LATIN_LETTER_RE.sub("", text))
     return arabic / (arabic + latin) if arabic + latin else 0.0
 
 
@@ -550,7 +559,7 @@ def _is_date_only(text: str) -> bool:
     if not _parse_date(text):
         return False
     rest = DATE_TOKENS_RE.sub(" ", text.translate(DIGITS))
-    return len(re.findall(r"[^\W\d_]{2,}", rest)) <= 2
+    return len(LETTER_WORD_RE.findall(rest)) <= 2
 
 
 @functools.lru_cache(maxsize=8192)
@@ -572,7 +581,7 @@ def furniture_kind(text: str) -> str | None:
         return "paywall"
     if words <= 6 and any(word in key.split() for word in ("مجانا", "free")):
         return "paywall"  # "open the editor's digest free", "try it free"
-    if words <= 8 and not has_arabic(text) and re.search(r"[A-Za-z]", text):
+    if words <= 8 and not has_arabic(text) and LATIN_LETTER_RE.search(text):
         return "latin"
     if words <= 12 and _is_date_only(text):
         return "dateline"
@@ -875,7 +884,7 @@ def _join_paragraphs(lines: list[str]) -> str:
 def _title_from_body(body: str) -> str:
     """No headline in the file: the first sentence, cut at a word boundary."""
     first = next((line for line in body.split("\n") if line.strip()), "")
-    sentence = re.split(r"(?<=[.!؟?])\s", first, maxsplit=1)[0]
+    sentence = SENTENCE_SPLIT_RE.split(first, maxsplit=1)[0]
     if len(sentence) <= 120:
         return sentence
     cut = sentence[:120].rsplit(" ", 1)[0]
@@ -924,6 +933,8 @@ def _glued_suffix(text: str) -> str:
 
 @functools.lru_cache(maxsize=8192)
 def _parse_date(text: str) -> datetime.date | None:
+    if DIGIT_RE.search(text) is None:  # every date pattern below needs a digit
+        return None
     text = text.translate(DIGITS)
     for regex, order in (
         (DATE_WORDS_RE, "dmy_word"),
@@ -1052,7 +1063,7 @@ def _name_line_after(texts: list[str], rules: list[str | None], headline: int | 
         text = texts[i]
         if rules[i] not in ("header", "latin") or not 1 <= _words(text) <= 3:
             continue
-        if not re.search(r"[^\W\d_]{2,}", text):
+        if not LETTER_WORD_RE.search(text):
             continue
         if _parse_date(text) or re.search(r"[,،:/|»>]", text) or re.search(r"\d{3,}", text):
             continue

@@ -207,7 +207,8 @@ class Reanchorer:
         left = _common_suffix(folded_prefix, before)
         right = _common_prefix(folded_suffix, after)
         whole = left == len(folded_prefix) and right == len(folded_suffix)
-        return left, right, whole and (prefix or start == 0) and (suffix or end == len(self.new))
+        edges = bool(prefix or start == 0) and bool(suffix or end == len(self.new))
+        return left, right, whole and edges
 
     def _context_agrees(
         self, anchor: Anchor, start: int, end: int, context: tuple[int, int, bool]

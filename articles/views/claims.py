@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from articles import tagging
 from articles.claims import claimreview, linking, passage_index
 from articles.forms import ClaimReviewFilterForm, ClaimStatusForm, GroupLabelForm, LinkPassageForm
+from articles.jobs import indexing
 from articles.models import CLAIM, ClaimGroup, Passage, StaleTag, Tag
 from articles.views.request import HtmxHttpRequest
 from articles.views.responses import Notice, write_with_its_answer
@@ -61,6 +62,7 @@ def _panel(
         "group": group,
         "members": linking.members(group) if group else [],
         "similar": similar,
+        "still_indexing": indexing.unindexed_count(),
         "can_link": can_link,
         "can_edit": can_edit,
         "status_form": status_form or (ClaimStatusForm(tag=claim) if can_edit else None),

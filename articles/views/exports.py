@@ -28,13 +28,15 @@ from django.views.decorators.http import require_GET, require_POST
 from articles import exporting
 from articles.exporting import FORMATS
 from articles.forms import FormatForm, SaveSetForm, TagFilterForm
-from articles.models import Tag, TagSet
+from articles.models import Tag, TagSet, WebhookEndpoint
 from articles.search.tag_filter import (
     as_querydict,
     filter_tags,
     stored_filters,
 )
 from articles.views.request import HtmxHttpRequest
+from articles.webhooks import delivery
+from newsdesk.replica import reads_from_replica
 
 PREVIEW_ROWS = 10
 
@@ -145,6 +147,7 @@ def _safe_filename(name: str) -> str:
 
 @require_GET
 @permission_required("articles.export_tags", raise_exception=True)
+@reads_from_replica
 def download_tags(request: HtmxHttpRequest) -> HttpResponseBase:
     """The current filter, without saving a set."""
     form = TagFilterForm(request.GET)
@@ -156,6 +159,7 @@ def download_tags(request: HtmxHttpRequest) -> HttpResponseBase:
 
 @require_GET
 @permission_required("articles.export_tags", raise_exception=True)
+@reads_from_replica
 def download_set(request: HtmxHttpRequest, set_id: int) -> HttpResponseBase:
     tagset = _get_tagset_for_user(request, set_id)
     frozen = tagset if tagset.frozen else None
@@ -163,7 +167,12 @@ def download_set(request: HtmxHttpRequest, set_id: int) -> HttpResponseBase:
         request, tagset.current_tags(), name=tagset.name, label=tagset.name, frozen=frozen
     )
     if response.status_code == 200:
-        TagSet.objects.filter(pk=tagset.pk).update(last_exported_at=timezone.now())
+        with transaction.atomic():
+            TagSet.objects.filter(pk=tagset.pk).update(last_exported_at=timezone.now())
+            delivery.record(
+                WebhookEndpoint.Event.SET_EXPORTED,
+                {"set_id": tagset.pk, "name": tagset.name, "user": request.user.get_username()},
+            )
     return response
 
 

@@ -11,24 +11,17 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from articles.forms import EncodingForm, LineCorrectionForm, UploadForm
 from articles.importing.outlet_memory import Recleaned, reclean_outlet, untagged
-from articles.importing.pipeline import (
-    IMPORTED,
-    Importer,
-    preview,
-    process_pending,
-    retry_with_encoding,
-)
+from articles.importing.pipeline import IMPORTED, Importer, preview, retry_with_encoding
 from articles.importing.uploads import iter_uploads, store_batch
 from articles.models import Article, ImportBatch, ImportItem, OutletRule, Source
 from articles.text.cleaning import INVISIBLE, line_key, strip_invisible
 from articles.views.request import HtmxHttpRequest
 
 PERMISSION = "articles.import_articles"
-INLINE_FILES = 20  # batches up to this size are imported in the upload request
-FILES_PER_POLL = 25  # larger ones, this many per htmx poll (the page shows progress)
 BATCHES_PER_PAGE = 20
 RULE_LABELS = {
     "header": _("ترويسة الموقع"),
@@ -71,13 +64,11 @@ def _get_unsure_item_for_user(request: HtmxHttpRequest, item_id: int) -> ImportI
 def import_files(request: HtmxHttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        batch, n_files = store_batch(
+        # Each file is stored (a row of one COPY) before the next is read, so the request
+        # holds one file in memory, not the upload; background workers import them.
+        batch, _n_files = store_batch(
             iter_uploads(form.cleaned_data["files"]), user=request.user, via="web"
         )
-        if n_files <= INLINE_FILES:
-            # One file per step: a request never holds more than one file's import.
-            while process_pending(batch, limit=1, user=request.user):
-                pass
         return redirect(batch)
     batches = ImportBatch.objects.select_related("created_by").order_by("-created_at", "-id")
     batches = batches.annotate(
@@ -89,23 +80,30 @@ def import_files(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "articles/importing/import_files.html", {"form": form, "page": page})
 
 
+def _progress(batch: ImportBatch) -> dict:
+    """Counts by status, from the database: one query whoever is watching."""
+    counts = dict.fromkeys(ImportItem.Status.values, 0)
+    counts.update(batch.items.values_list("status").annotate(n=Count("id")).order_by())
+    total = sum(counts.values())
+    return {
+        "batch": batch,
+        "counts": counts,
+        "total": total,
+        "done": total - counts[ImportItem.Status.PENDING],
+        "pending": counts[ImportItem.Status.PENDING] > 0,
+        "indexing": Article.objects.filter(
+            import_items__batch=batch, indexed_at__isnull=True
+        ).exists(),
+    }
+
+
 def _batch_context(batch: ImportBatch) -> dict:
     items = list(
         batch.items.select_related("article", "article__near_duplicate_of")
         .defer("held_data", "article__raw_text", "article__body", "article__shingle_sketch")
         .order_by("position")
     )
-    counts = dict.fromkeys(ImportItem.Status.values, 0)
-    for item in items:
-        counts[item.status] += 1
-    return {
-        "batch": batch,
-        "items": items,
-        "counts": counts,
-        "total": len(items),
-        "done": len(items) - counts[ImportItem.Status.PENDING],
-        "pending": counts[ImportItem.Status.PENDING] > 0,
-    }
+    return {**_progress(batch), "items": items}
 
 
 @require_GET
@@ -115,15 +113,16 @@ def import_batch(request: HtmxHttpRequest, batch_id: int) -> HttpResponse:
     return render(request, "articles/importing/import_batch.html", _batch_context(batch))
 
 
-@require_POST
+@require_GET
 @permission_required(PERMISSION, raise_exception=True)
-def process_batch(request: HtmxHttpRequest, batch_id: int) -> HttpResponse:
-    """Import the next few waiting files; htmx calls this again until none are left."""
+def batch_progress(request: HtmxHttpRequest, batch_id: int) -> HttpResponse:
+    """The counts of a batch that workers are importing; htmx polls it while files wait.
+    When the last file is done, the whole page reloads to list every result."""
     batch = _get_batch_for_user(request, batch_id)
-    process_pending(batch, limit=FILES_PER_POLL, user=request.user)
-    if not request.htmx:
-        return redirect(batch)
-    return render(request, "articles/importing/import_batch.html#results", _batch_context(batch))
+    context = _progress(batch)
+    if request.htmx and not context["pending"] and request.GET.get("was") == "pending":
+        return HttpResponseClientRefresh()
+    return render(request, "articles/importing/import_batch.html#progress", context)
 
 
 @require_http_methods(["GET", "POST"])

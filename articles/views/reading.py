@@ -25,6 +25,7 @@ from articles.search.article_filter import (
     filter_articles,
 )
 from articles.search.query import parse_query
+from articles.team import layers
 from articles.views.request import HtmxHttpRequest
 
 ARTICLES_PER_PAGE = 25
@@ -60,7 +61,8 @@ def article_list(request: HtmxHttpRequest) -> HttpResponse:
 @permission_required("articles.view_article", raise_exception=True)
 def read_article(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
     article = get_article_for_user(request, article_id)
-    suggestion_store.ensure_suggestions(article)  # the first reading suggests
+    if article.indexed_at:  # until then a job is computing them: the page says so
+        suggestion_store.ensure_suggestions(article)  # again only if the rules changed
     context = reading_context(request, article, cursor=current_cursor(article.pk))
     return render(request, "articles/reading/read_article.html", context)
 
@@ -82,7 +84,8 @@ def reading_context(
     suggestions of that form, `notice` the status line (a `responses.Notice`) and `oob`
     whether the body and the panel are sent out of band (an htmx answer). `cursor` starts
     the page's poll for others' changes; `live_update` marks an answer to that poll."""
-    tags = list(article.tags.anchored().for_side_list())
+    layer = layers.layer_view(request, article)
+    tags = list(layers.tags_in_layer(article, layer.shown).anchored().for_side_list())
     editing = editing or {}
     for tag in tags:
         tag.edit_form = editing.get(tag.pk)
@@ -90,12 +93,16 @@ def reading_context(
     present = {tag.pk for tag in tags}
     deleted: dict[int, TagEvent] = {}
     for event in article.tag_events.filter(action="deleted").select_related("user")[:20]:
-        if event.tag_id not in present:
+        in_layer = (event.before or {}).get("annotator") == layer.shown
+        if event.tag_id not in present and in_layer:
             deleted.setdefault(event.tag_id, event)
     suggestions, suggestion_tally = suggestion_store.for_page(
         article, [(tag.start, tag.end) for tag in tags if tag.kind == QUOTE]
     )
-    can_edit = request.user.has_perm("articles.change_tag")
+    if layer.own is not None or layer.shown is not None:
+        # Suggestions are shared by everyone: not on a blind layer (see suggestions.py).
+        suggestions, suggestion_tally = [], {}
+    can_edit = request.user.has_perm("articles.change_tag") and layer.writable
     headline, paragraphs = split_headline(
         body_cache.paragraphs(article.body, tags, suggestions), article.body, article.title
     )
@@ -106,19 +113,21 @@ def reading_context(
         "paragraphs": paragraphs,
         "suggestions": suggestions,
         "suggestion_tally": suggestion_tally,
+        "still_indexing": article.indexed_at is None,
         "tags": tags,
         "tag_items": render_side_list(tags, can_edit=can_edit),
         "deleted": list(deleted.values())[:10],
         "legend": [(kind, counts[kind.slug]) for kind in KINDS],
-        "can_tag": request.user.has_perm("articles.add_tag"),
+        "can_tag": request.user.has_perm("articles.add_tag") and layer.writable,
         "can_edit": can_edit,
-        "can_delete": request.user.has_perm("articles.delete_tag"),
+        "can_delete": request.user.has_perm("articles.delete_tag") and layer.writable,
         "notice": notice,
         "speakers": speakers or [],
         "oob": oob,
         "cursor": cursor,
         "live_update": live_update,
         "poll_seconds": POLL_SECONDS,
+        "layer": layer,
         "can_correct": request.user.has_perm("articles.correct_article"),
         # Tags a new version of the text left without a place (articles/revisions/).
         "orphan_count": article.tags.orphans().count() if article.body_version > 1 else 0,

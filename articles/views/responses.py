@@ -17,7 +17,7 @@ from typing import Literal
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
@@ -26,6 +26,7 @@ from articles.kinds import KINDS
 from articles.models import Article, Tag
 from articles.quotes import suggestion_store
 from articles.reading.highlights import paragraph_spans, render_paragraphs, split_headline
+from articles.team import layers
 from articles.views.reading import reading_context
 from articles.views.request import HtmxHttpRequest
 
@@ -106,13 +107,17 @@ def after_write(
     if not request.htmx:
         messages.success(request, notice.message)
         return redirect(article.get_absolute_url() + change.anchor)
-    counts = article.tags.anchored().counts_by_kind()
+    # A write lands in the writer's own layer; the answer draws that layer (orphans wait in
+    # their queue).
+    own_layer = layers.request_layer(request, article)
+    layer_tags = layers.tags_in_layer(article, own_layer).anchored()
+    counts = layer_tags.counts_by_kind()
     inserting = change.item is not None and not change.replaces
     if inserting and sum(counts.values()) == 1:
         # The first tag: the panel has no list to insert into yet, so send it whole.
         return page_or_fragment(request, article, anchor=change.anchor, notice=notice)
     added = change.item.pk if inserting and change.item is not None else None
-    if _page_is_behind(request, article, added=added, removed=change.removed):
+    if _page_is_behind(request, layer_tags, added=added, removed=change.removed):
         # Another tab or editor changed the list since this page loaded: only-what-changed
         # would point at entries the page does not have, so send the body and panel whole.
         return page_or_fragment(request, article, anchor=change.anchor, notice=notice)
@@ -121,8 +126,12 @@ def after_write(
     suggestions, suggestion_tally = suggestion_store.for_page(
         article, suggestion_store.quote_spans(article)
     )
+    if own_layer is not None:
+        suggestions, suggestion_tally = [], {}  # not on a blind layer, as on the page
     headline, paragraphs = split_headline(
-        _touched_paragraphs(article, change.spans, suggestions), article.body, article.title
+        _touched_paragraphs(layer_tags, article, change.spans, suggestions),
+        article.body,
+        article.title,
     )
     context: dict[str, object] = {
         "article": article,
@@ -143,15 +152,16 @@ def after_write(
         if getattr(change.item, "edit_form", None):
             context["speakers"] = speaker_suggestions()
         if inserting:
-            context["item_before"] = _insertion_point(article, change.item)
+            context["item_before"] = _insertion_point(layer_tags, change.item)
     return render(request, f"{PAGE}#tag-write", context)
 
 
 def _page_is_behind(
-    request: HtmxHttpRequest, article: Article, *, added: int | None, removed: int | None
+    request: HtmxHttpRequest, layer_tags: QuerySet[Tag], *, added: int | None, removed: int | None
 ) -> bool:
     """Whether the side list the page sent (`listed`, by tagging.js) differs from the
-    article's tags once this write is counted. A request without it is taken as current."""
+    tags of the layer it shows once this write is counted. A request without it is taken
+    as current."""
     listed = request.POST.get("listed")
     if listed is None:
         return False
@@ -162,10 +172,12 @@ def _page_is_behind(
     if added is not None:
         page_ids.add(added)
     page_ids.discard(removed or 0)
-    return page_ids != set(article.tags.values_list("id", flat=True))
+    return page_ids != set(layer_tags.values_list("id", flat=True))
 
 
-def _touched_paragraphs(article: Article, spans: list[tuple[int, int]], suggestions: list):
+def _touched_paragraphs(
+    layer_tags: QuerySet[Tag], article: Article, spans: list[tuple[int, int]], suggestions: list
+):
     body = article.body
     touched = [
         (p_start, p_end)
@@ -176,10 +188,8 @@ def _touched_paragraphs(article: Article, spans: list[tuple[int, int]], suggesti
         return []
     low, high = touched[0][0], touched[-1][1]
     # Plain rows, not model instances: this is on every write's hot path.
-    tags = (
-        article.tags.anchored()
-        .filter(start__lt=high, end__gt=low)
-        .values_list("id", "kind", "start", "end", named=True)
+    tags = layer_tags.filter(start__lt=high, end__gt=low).values_list(
+        "id", "kind", "start", "end", named=True
     )
     wanted = {p_start for p_start, _p_end in touched}
     return [
@@ -191,11 +201,10 @@ def _touched_paragraphs(article: Article, spans: list[tuple[int, int]], suggesti
     ]
 
 
-def _insertion_point(article: Article, item: Tag) -> str:
+def _insertion_point(layer_tags: QuerySet[Tag], item: Tag) -> str:
     """Where a new entry goes in the side list, which is in reading order."""
     following = (
-        article.tags.anchored()
-        .filter(
+        layer_tags.filter(
             Q(start__gt=item.start)
             | Q(start=item.start, end__lt=item.end)
             | Q(start=item.start, end=item.end, id__gt=item.pk)

@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -26,14 +26,16 @@ from articles.forms import CorrectionForm, RevisionPairForm, TagReplaceForm, Tag
 from articles.models import Article, ArticleRevision, StaleTag, Tag
 from articles.reading import body_cache
 from articles.revisions.diffs import diff_lines
+from articles.team import layers
 from articles.views.reading import get_article_for_user
+from articles.views.request import HtmxHttpRequest
 
 ORPHANS_PER_PAGE = 50
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required("articles.correct_article", raise_exception=True)
-def correct_article(request: HttpRequest, article_id: int) -> HttpResponse:
+def correct_article(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
     article = get_article_for_user(request, article_id)
     initial = {"body": article.body, "version": article.body_version}
     form = CorrectionForm(request.POST or None, initial=initial)
@@ -82,7 +84,7 @@ def _outcome_message(revision: ArticleRevision) -> str:
 
 @require_GET
 @permission_required("articles.view_article", raise_exception=True)
-def article_revisions(request: HttpRequest, article_id: int) -> HttpResponse:
+def article_revisions(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
     """Every version, who made it, when and why; and the diff between two of them."""
     article = get_article_for_user(request, article_id)
     versions = list(
@@ -124,7 +126,7 @@ def _body_of(article: Article, number: int) -> str | None:
 
 @require_GET
 @permission_required("articles.view_article", raise_exception=True)
-def revision_text(request: HttpRequest, article_id: int, number: int) -> HttpResponse:
+def revision_text(request: HtmxHttpRequest, article_id: int, number: int) -> StreamingHttpResponse:
     """One version's text as plain text: what the offsets of tags of that version count in
     (the `source` of the Web Annotation export)."""
     article = get_article_for_user(request, article_id)
@@ -139,10 +141,11 @@ def revision_text(request: HttpRequest, article_id: int, number: int) -> HttpRes
 
 @require_GET
 @permission_required("articles.view_tag", raise_exception=True)
-def orphan_queue(request: HttpRequest) -> HttpResponse:
+def orphan_queue(request: HtmxHttpRequest) -> HttpResponse:
     """The newsroom's orphans, by article, newest first."""
     articles = (
-        Article.objects.filter(tags__orphaned=True)
+        # The final layer's: blind layers' orphans are on their own editor's article page.
+        Article.objects.filter(tags__orphaned=True, tags__annotator__isnull=True)
         .annotate(orphans=Count("tags"))
         .select_related("source")
         .only("id", "title", "body_version", "source__name")
@@ -154,12 +157,14 @@ def orphan_queue(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @permission_required("articles.view_article", raise_exception=True)
-def article_orphans(request: HttpRequest, article_id: int) -> HttpResponse:
+def article_orphans(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
     """The article's current text (with its placed tags) and its orphans: select the new
     passage in the text, then "re-place" on the orphan."""
     article = get_article_for_user(request, article_id)
-    anchored = list(article.tags.anchored().only("id", "kind", "start", "end"))
-    orphans = list(article.tags.orphans().order_by("start", "id"))
+    # The layer this user writes to: their own while they tag blind, else the final one.
+    own_tags = layers.tags_in_layer(article, layers.request_layer(request, article))
+    anchored = list(own_tags.anchored().only("id", "kind", "start", "end"))
+    orphans = list(own_tags.orphans().order_by("start", "id"))
     context = {
         "article": article,
         "paragraphs": body_cache.paragraphs(article.body, anchored),
@@ -172,12 +177,15 @@ def article_orphans(request: HttpRequest, article_id: int) -> HttpResponse:
 
 @require_POST
 @permission_required("articles.change_tag", raise_exception=True)
-def replace_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
-    tag = get_object_or_404(Tag.objects.select_related("article"), pk=tag_id)
+def replace_tag(request: HtmxHttpRequest, tag_id: int) -> HttpResponse:
+    tag = get_object_or_404(Tag.all_layers.select_related("article"), pk=tag_id)
+    if not layers.may_write_tag(request, tag):
+        raise Http404
     form = TagReplaceForm(request.POST, article=tag.article)
     back = reverse("article_orphans", args=[tag.article_id])
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("__all__", [])) or _("تحديد غير صالح."))
+        problems = [str(error) for error in form.errors.get("__all__", [])]
+        messages.error(request, " ".join(problems) or _("تحديد غير صالح."))
         return redirect(back)
     data = form.cleaned_data
     try:
@@ -200,8 +208,10 @@ def replace_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
 
 @require_POST
 @permission_required("articles.delete_tag", raise_exception=True)
-def delete_orphan(request: HttpRequest, tag_id: int) -> HttpResponse:
-    tag = get_object_or_404(Tag.objects.select_related("article").orphans(), pk=tag_id)
+def delete_orphan(request: HtmxHttpRequest, tag_id: int) -> HttpResponse:
+    tag = get_object_or_404(Tag.all_layers.select_related("article").orphans(), pk=tag_id)
+    if not layers.may_write_tag(request, tag):
+        raise Http404
     form = TagVersionForm(request.POST)
     if not form.is_valid():
         return HttpResponse(_("طلب غير صالح."), status=400)

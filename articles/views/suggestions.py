@@ -13,8 +13,9 @@ from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from articles.models import QuoteSuggestion
+from articles.models import Article, QuoteSuggestion
 from articles.quotes import suggestion_store
+from articles.team import layers
 from articles.views.request import HtmxHttpRequest
 from articles.views.responses import (
     Notice,
@@ -36,12 +37,22 @@ def _already(request: HtmxHttpRequest, stale: suggestion_store.AlreadyDecided) -
     return page_or_fragment(request, suggestion.article, status=409, notice=notice)
 
 
+def _refuse_while_tagging_blind(request: HtmxHttpRequest, suggestion_id: int) -> None:
+    """Suggestions and their decisions are shared by everyone; an editor tagging blind
+    neither sees nor decides them, so one layer's choices never show in another's."""
+    article_id = QuoteSuggestion.objects.filter(pk=suggestion_id).values("article_id")
+    article = Article.objects.filter(pk__in=article_id).first()
+    if article is None or layers.writing_layer(request.user, article) is not None:
+        raise Http404
+
+
 # Accepting creates a tag, so it takes the permission to add one; so does dismissing,
 # the other half of the same editorial decision. Reviewers only see suggestions.
 @require_POST
 @permission_required("articles.add_tag", raise_exception=True)
 @write_with_its_answer
 def accept_suggestion(request: HtmxHttpRequest, suggestion_id: int) -> HttpResponse:
+    _refuse_while_tagging_blind(request, suggestion_id)
     try:
         suggestion, tag, created = suggestion_store.accept(suggestion_id, request.user)
     except QuoteSuggestion.DoesNotExist:
@@ -61,6 +72,7 @@ def accept_suggestion(request: HtmxHttpRequest, suggestion_id: int) -> HttpRespo
 @permission_required("articles.add_tag", raise_exception=True)
 @write_with_its_answer
 def dismiss_suggestion(request: HtmxHttpRequest, suggestion_id: int) -> HttpResponse:
+    _refuse_while_tagging_blind(request, suggestion_id)
     try:
         suggestion = suggestion_store.dismiss(suggestion_id, request.user)
     except QuoteSuggestion.DoesNotExist:

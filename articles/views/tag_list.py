@@ -12,12 +12,14 @@ from articles.models import Tag
 from articles.search.query import CappedPaginator, highlight, parse_query
 from articles.search.tag_filter import filter_tags
 from articles.views.request import HtmxHttpRequest
+from newsdesk.replica import reads_from_replica
 
 TAGS_PER_PAGE = 50
 
 
 @require_GET
 @permission_required("articles.view_tag", raise_exception=True)
+@reads_from_replica
 def tag_list(request: HtmxHttpRequest) -> HttpResponse:
     form = TagFilterForm(request.GET)
     form.is_valid()  # invalid fields are reported and left out

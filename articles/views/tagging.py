@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from articles import tagging
 from articles.forms import TagCreateForm, TagEditForm, TagVersionForm
 from articles.models import QUOTE, StaleTag, Tag, TagEvent
+from articles.team import layers
 from articles.views.reading import get_article_for_user, reading_context
 from articles.views.request import HtmxHttpRequest
 from articles.views.responses import (
@@ -35,8 +36,20 @@ EDITED_FIELDS = ("kind", "note", "speaker")  # what the inline form edits beside
 
 
 def _get_tag_for_user(request: HtmxHttpRequest, tag_id: int) -> Tag:
-    """Every role that reaches here may see every tag; decorators check the role."""
-    return get_object_or_404(Tag.objects.select_related("article", "updated_by"), pk=tag_id)
+    """A tag this user may change: the decorators check the role, this the layer (a tag in
+    another editor's blind layer is as good as missing)."""
+    tag = get_object_or_404(Tag.all_layers.select_related("article", "updated_by"), pk=tag_id)
+    if not layers.may_write_tag(request, tag):
+        raise Http404
+    return tag
+
+
+def _deletion_for_user(request: HtmxHttpRequest, tag_id: int) -> TagEvent:
+    """The last deletion of a tag this user could see, or 404."""
+    event = tagging.last_deletion(tag_id)
+    if event is None or (event.before or {}).get("annotator") not in (None, request.user.pk):
+        raise Http404
+    return event
 
 
 @require_POST
@@ -56,6 +69,7 @@ def tag_passage(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
             kind=data["kind"],
             start=data["start"],
             end=data["end"],
+            annotator_id=layers.request_layer(request, article),
         )
     except ValidationError as error:
         notice = Notice.error(" ".join(error.messages))
@@ -154,9 +168,7 @@ def delete_tag(request: HtmxHttpRequest, tag_id: int) -> HttpResponse:
 @permission_required("articles.add_tag", raise_exception=True)
 @write_with_its_answer
 def restore_tag(request: HtmxHttpRequest, tag_id: int) -> HttpResponse:
-    event = tagging.last_deletion(tag_id)
-    if event is None:
-        raise Http404
+    event = _deletion_for_user(request, tag_id)
     try:
         tag = tagging.restore_tag(tag_id=tag_id, user=request.user)
     except tagging.TagGone:
@@ -179,10 +191,10 @@ def tag_history(request: HtmxHttpRequest, tag_id: int) -> HttpResponse:
         .select_related("user", "article")
         .order_by("at", "id")
     )
-    if not events:
+    if not events or not layers.may_see_history(request.user, events[0]):
         raise Http404
     article = events[0].article
-    exists = Tag.objects.filter(pk=tag_id).exists()
+    exists = Tag.all_layers.filter(pk=tag_id).exists()
     context = {
         "article": article,
         "tag_id": tag_id,
@@ -206,12 +218,12 @@ def tag_panel(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
 
 def _get_tag_or_conflict(request: HtmxHttpRequest, tag_id: int) -> Tag | HttpResponse:
     """The tag to write to; if someone deleted it meanwhile, a 409 saying so."""
-    tag = Tag.objects.select_related("article").filter(pk=tag_id).first()
+    tag = Tag.all_layers.select_related("article").filter(pk=tag_id).first()
     if tag is not None:
+        if not layers.may_write_tag(request, tag):
+            raise Http404
         return tag
-    event = tagging.last_deletion(tag_id)
-    if event is None:
-        raise Http404
+    event = _deletion_for_user(request, tag_id)
     notice = Notice.error(
         _("حذف محرر آخر هذا الوسم قبل حفظ تعديلك. يمكنك استعادته من قائمة المحذوفات.")
     )

@@ -180,6 +180,13 @@
         return;
       }
     }
+    // "?" (Shift+/ on most layouts; the key itself on an Arabic one): the guidelines.
+    const help = document.getElementById("guidelines-link");
+    if (help && !typing(target) && (event.key === "?" || event.key === "؟")) {
+      event.preventDefault();
+      help.click();
+      return;
+    }
     const form = target.closest("form.tag-edit");
     if (form && event.key === "Escape") {
       event.preventDefault();

@@ -8,6 +8,9 @@ Files are imported in chunks, each in one transaction together with its ImportIt
 records: a run killed halfway leaves the chunks it reported committed complete (articles
 and records) and nothing of the rest, and running it again imports the rest and reports
 the files already in as duplicates.
+
+With --queue, the files are stored on a batch and the command returns at once: workers
+(`manage.py worker`) import them, and the batch page shows their progress.
 """
 
 from __future__ import annotations
@@ -16,10 +19,20 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from articles.importing.pipeline import DUPLICATE, IMPORTED, REJECTED, Importer, record, text_files
+from articles.importing.pipeline import (
+    DUPLICATE,
+    IMPORTED,
+    REJECTED,
+    Importer,
+    hold_files,
+    record,
+    text_files,
+    too_big_reason,
+)
 from articles.models import ImportBatch, ImportItem
 
 CHUNK = 200  # files per transaction
@@ -37,6 +50,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
         parser.add_argument(
+            "--queue",
+            action="store_true",
+            help="Store the files and let background workers import them.",
+        )
+        parser.add_argument(
             "--chunk", type=int, default=CHUNK, help=f"Files per transaction (default {CHUNK})."
         )
 
@@ -45,6 +63,9 @@ class Command(BaseCommand):
         if missing:
             raise CommandError(f"No such file or folder: {', '.join(missing)}")
         files = text_files(paths)
+        if options["queue"]:
+            self._queue(files)
+            return
         importer = Importer(arabic_only=not options["any_language"])
         batch = ImportBatch.objects.create(via="cli")
         show_progress = not options["no_progress"] and sys.stderr.isatty()
@@ -70,6 +91,21 @@ class Command(BaseCommand):
         self._summary(counts, near, batch)
         if counts[REJECTED]:
             raise CommandError(f"{counts[REJECTED]} file(s) rejected", returncode=1)
+
+    def _queue(self, files: list[Path]) -> None:
+        limit = settings.IMPORT_MAX_FILE_BYTES
+        batch = ImportBatch.objects.create(via="cli")
+        entries = (
+            (path.name, None, too_big_reason(limit))
+            if path.stat().st_size > limit  # checked before the file is read
+            else (path.name, path.read_bytes(), "")
+            for path in files
+        )
+        count = hold_files(batch, entries)
+        self.stdout.write(
+            f"Batch #{batch.pk}: {count} files queued; workers import them "
+            f"(progress: {batch.get_absolute_url()})."
+        )
 
     def _import(self, importer: Importer, files: list[Path], batch: ImportBatch, size: int):
         """`size` files per commit and per bulk insert: a commit waits for the disk, so

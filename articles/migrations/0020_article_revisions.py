@@ -6,15 +6,10 @@ from django.db import migrations, models
 
 
 def snapshot_sets_frozen_before(apps, schema_editor):
-    """Frozen sets that 0012_frozen_set_rows left without rows (the export code reads the
-    columns added here) get them now; sets that have rows keep them."""
+    # Frozen sets still without rows get them once every column the export reads is here.
     from articles import exporting
-    from articles.models import FrozenRow, TagSet
 
-    with_rows = FrozenRow.objects.values("tagset_id")
-    waiting = TagSet.objects.filter(frozen=True).exclude(pk__in=with_rows)
-    for tagset in waiting.only("pk", "frozen", "filters"):
-        exporting.store_frozen_rows(tagset, tagset.current_tags())
+    exporting.snapshot_sets_without_rows(schema_editor.connection)
 
 
 def grant_new_permissions(apps, schema_editor):
@@ -26,7 +21,7 @@ def grant_new_permissions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0014_api_tokens_and_write_origin"),
+        ("articles", "0019_overview_tag_tallies"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

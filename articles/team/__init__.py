@@ -1,0 +1,1 @@
+"""Working as a team: assignments, blind layers, agreement, adjudication, guidelines."""

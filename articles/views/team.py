@@ -1,0 +1,354 @@
+"""Working as a team: assignments and "my work", agreement, adjudication, guidelines."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from articles.exporting import neutralise
+from articles.forms import AdjudicationForm, AssignmentForm, GuidelineForm, GuidelineVersionForm
+from articles.kinds import KINDS
+from articles.models import Adjudication, Article, Assignment, Tag, WorkItem
+from articles.team import adjudicating, guidelines
+from articles.team.agreement_report import assignment_agreement
+from articles.team.distribution import distribute
+from articles.views.request import HtmxHttpRequest
+
+
+def _get_assignment(assignment_id: int) -> Assignment:
+    return get_object_or_404(Assignment, pk=assignment_id)
+
+
+def _get_own_item(request: HtmxHttpRequest, work_item_id: int) -> WorkItem:
+    """The editor an item belongs to may mark it, and so may whoever runs assignments."""
+    item = get_object_or_404(WorkItem.objects.select_related("assignment"), pk=work_item_id)
+    if item.editor_id != request.user.pk and not request.user.has_perm("articles.add_assignment"):
+        raise Http404
+    return item
+
+
+def _adjudicated(item_filter: str = "") -> Exists:
+    prefix = f"{item_filter}__" if item_filter else ""
+    return Exists(
+        Adjudication.objects.filter(
+            assignment=OuterRef(f"{prefix}assignment"), article=OuterRef(f"{prefix}article")
+        )
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("articles.adjudicate_tags", raise_exception=True)
+def assignment_list(request: HtmxHttpRequest) -> HttpResponse:
+    form = AssignmentForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.has_perm("articles.add_assignment"):
+            raise PermissionDenied
+        if form.is_valid():
+            assignment = _create_assignment(form.cleaned_data, request.user)
+            return redirect(assignment)
+    assignments = Assignment.objects.with_progress()
+    status = 422 if form.errors else 200
+    context = {"form": form, "assignments": assignments}
+    return render(request, "articles/team/assignment_list.html", context, status=status)
+
+
+def _create_assignment(data: dict, user) -> Assignment:
+    editors = list(data["editors"])
+    per_article = data["editors_per_article"]
+    by_hand = data["hand_plan"]
+    automatic = [pk for pk in data["article_ids"] if pk not in by_hand]
+    plan = {**distribute(automatic, [e.pk for e in editors], per_article), **by_hand}
+    with transaction.atomic():
+        assignment = Assignment.objects.create(
+            name=data["name"],
+            mode=data["mode"],
+            editors_per_article=per_article,
+            accept_adjudicated=data["accept_adjudicated"],
+            created_by=user,
+        )
+        WorkItem.objects.bulk_create(
+            WorkItem(assignment=assignment, article_id=article_id, editor_id=editor_id, position=n)
+            for n, (article_id, group) in enumerate(plan.items())
+            for editor_id in group
+        )
+    return assignment
+
+
+@require_GET
+@permission_required("articles.adjudicate_tags", raise_exception=True)
+def assignment_detail(request: HtmxHttpRequest, assignment_id: int) -> HttpResponse:
+    assignment = _get_assignment(assignment_id)
+    per_editor = (
+        assignment.items.values("editor__username")
+        .annotate(total=Count("id"), done=Count("id", filter=Q(done_at__isnull=False)))
+        .order_by("editor__username")
+    )
+    articles = (
+        Article.objects.filter(work_items__assignment=assignment)
+        .annotate(
+            editors=Count("work_items", filter=Q(work_items__assignment=assignment)),
+            done=Count(
+                "work_items",
+                filter=Q(work_items__assignment=assignment, work_items__done_at__isnull=False),
+            ),
+            adjudicated=Exists(
+                Adjudication.objects.filter(assignment=assignment, article=OuterRef("pk"))
+            ),
+        )
+        .only("id", "title")
+        .order_by("id")
+    )
+    context = {"assignment": assignment, "per_editor": per_editor, "articles": articles}
+    return render(request, "articles/team/assignment_detail.html", context)
+
+
+@dataclass(frozen=True)
+class WorkRow:
+    item: WorkItem
+    title: str
+    state: str  # todo, started, done
+
+
+@require_GET
+@permission_required("articles.add_tag", raise_exception=True)
+def my_work(request: HtmxHttpRequest) -> HttpResponse:
+    items = list(
+        WorkItem.objects.filter(editor=request.user)
+        .select_related("assignment")
+        .annotate(
+            started=Exists(
+                Tag.all_layers.filter(article=OuterRef("article"), created_by=request.user)
+            ),
+            adjudicated=_adjudicated(),
+        )
+        .defer("assignment__name")
+        .order_by("done_at", "assignment_id", "position", "id")
+    )
+    titles = dict(
+        Article.objects.filter(pk__in=[i.article_id for i in items]).values_list("pk", "title")
+    )
+    rows = [
+        WorkRow(
+            item=item,
+            title=titles.get(item.article_id, ""),
+            state="done" if item.done_at else ("started" if item.started else "todo"),
+        )
+        for item in items
+    ]
+    return render(request, "articles/team/my_work.html", {"rows": rows})
+
+
+@require_POST
+@permission_required("articles.add_tag", raise_exception=True)
+def mark_done(request: HtmxHttpRequest, work_item_id: int) -> HttpResponse:
+    item = _get_own_item(request, work_item_id)
+    WorkItem.objects.filter(pk=item.pk, done_at__isnull=True).update(done_at=timezone.now())
+    return redirect("my_work")
+
+
+@require_POST
+@permission_required("articles.add_tag", raise_exception=True)
+def reopen_item(request: HtmxHttpRequest, work_item_id: int) -> HttpResponse:
+    item = _get_own_item(request, work_item_id)
+    if Adjudication.objects.filter(assignment=item.assignment, article=item.article_id).exists():
+        return render(
+            request, "articles/team/my_work.html", {"rows": [], "refused": True}, status=409
+        )
+    WorkItem.objects.filter(pk=item.pk).update(done_at=None)
+    return redirect("my_work")
+
+
+@require_GET
+@permission_required("articles.adjudicate_tags", raise_exception=True)
+def agreement_page(request: HtmxHttpRequest, assignment_id: int) -> HttpResponse:
+    assignment = _get_assignment(assignment_id)
+    report = assignment_agreement(assignment)
+    labels = {kind.slug: kind.label for kind in KINDS}
+    rows = [(row, labels.get(row.kind, "")) for row in report.rows]
+    context = {"assignment": assignment, "report": report, "rows": rows}
+    return render(request, "articles/team/agreement.html", context)
+
+
+AGREEMENT_COLUMNS = [
+    "pair", "kind", "articles", "exact_f1", "overlap_f1", "tolerant_f1", "alpha",
+    "speaker_agreement", "boundary_only_share", "guideline_versions",
+]  # fmt: skip
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _figure(value: float | None) -> str:
+    return "" if value is None else f"{value:.3f}"
+
+
+@require_GET
+@permission_required("articles.adjudicate_tags", raise_exception=True)
+def agreement_csv(request: HtmxHttpRequest, assignment_id: int) -> StreamingHttpResponse:
+    assignment = _get_assignment(assignment_id)
+    report = assignment_agreement(assignment)
+    versions = " ".join(f"{k or 'general'}:{v}" for k, v in report.guideline_versions.items())
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield writer.writerow(AGREEMENT_COLUMNS)
+        for row in report.rows:
+            r = row.report
+            yield writer.writerow(
+                [neutralise(row.pair or "all"), row.kind or "all", row.articles]
+                + [_figure(x) for x in (r.exact.f1, r.overlap.f1, r.tolerant.f1, r.alpha)]
+                + [_figure(r.speaker_agreement), _figure(r.boundary_only_share), versions]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="agreement-{assignment.pk}.csv"'
+    return response
+
+
+LAYER_COLUMNS = ["article_id", "annotator", "kind", "start", "end", "exact", "speaker", "note"]
+
+
+@require_GET
+@permission_required("articles.export_tags", raise_exception=True)
+def layers_csv(request: HtmxHttpRequest, assignment_id: int) -> StreamingHttpResponse:
+    """Every editor's own layer on the assignment's articles, one row per tag, with the
+    editor in an `annotator` column: for researchers measuring agreement themselves."""
+    assignment = _get_assignment(assignment_id)
+    tags = (
+        Tag.all_layers.filter(
+            article__work_items__assignment=assignment,
+            # In one filter() call: the same work item's editor, not any editor's.
+            annotator=F("article__work_items__editor"),
+        )
+        .values_list("article_id", "annotator__username", *LAYER_COLUMNS[2:])
+        .order_by("article_id", "annotator__username", "start", "end", "id")
+        .distinct()
+    )
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield "\ufeff" + writer.writerow(LAYER_COLUMNS)
+        for row in tags.iterator(chunk_size=2000):
+            yield writer.writerow([neutralise(v) if isinstance(v, str) else v for v in row])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="layers-{assignment.pk}.csv"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("articles.adjudicate_tags", raise_exception=True)
+def adjudicate_article(
+    request: HtmxHttpRequest, assignment_id: int, article_id: int
+) -> HttpResponse:
+    assignment = _get_assignment(assignment_id)
+    if not assignment.independent:
+        raise Http404
+    article = get_object_or_404(Article.objects.only("id", "title", "body"), pk=article_id)
+    editors = list(
+        assignment.items.filter(article=article)
+        .select_related("editor")
+        .order_by("editor__username")[:2]
+    )
+    if len(editors) < 2:
+        raise Http404
+    names = tuple(item.editor.get_username() for item in editors)
+    layer: dict[int | None, list[Tag]] = {item.editor_id: [] for item in editors}
+    for tag in Tag.all_layers.filter(article=article, annotator__in=layer).order_by("start"):
+        layer[tag.annotator_id].append(tag)
+    all_items = adjudicating.items(layer[editors[0].editor_id], layer[editors[1].editor_id])
+    decided = adjudicating.decided_keys(assignment, article)
+    open_items = [item for item in all_items if item.key not in decided]
+    status = 200
+    if request.method == "POST":
+        form = AdjudicationForm(request.POST)
+        if form.is_valid() and form.cleaned_data["item"] < len(open_items):
+            item = open_items[form.cleaned_data["item"]]
+            try:
+                decided_item = adjudicating.decide(
+                    assignment=assignment,
+                    article=article,
+                    item=item,
+                    choice=form.cleaned_data["choice"],
+                    names=names,
+                    user=request.user,
+                )
+            except ValueError:
+                status = 422
+            else:
+                for tag in decided_item.already_final:
+                    messages.info(
+                        request,
+                        _("«%(exact)s» (%(kind)s) في الطبقة النهائية من قبل: لم يُكتب مرتين.")
+                        % {"exact": tag.exact, "kind": tag.get_kind_display()},
+                    )
+                return redirect("adjudicate_article", assignment.pk, article.pk)
+        else:
+            status = 422
+    waiting = [item.editor.get_username() for item in editors if item.done_at is None]
+    context = {
+        "assignment": assignment,
+        "article": article,
+        "names": names,
+        "items": open_items,
+        "decided": len(all_items) - len(open_items),
+        "waiting": waiting,
+        "error": status == 422,
+    }
+    return render(request, "articles/team/adjudicate.html", context, status=status)
+
+
+def _guideline_kind(kind: str) -> str:
+    """The URL slug to the stored kind: "general" is the page for every kind."""
+    if kind == guidelines.GENERAL:
+        return ""
+    if kind not in {k.slug for k in KINDS}:
+        raise Http404
+    return kind
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("articles.view_article", raise_exception=True)
+def guideline_page(request: HtmxHttpRequest, kind: str) -> HttpResponse:
+    stored_kind = _guideline_kind(kind)
+    form = GuidelineForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not request.user.has_perm("articles.add_guideline"):
+            raise PermissionDenied
+        if form.is_valid():
+            guidelines.save_version(
+                kind=stored_kind, body=form.cleaned_data["body"], user=request.user
+            )
+            return redirect("guideline_page", kind)
+        status = 422
+    version_form = GuidelineVersionForm(request.GET)
+    version = version_form.cleaned_data["version"] if version_form.is_valid() else None
+    shown = guidelines.current(stored_kind, version)
+    if shown is None and version is not None:
+        raise Http404
+    latest = guidelines.current(stored_kind) if version is not None else shown
+    if latest is not None and not form.is_bound:
+        form = GuidelineForm(initial={"body": latest.body})
+    context = {
+        "kind": kind,
+        "kinds": [(guidelines.GENERAL, _("عام"))] + [(k.slug, k.label) for k in KINDS],
+        "shown": shown,
+        "html": guidelines.render(shown.body) if shown else "",
+        "latest": latest,
+        "form": form,
+    }
+    return render(request, "articles/team/guideline.html", context, status=status)

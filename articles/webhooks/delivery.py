@@ -1,0 +1,136 @@
+"""Recording events in the write's transaction, and sending them from a worker.
+
+Retries follow our own schedule on the delivery row rather than Procrastinate's
+RetryStrategy: the delivery log shows the next retry to Admins, which needs it in a
+table we own, and a failed HTTP call is an expected outcome, not a crashed job."""
+
+from __future__ import annotations
+
+import datetime
+import http.client
+import json
+import socket
+import ssl
+import time
+import uuid
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from articles.webhooks import addresses, signing
+
+TIMEOUT_SECONDS = 10
+MAX_ATTEMPTS = 6
+FIRST_RETRY_SECONDS = 30
+EXCERPT_CHARS = 500
+
+
+def retry_delay(attempts: int) -> int:
+    """Seconds before the next try after `attempts` failures: 30 s, 1 min, 2 min, 4 min…"""
+    return FIRST_RETRY_SECONDS * 2 ** (attempts - 1)
+
+
+def record(event: str, data: dict) -> None:
+    """Store one delivery per enabled endpoint that wants `event`, and queue it, in the
+    caller's transaction: a rolled-back write leaves neither behind."""
+    from articles.jobs import queue
+
+    endpoints = list(WebhookEndpoint.objects.filter(enabled=True, events__contains=[event]))
+    if not endpoints:
+        return
+    with transaction.atomic():
+        for endpoint in endpoints:
+            event_id = uuid.uuid4()
+            body = {"id": str(event_id), "event": event, "created": timezone.now(), "data": data}
+            delivery = WebhookDelivery.objects.create(
+                endpoint=endpoint,
+                event_id=event_id,
+                event=event,
+                body=json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False),
+            )
+            queue.defer_webhook(delivery.pk)
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Connects to the address that was checked, not to whatever the name resolves to now."""
+
+    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self.address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self.address = address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
+
+
+def _post(endpoint: WebhookEndpoint, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+    """One POST, no redirects followed (http.client never follows them)."""
+    host, port, address = addresses.checked_address(
+        endpoint.url, allow_private=endpoint.allow_private_address
+    )
+    parts = urlsplit(endpoint.url)
+    connection_class = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
+    connection = connection_class(host, port, address, TIMEOUT_SECONDS)
+    try:
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        connection.request("POST", path, body=body, headers=headers)
+        response = connection.getresponse()
+        excerpt = response.read(EXCERPT_CHARS * 4).decode("utf-8", "replace")[:EXCERPT_CHARS]
+        return response.status, excerpt
+    finally:
+        connection.close()
+
+
+def deliver(delivery_id: int) -> None:
+    """Try one delivery once, log the attempt, and schedule the next one if it failed."""
+    from articles.jobs import queue
+
+    delivery = WebhookDelivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
+    if delivery is None or delivery.delivered_at or delivery.gave_up:
+        return
+    endpoint = delivery.endpoint
+    if not endpoint.enabled:
+        return
+    body = delivery.body.encode()
+    timestamp = int(time.time())
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Newsdesk-Webhooks",
+        signing.SIGNATURE_HEADER: signing.signature_header(endpoint.secret, timestamp, body),
+        signing.EVENT_ID_HEADER: str(delivery.event_id),
+        signing.EVENT_HEADER: delivery.event,
+    }
+    attempt = WebhookAttempt(delivery=delivery)
+    try:
+        attempt.status_code, attempt.response_excerpt = _post(endpoint, body, headers)
+    except ValidationError as error:
+        attempt.error = " ".join(error.messages)
+    except (OSError, http.client.HTTPException) as error:
+        attempt.error = f"{type(error).__name__}: {error}"[:EXCERPT_CHARS]
+    succeeded = attempt.status_code is not None and 200 <= attempt.status_code < 300
+    with transaction.atomic():
+        attempt.save()
+        delivery.attempts += 1
+        delivery.next_attempt_at = None
+        if succeeded:
+            delivery.delivered_at = timezone.now()
+        elif delivery.attempts >= MAX_ATTEMPTS:
+            delivery.gave_up = True
+        else:
+            wait = retry_delay(delivery.attempts)
+            delivery.next_attempt_at = timezone.now() + datetime.timedelta(seconds=wait)
+            queue.defer_webhook(delivery.pk, in_seconds=wait)
+        delivery.save(update_fields=["attempts", "next_attempt_at", "delivered_at", "gave_up"])
