@@ -407,3 +407,43 @@ def test_a_tag_deleted_before_a_correction_comes_back_as_an_orphan(article, edit
     assert restored.orphaned and restored.body_version == 1
     assert restored.exact == "صحة هذه الأرقام"
     assert BODY[restored.start : restored.end] == restored.exact
+
+
+def test_a_correction_carries_blind_layers_and_keeps_them_blind(client, article, admin_user):
+    from articles.models import Assignment, WorkItem
+    from tests.conftest import EDITORS, make_user
+
+    first, second = make_user("blind1", EDITORS), make_user("blind2", EDITORS)
+    assignment = Assignment.objects.create(name="مستقل", mode="independent", created_by=admin_user)
+    for editor in (first, second):
+        WorkItem.objects.create(assignment=assignment, article=article, editor=editor)
+    kept = _tag(article, "دعم المزارعين", first, annotator=first)
+    gone = _tag(article, "صحة هذه الأرقام", second, annotator=second)
+    new_body = "فقرة جديدة في الأعلى.\n\n" + BODY.rsplit("\n\n", 1)[0]
+    revision = revisions.apply_new_body(article, new_body, admin_user, "فقرة وحذف")
+
+    kept.refresh_from_db()
+    gone.refresh_from_db()
+    assert new_body[kept.start : kept.end] == "دعم المزارعين"
+    assert kept.body_version == 2
+    assert gone.orphaned and gone.body_version == 1
+    assert revision.outcome == {"shifted": 1, "orphan": 1}
+    # The second editor finds their orphan on the article's page; the first never sees it,
+    # nor may re-place or delete it.
+    client.force_login(second)
+    page = client.get(reverse("article_orphans", args=[article.pk]))
+    assert "صحة هذه الأرقام" in page.content.decode()
+    client.force_login(first)
+    page = client.get(reverse("article_orphans", args=[article.pk]))
+    assert "صحة هذه الأرقام" not in page.content.decode()
+    queue = client.get(reverse("orphan_queue"))
+    assert article.title not in queue.content.decode()
+    start = new_body.index("دعم")
+    answer = client.post(
+        reverse("replace_tag", args=[gone.pk]),
+        {"start": start, "end": start + 3, "exact": "دعم", "version": gone.version},
+    )
+    assert answer.status_code == 404
+    answer = client.post(reverse("delete_orphan", args=[gone.pk]), {"version": gone.version})
+    assert answer.status_code == 404
+    assert Tag.all_layers.filter(pk=gone.pk, orphaned=True).exists()
