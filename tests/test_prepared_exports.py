@@ -295,3 +295,20 @@ def test_a_prepared_set_export_is_announced_to_webhooks(reviewer_client, reviewe
     tagset.refresh_from_db()
     assert tagset.last_exported_at == export.finished_at
     assert Tag.objects.count() == 5
+
+
+def test_a_job_cut_off_mid_file_starts_over_when_run_again(reviewer_client, tags, small_threshold):
+    _prepare(reviewer_client, format="jsonld")
+    export = PreparedExport.objects.get()
+    # As a worker killed mid-way leaves it: running, with a piece of a file that is not it.
+    PreparedExport.objects.filter(pk=export.pk).update(status=Status.RUNNING, size_bytes=7)
+    PreparedExportChunk.objects.create(export=export, number=0, data=b"partial")
+
+    run_jobs()  # the job still queued (as a stalled job put back on the queue would be)
+
+    export.refresh_from_db()
+    assert export.status == Status.READY
+    prepared = _body(reviewer_client.get(reverse("download_prepared_export", args=[export.pk])))
+    direct = _body(reviewer_client.get(reverse("download_tags") + "?format=jsonld"))
+    assert prepared == direct and b"partial" not in prepared
+    assert export.size_bytes == len(prepared)
