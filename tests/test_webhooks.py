@@ -9,6 +9,7 @@ import time
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.test import Client
 
 from articles import tagging
 from articles.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -263,3 +264,27 @@ def test_an_exported_set_is_announced(client):
     assert response.status_code == 200
     sent = WebhookDelivery.objects.get()
     assert sent.event == "set.exported" and f'"set_id": {tag_set.pk}' in sent.body
+
+
+@pytest.mark.django_db
+def test_a_set_exported_through_the_api_is_announced_as_from_the_page():
+    from django.urls import reverse
+
+    from articles.api import tokens
+    from articles.models import TagSet
+    from articles.roles import REVIEWERS
+
+    WebhookEndpoint.objects.create(
+        url="http://127.0.0.1:9/h", secret=SECRET, events=["set.exported"]
+    )
+    reviewer = make_user("exporter", REVIEWERS)
+    tag_set = TagSet.objects.create(name="مجموعة", owner=reviewer)
+    _token, secret = tokens.create_token(user=reviewer, name="export")
+    client = Client(headers={"Authorization": f"Bearer {secret}"})
+    response = client.get(reverse("api:set_export", args=[tag_set.pk]) + "?format=jsonl")
+    assert response.status_code == 200
+    sent = WebhookDelivery.objects.get()
+    assert sent.event == "set.exported" and f'"set_id": {tag_set.pk}' in sent.body
+    assert '"user": "exporter"' in sent.body
+    tag_set.refresh_from_db()
+    assert tag_set.last_exported_at is not None

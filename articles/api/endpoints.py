@@ -49,7 +49,7 @@ from articles.quotes import speakers
 from articles.search.article_filter import filter_articles
 from articles.search.tag_filter import as_querydict, filter_tags, stored_filters
 from articles.team import layers
-from articles.views.exports import download_response, sets_with_sizes
+from articles.views.exports import download_set_response, sets_with_sizes
 
 MAX_PAGE_SIZE = 200
 
@@ -473,11 +473,8 @@ def create_set(request: ApiRequest, payload: schemas.TagSetIn):
 )
 def export_set(request: ApiRequest, set_id: int) -> HttpResponseBase:
     """The set's tags as a file, streamed: csv (default), csv-plain, xlsx, jsonl, jsonld."""
-    tagset = get_object_or_404(TagSet, pk=set_id)
-    frozen = tagset if tagset.frozen else None  # a frozen set's files come from its rows
-    return download_response(
-        request, tagset.current_tags(), name=tagset.name, label=tagset.name, frozen=frozen
-    )
+    tagset = get_object_or_404(TagSet.objects.select_related("owner"), pk=set_id)
+    return download_set_response(request, tagset)
 
 
 # --- Claims and speakers ----------------------------------------------------------------

@@ -161,8 +161,13 @@ def download_tags(request: HtmxHttpRequest) -> HttpResponseBase:
 @permission_required("articles.export_tags", raise_exception=True)
 @reads_from_replica
 def download_set(request: HtmxHttpRequest, set_id: int) -> HttpResponseBase:
-    tagset = _get_tagset_for_user(request, set_id)
-    frozen = tagset if tagset.frozen else None
+    return download_set_response(request, _get_tagset_for_user(request, set_id))
+
+
+def download_set_response(request: HttpRequest, tagset: TagSet) -> HttpResponseBase:
+    """A saved set's file, and the record that it was exported (its date, and the webhook
+    event): the page and the API download a set through here, so both are announced."""
+    frozen = tagset if tagset.frozen else None  # a frozen set's files come from its rows
     response = download_response(
         request, tagset.current_tags(), name=tagset.name, label=tagset.name, frozen=frozen
     )
