@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import json
 import threading
 import time
 
@@ -10,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from articles import tagging
 from articles.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -288,3 +290,55 @@ def test_a_set_exported_through_the_api_is_announced_as_from_the_page():
     assert '"user": "exporter"' in sent.body
     tag_set.refresh_from_db()
     assert tag_set.last_exported_at is not None
+
+
+def _create_tag_capturing_queries(article, user, start: int) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        tagging.create_tag(article=article, user=user, kind="claim", start=start, end=start + 3)
+    return [query["sql"] for query in queries.captured_queries]
+
+
+@pytest.mark.django_db
+def test_a_tag_write_costs_no_query_for_webhooks_when_no_endpoint_listens():
+    article = make_article()
+    user = make_user("writer")
+    # Endpoints that do not listen to this event change nothing either.
+    endpoint_for("http://127.0.0.1:9/off", enabled=False)
+    WebhookEndpoint.objects.create(
+        url="http://127.0.0.1:9/other", secret=SECRET, events=[WebhookEndpoint.Event.TAG_DELETED]
+    )
+    without = _create_tag_capturing_queries(article, user, 0)
+    # The endpoints are read inside the statement that stores the tag's history.
+    reading_endpoints = [sql for sql in without if "articles_webhookendpoint" in sql]
+    assert len(reading_endpoints) == 1 and "INSERT INTO" in reading_endpoints[0]
+    assert "articles_tagevent" in reading_endpoints[0]
+    assert not WebhookDelivery.objects.exists()
+
+    endpoint_for("http://127.0.0.1:9/one")
+    endpoint_for("http://127.0.0.1:9/two")
+    with_two = _create_tag_capturing_queries(article, user, 4)
+    # Only the two jobs that send them are added: one per listening endpoint.
+    assert len(with_two) == len(without) + 2
+    sent = list(WebhookDelivery.objects.order_by("endpoint__url"))
+    assert [delivery.endpoint.url for delivery in sent] == [
+        "http://127.0.0.1:9/one",
+        "http://127.0.0.1:9/two",
+    ]
+    assert sent[0].event_id != sent[1].event_id
+    for delivery_row in sent:
+        body = json.loads(delivery_row.body)
+        assert body["id"] == str(delivery_row.event_id)
+        assert body["event"] == "tag.created" and body["data"]["tag"]["start"] == 4
+
+
+@pytest.mark.django_db
+def test_a_tag_create_has_a_fixed_number_of_queries(django_assert_num_queries):
+    article = make_article()
+    user = make_user("writer")
+    tagging.create_tag(article=article, user=user, kind="claim", start=0, end=3)  # warm up
+    # savepoint, article lock, same-passage check, tag, history (+ deliveries), release
+    with django_assert_num_queries(6):
+        tagging.create_tag(article=article, user=user, kind="claim", start=4, end=7)
+    endpoint_for("http://127.0.0.1:9/one")
+    with django_assert_num_queries(7):  # and one job per listening endpoint
+        tagging.create_tag(article=article, user=user, kind="claim", start=8, end=11)
