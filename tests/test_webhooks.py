@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from articles import tagging
 from articles.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from articles.webhooks import addresses, delivery, signing
-from tests.conftest import make_article, make_user, run_jobs
+from tests.conftest import make_article, make_user, make_webhook_endpoint, run_jobs
 
 SECRET = "a-shared-secret"
 
@@ -63,7 +63,7 @@ def failing_receiver():
 
 
 def endpoint_for(url: str, **fields) -> WebhookEndpoint:
-    return WebhookEndpoint.objects.create(
+    return make_webhook_endpoint(
         url=url,
         secret=SECRET,
         events=[WebhookEndpoint.Event.TAG_CREATED],
@@ -138,7 +138,7 @@ def test_a_rolled_back_write_sends_nothing():
 @pytest.mark.django_db
 def test_disabled_endpoints_and_other_events_record_nothing():
     endpoint_for("http://127.0.0.1:9/hook", enabled=False)
-    WebhookEndpoint.objects.create(
+    make_webhook_endpoint(
         url="http://127.0.0.1:9/other", secret=SECRET, events=[WebhookEndpoint.Event.TAG_DELETED]
     )
     tagging.create_tag(
@@ -233,9 +233,7 @@ def test_a_finished_import_is_announced_once():
     from articles.jobs import tasks
     from articles.models import ImportBatch, ImportItem
 
-    WebhookEndpoint.objects.create(
-        url="http://127.0.0.1:9/h", secret=SECRET, events=["import.finished"]
-    )
+    make_webhook_endpoint(url="http://127.0.0.1:9/h", secret=SECRET, events=["import.finished"])
     batch = ImportBatch.objects.create(created_by=make_user("importer"))
     item = ImportItem.objects.create(
         batch=batch, position=0, filename="a.txt", status=ImportItem.Status.PENDING
@@ -256,9 +254,7 @@ def test_an_exported_set_is_announced(client):
     from articles.models import TagSet
     from articles.roles import REVIEWERS
 
-    WebhookEndpoint.objects.create(
-        url="http://127.0.0.1:9/h", secret=SECRET, events=["set.exported"]
-    )
+    make_webhook_endpoint(url="http://127.0.0.1:9/h", secret=SECRET, events=["set.exported"])
     reviewer = make_user("exporter", REVIEWERS)
     tag_set = TagSet.objects.create(name="مجموعة", owner=reviewer)
     client.force_login(reviewer)
@@ -276,9 +272,7 @@ def test_a_set_exported_through_the_api_is_announced_as_from_the_page():
     from articles.models import TagSet
     from articles.roles import REVIEWERS
 
-    WebhookEndpoint.objects.create(
-        url="http://127.0.0.1:9/h", secret=SECRET, events=["set.exported"]
-    )
+    make_webhook_endpoint(url="http://127.0.0.1:9/h", secret=SECRET, events=["set.exported"])
     reviewer = make_user("exporter", REVIEWERS)
     tag_set = TagSet.objects.create(name="مجموعة", owner=reviewer)
     _token, secret = tokens.create_token(user=reviewer, name="export")
@@ -304,7 +298,7 @@ def test_a_tag_write_costs_no_query_for_webhooks_when_no_endpoint_listens():
     user = make_user("writer")
     # Endpoints that do not listen to this event change nothing either.
     endpoint_for("http://127.0.0.1:9/off", enabled=False)
-    WebhookEndpoint.objects.create(
+    make_webhook_endpoint(
         url="http://127.0.0.1:9/other", secret=SECRET, events=[WebhookEndpoint.Event.TAG_DELETED]
     )
     without = _create_tag_capturing_queries(article, user, 0)

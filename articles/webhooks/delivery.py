@@ -19,9 +19,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.db.models.sql import InsertQuery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from articles.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from articles.webhooks import addresses, signing
+from articles.webhooks import addresses, secrets, signing
 
 TIMEOUT_SECONDS = 10
 MAX_ATTEMPTS = 6
@@ -153,16 +154,20 @@ def deliver(delivery_id: int) -> None:
         return
     body = delivery.body.encode()
     timestamp = int(time.time())
-    headers = {
-        "Content-Type": "application/json",
-        "User-Agent": "Newsdesk-Webhooks",
-        signing.SIGNATURE_HEADER: signing.signature_header(endpoint.secret, timestamp, body),
-        signing.EVENT_ID_HEADER: str(delivery.event_id),
-        signing.EVENT_HEADER: delivery.event,
-    }
     attempt = WebhookAttempt(delivery=delivery)
     try:
+        secret = endpoint.signing_secret()
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": "Newsdesk-Webhooks",
+            signing.SIGNATURE_HEADER: signing.signature_header(secret, timestamp, body),
+            signing.EVENT_ID_HEADER: str(delivery.event_id),
+            signing.EVENT_HEADER: delivery.event,
+        }
         attempt.status_code, attempt.response_excerpt = _post(endpoint, body, headers)
+    except secrets.UnreadableSecret:
+        # SECRET_KEY changed without the old one in SECRET_KEY_FALLBACKS (docs/deploy.md).
+        attempt.error = _("تعذّر فك تشفير السر بمفاتيح الموقع: جدّده من صفحة الخطافات.")
     except ValidationError as error:
         attempt.error = " ".join(error.messages)
     except (OSError, http.client.HTTPException) as error:
