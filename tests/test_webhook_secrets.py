@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 
 import pytest
 from django.db import connection
@@ -19,6 +20,12 @@ def _stored_rows() -> str:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT * FROM {WebhookEndpoint._meta.db_table}")
         return repr(cursor.fetchall())
+
+
+def _waiting_delivery(endpoint: WebhookEndpoint) -> WebhookDelivery:
+    return WebhookDelivery.objects.create(
+        endpoint=endpoint, event_id=uuid.uuid4(), event="tag.created", body="{}"
+    )
 
 
 def _register(client, **data) -> None:
@@ -77,12 +84,7 @@ def test_rotating_shows_a_new_secret_once_and_signs_with_it(admin_client_, monke
         "_post",
         lambda _endpoint, _body, headers: sent_headers.append(headers) or (200, ""),
     )
-    row = WebhookDelivery.objects.create(
-        endpoint=endpoint,
-        event_id="00000000-0000-4000-8000-000000000001",
-        event="tag.created",
-        body="{}",
-    )
+    row = _waiting_delivery(endpoint)
     delivery.deliver(row.pk)
     header = sent_headers[0][signing.SIGNATURE_HEADER]
     assert signing.verify(shown, header, b"{}", now=int(time.time()))
@@ -102,12 +104,7 @@ def test_secrets_survive_a_secret_key_rotation_only_with_the_old_key_as_fallback
     with pytest.raises(secrets.UnreadableSecret):
         endpoint.signing_secret()
     # The delivery fails with a reason an Admin can act on, and is retried later.
-    row = WebhookDelivery.objects.create(
-        endpoint=endpoint,
-        event_id="00000000-0000-4000-8000-000000000002",
-        event="tag.created",
-        body="{}",
-    )
+    row = _waiting_delivery(endpoint)
     delivery.deliver(row.pk)
     attempt = WebhookAttempt.objects.get(delivery=row)
     assert attempt.status_code is None and attempt.error
