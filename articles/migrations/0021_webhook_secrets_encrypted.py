@@ -26,7 +26,7 @@ def decrypt_secrets(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0019_overview_tag_tallies"),
+        ("articles", "0020_article_revisions"),
     ]
 
     operations = [
