@@ -330,9 +330,10 @@ def test_a_tag_create_has_a_fixed_number_of_queries(django_assert_num_queries):
     article = make_article()
     user = make_user("writer")
     tagging.create_tag(article=article, user=user, kind="claim", start=0, end=3)  # warm up
-    # savepoint, article lock, same-passage check, tag, history (+ deliveries), release
-    with django_assert_num_queries(6):
+    # savepoint, article lock, same-passage check, tag, text-version check, history
+    # (+ deliveries), release
+    with django_assert_num_queries(7):
         tagging.create_tag(article=article, user=user, kind="claim", start=4, end=7)
     endpoint_for("http://127.0.0.1:9/one")
-    with django_assert_num_queries(7):  # and one job per listening endpoint
+    with django_assert_num_queries(8):  # and one job per listening endpoint
         tagging.create_tag(article=article, user=user, kind="claim", start=8, end=11)
