@@ -76,7 +76,8 @@ def record(event: str, data: dict) -> None:
     """Store one delivery per enabled endpoint that wants `event`, and queue it, in the
     caller's transaction: a rolled-back write leaves neither behind."""
     deliveries, params = _deliveries_sql(event, data)
-    with connection.cursor() as cursor:
+    # No savepoint: inside the caller's transaction this costs no query.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.execute(f"WITH {deliveries} SELECT id FROM deliveries", params)
         _queue([delivery_id for (delivery_id,) in cursor.fetchall()])
 
@@ -95,12 +96,13 @@ def insert_with_deliveries(obj: models.Model, event: str, data: dict) -> None:
         f"WITH inserted AS ({insert_sql} RETURNING {pk_column}), {deliveries} "
         f"SELECT (SELECT {pk_column} FROM inserted), ARRAY(SELECT id FROM deliveries)"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*insert_params, *params])
-        obj.pk, delivery_ids = cursor.fetchone()
-    obj._state.adding = False
-    obj._state.db = connection.alias
-    _queue(delivery_ids)
+    with transaction.atomic(savepoint=False):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*insert_params, *params])
+            obj.pk, delivery_ids = cursor.fetchone()
+        obj._state.adding = False
+        obj._state.db = connection.alias
+        _queue(delivery_ids)
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):
