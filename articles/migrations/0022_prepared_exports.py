@@ -15,7 +15,7 @@ def grant_new_permissions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0020_article_revisions"),
+        ("articles", "0021_webhook_secrets_encrypted"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
