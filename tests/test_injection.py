@@ -16,6 +16,7 @@ row in one of those tables (plus, for a new URL parameter, one object in `hostil
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 import uuid
@@ -30,8 +31,9 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
-from articles import tagging
+from articles import revisions, tagging
 from articles.api import tokens
 from articles.exporting import FORMULA_TRIGGERS
 from articles.jobs import tasks
@@ -42,17 +44,23 @@ from articles.models import (
     ImportBatch,
     ImportItem,
     OutletRule,
+    PreparedExport,
     Tag,
     TagSet,
     WebhookAttempt,
     WebhookDelivery,
-    WebhookEndpoint,
     WorkItem,
 )
 from articles.quotes.speakers import speaker_key
 from articles.roles import ADMINS, EDITORS, REVIEWERS
 from articles.team import guidelines
-from tests.conftest import make_article, make_source, make_user
+from tests.conftest import (
+    make_article,
+    make_prepared_export,
+    make_source,
+    make_user,
+    make_webhook_endpoint,
+)
 from tests.test_permission_matrix import MATRIX, _walk
 
 # --- The payloads -----------------------------------------------------------------------
@@ -131,11 +139,19 @@ SWEEP: dict[str, Visit] = {
     "export_page": Visit(REVIEWERS, SEARCH, htmx_target="preview"),
     "download_tags": Visit(REVIEWERS, ("?format=csv", "?format=csv-plain", "?format=jsonl")),
     "download_set": Visit(REVIEWERS, ("?format=csv", "?format=jsonld")),
+    "prepared_exports": Visit(REVIEWERS),
+    "prepared_export_progress": Visit(REVIEWERS),  # a failed one: its error is shown
+    "download_prepared_export": Visit(REVIEWERS),
     "speaker_list": Visit(EDITORS),
     "speaker_detail": Visit(EDITORS),
     "claim_panel": Visit(EDITORS, htmx_target="claim-panel", plain=False),
     "claim_groups": Visit(EDITORS),
     "claim_group": Visit(EDITORS),
+    "correct_article": Visit(ADMINS),
+    "article_revisions": Visit(EDITORS, ("", "?old=1&new=2")),
+    "revision_text": Visit(EDITORS),
+    "article_orphans": Visit(EDITORS),
+    "orphan_queue": Visit(EDITORS),
     "my_work": Visit(EDITORS),
     "assignment_list": Visit(REVIEWERS),
     "assignment_detail": Visit(REVIEWERS),
@@ -181,7 +197,15 @@ NO_USER_TEXT: dict[str, str] = {
     "api:openapi-json": "the OpenAPI document, built from the code",
 }
 # Views that answer a GET with a file, not a page: checked as downloads.
-DOWNLOADS = {"download_tags", "download_set", "agreement_csv", "layers_csv", "api:set_export"}
+DOWNLOADS = {
+    "download_tags",
+    "download_set",
+    "download_prepared_export",
+    "revision_text",
+    "agreement_csv",
+    "layers_csv",
+    "api:set_export",
+}
 # Views that answer JSON (the API, ClaimReview files): the payloads must come back as data.
 JSON_ANSWERS = {name for name in SWEEP if name.startswith("api:")} - DOWNLOADS
 JSON_ANSWERS |= {"claim_review_file", "claim_reviews_file"}
@@ -190,6 +214,7 @@ SPECIAL_OBJECTS = {
     ("pick_encoding", "item_id"): "unsure_item_id",
     ("claim_panel", "tag_id"): "claim_tag_id",
     ("adjudicate_article", "article_id"): "blind_article_id",
+    ("download_prepared_export", "export_id"): "ready_export_id",
 }
 
 
@@ -300,6 +325,16 @@ def hostile(db):
         held_data=_hostile_body(3).encode("cp1256", errors="ignore"),
     )
     tag_set = TagSet.objects.create(name=f"{HOSTILE} مجموعة", owner=evil_reviewer)
+    # The set's W3C file, built as a worker builds it, and an export that failed saying why.
+    ready = make_prepared_export(tag_set, "jsonld")
+    failed = PreparedExport.objects.create(
+        requested_by=evil_reviewer,
+        format="xlsx",
+        name=HOSTILE,
+        status=PreparedExport.Status.FAILED,
+        error=f"OSError: {HOSTILE}",
+        expires_at=timezone.now() + datetime.timedelta(days=1),
+    )
     # A claim group and claim status: the label and the evidence are free text.
     group = ClaimGroup.objects.create(label=f"{HOSTILE} ادعاء", created_by=evil_editor)
     Tag.objects.filter(pk=tags[0].pk).update(
@@ -325,6 +360,20 @@ def hostile(db):
     OutletRule.objects.create(
         source=source, kind="furniture", key="x", text=f"{HOSTILE} سطر", added_by=evil_admin
     )
+    # A correction with a hostile reason whose new text drops a tagged line: the versions,
+    # the diff and the orphans queue show them.
+    dropped = f"{FORMULA} {ARABIC[4]}"
+    start = article.body.index(ARABIC[4])
+    tagging.create_tag(
+        article=article, user=evil_editor, kind="claim", start=start, end=start + 20, note=HOSTILE
+    )
+    revisions.apply_new_body(
+        article,
+        article.body.replace(dropped, f"{HOSTILE} {ARABIC[0]}"),
+        evil_admin,
+        f"{HOSTILE} سبب",
+    )
+    assert Tag.objects.filter(article=article, orphaned=True).exists()
     # An independent assignment on the imported article: two hostile editors tag it blind.
     other_editor = make_user(f"ed2{IMG}", EDITORS)
     assignment = Assignment.objects.create(
@@ -350,7 +399,7 @@ def hostile(db):
         user=evil_admin,
     )
     # A receiver that answered with markup: the delivery log shows it as text.
-    endpoint = WebhookEndpoint.objects.create(
+    endpoint = make_webhook_endpoint(
         url=f"https://93.184.215.14/{SCRIPT}", secret="s", events=["tag.created"]
     )
     sent = WebhookDelivery.objects.create(
@@ -360,6 +409,7 @@ def hostile(db):
         delivery=sent, status_code=500, response_excerpt=f"{HOSTILE}{IMG}", error=SCRIPT
     )
     return {
+        "number": 1,
         "endpoint_id": endpoint.pk,
         "kind": "general",
         "assignment_id": assignment.pk,
@@ -374,6 +424,8 @@ def hostile(db):
         "batch_id": item.batch_id,
         "unsure_item_id": unsure.pk,
         "set_id": tag_set.pk,
+        "export_id": failed.pk,
+        "ready_export_id": ready.pk,
     }
 
 
