@@ -16,6 +16,7 @@ Benchmarks (each a module of bench/ that also runs alone):
   reading       reading page: server time, query count, HTML size at 0/100/300/500 tags
   tagging       create / edit / delete a tag on an article with 300 tags
   search        p50 / p95 of the article and tag lists for Arabic queries
+  overview      the overview page read from the tallies, against recounting every tag
   export        CSV rows/s, peak memory, time ratio to a raw COPY of the same rows
   browser       headless Chromium on gunicorn: first paint, interactive, bytes
 """
@@ -112,7 +113,7 @@ def run(args: argparse.Namespace, own_database: bool = True) -> dict:
 def _measure_database(args: argparse.Namespace, report: dict) -> None:
     from django.test import Client
 
-    from bench import data, export, reading, search, tagging
+    from bench import data, export, overview, reading, search, tagging
     from bench.browser import bench_editor
 
     _forget_measured_articles()
@@ -159,6 +160,8 @@ def _measure_database(args: argparse.Namespace, report: dict) -> None:
     }
     log("search: Arabic queries")
     report["search"] = search.measure(args.runs * 2)
+    log("overview: from the tallies, and the recount it replaced")
+    report["overview"] = overview.measure(args.runs * 4)
     log("export: all tags as CSV, and raw COPY")
     report["export"] = export.measure(runs=min(args.runs, 3), formats=("csv",))
     report["growth"][-1]["export_csv"] = report["export"]["csv"]
@@ -236,6 +239,10 @@ def budget(report: dict) -> list[dict]:
     )
     create = report["tagging"]["create"]
     line("tag create, 300 tags", 20, create["median_ms"], "ms", create["min_ms"])
+    page = report["overview"]["overview_from_tallies"]
+    line(
+        f"overview, {report['overview']['tags']} tags", 200, page["median_ms"], "ms", page["min_ms"]
+    )
     browser = report.get("browser") or {}
     line("first contentful paint", 300, browser.get("first_contentful_paint_ms"), "ms")
     line("own JS + CSS, compressed", 60, browser.get("own_js_css_kb"), "KB")
@@ -355,6 +362,18 @@ def markdown(report: dict) -> str:
         for row in s[key]:
             out.append(f"| {row['query']} | {row['hits']} | {row['p50_ms']} | {row['p95_ms']} |")
         out.append("")
+    o = report["overview"]
+    out += [
+        "## Overview",
+        "",
+        f"{o['tags']} tags, {o['tally_rows']} tally rows after compaction: the page"
+        f" **{o['overview_from_tallies']['median_ms']} ms** median"
+        f" ({o['overview_x_floor']}x the floor, the profile page at"
+        f" {o['floor_profile_page']['median_ms']} ms); recounting every tag as the page"
+        f" did before: {o['recount_queries_before']['median_ms']} ms"
+        f" ({o['recount_x_floor']}x the floor).",
+        "",
+    ]
     e = report["export"]
     csv = e["csv"]
     out += [
