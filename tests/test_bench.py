@@ -26,7 +26,16 @@ def test_bench_quick_run_writes_the_whole_report(tmp_path, monkeypatch):
     md_path, json_path = run.main(["--quick", "--out", str(tmp_path)], own_database=False)
     report = json.loads(json_path.read_text(encoding="utf-8"))
 
-    assert {"machine", "sizes", "import", "reading", "tagging", "search", "export"} <= set(report)
+    assert {
+        "machine",
+        "sizes",
+        "import",
+        "reading",
+        "tagging",
+        "search",
+        "overview",
+        "export",
+    } <= set(report)
     assert {"cpu", "cores", "ram_gb", "postgresql", "python", "django"} <= set(report["machine"])
     assert report["import"]["files"] == 40 and report["import"]["files_per_s"] > 0
     assert report["import"]["floor_copy_files_per_s"] > report["import"]["files_per_s"]
@@ -43,6 +52,7 @@ def test_bench_quick_run_writes_the_whole_report(tmp_path, monkeypatch):
     for action in ("create", "edit", "delete"):
         assert report["tagging"][action]["median_ms"] > 0
     assert len(report["search"]["article_list"]) == 12
+    assert report["overview"]["tags"] > 1000 and report["overview"]["overview_x_floor"] > 0
     assert report["export"]["rows"] > 1000 and report["export"]["csv"]["rows_per_s"] > 0
     assert report["export"]["csv"]["time_ratio_to_raw_copy"] > 0
     assert [g["articles"] for g in report["growth"]] == [20, 40, 60]
@@ -57,5 +67,6 @@ def test_bench_quick_run_writes_the_whole_report(tmp_path, monkeypatch):
         "queries per reading page constant",
     }
     text = md_path.read_text(encoding="utf-8")
-    for heading in ("## Budget", "## Import", "## Reading page", "## Cost growth", "## Browser"):
+    headings = ("## Budget", "## Import", "## Reading page", "## Overview", "## Cost growth")
+    for heading in (*headings, "## Browser"):
         assert heading in text
