@@ -395,24 +395,20 @@ class Import:
 
     def queue(self, window_started: float) -> None:
         self.marks["queued_s"] = round(time.time() - window_started, 2)
+        command = [sys.executable, str(ROOT / "manage.py"), "import_articles", "--queue"]
         done = subprocess.run(
-            [
-                sys.executable,
-                str(ROOT / "manage.py"),
-                "import_articles",
-                "--queue",
-                str(self.folder),
-            ],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            check=True,
+            [*command, str(self.folder)], cwd=ROOT, env=self.env, capture_output=True, text=True
         )
-        self.batch_id = int(re.search(r"#(\d+)", done.stdout).group(1))
+        batch = re.search(r"#(\d+)", done.stdout)
+        if done.returncode or batch is None:  # e.g. the database went away while storing
+            self.marks["queue_failed"] = done.stderr.strip().splitlines()[-1:]
+            return
+        self.batch_id = int(batch.group(1))
         self.marks["stored_s"] = round(time.time() - window_started, 2)
 
     def statuses(self) -> dict[str, int]:
+        if self.batch_id is None:
+            return {}
         rows = _query(
             "SELECT status, count(*) FROM articles_importitem WHERE batch_id = %s GROUP BY status",
             [self.batch_id],
@@ -423,7 +419,7 @@ class Import:
         """Until no file of the batch is pending (a killed worker's job is retried after a
         minute without heartbeat, docs/deploy.md): True if it got there."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and "queue_failed" not in self.marks:
             try:
                 if self.batch_id is not None and not self.statuses().get("pending", 0):
                     self.marks.setdefault("done_s", round(time.time() - window_started, 2))
@@ -616,7 +612,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--import-at", type=float, default=5, help="s into the window")
     parser.add_argument("--kill-worker", action="store_true", help="SIGKILL a worker mid-import")
     parser.add_argument("--restart-postgres", action="store_true", help="stop and start it")
-    parser.add_argument("--outage-at", type=float, default=20, help="s into the window")
+    parser.add_argument("--outage-at", type=float, default=40, help="s into the window")
     parser.add_argument("--down", type=float, default=5, help="seconds PostgreSQL stays down")
     parser.add_argument("--port", type=int, default=8104, help="first port (default 8104)")
     parser.add_argument("--articles", type=int, default=100, help="articles the editors tag")
@@ -688,7 +684,7 @@ def phases(requests: list[list], started: float, marks: dict) -> dict:
     during = [r for r in rows if marks["stop"] <= answered(r) < marks["back"]]
     after = [r for r in rows if answered(r) >= marks["back"]]
     bad_during = [r for r in during if not (r[4] or r[5] or r[6])]
-    first_ok = min((r[0] - started for r in after if r[4]), default=None)
+    first_ok = min((answered(r) for r in after if r[4]), default=None)
     late_errors = [
         r for r in after if r[0] - started >= marks["back"] + RECOVERY_GRACE and not r[4]
     ]
@@ -788,6 +784,8 @@ def main() -> int:
             timer.start()
         stats = wait_for_file(out / "stats.json", locust, args.seconds + 120)
         cpu = {name: round(probe() - cpu_before[name], 1) for name, probe in probes.items()}
+        if args.restart_postgres:  # a new postmaster: its CPU before the restart is gone
+            cpu.pop("postgresql", None)
         locust.wait(timeout=120)
         for timer in timers:
             timer.join()
