@@ -38,6 +38,7 @@ from articles.tagging import ADJUSTMENTS, same_text
 from articles.text.cleaning import strip_invisible
 from articles.text.decoding import ENCODING_CHOICES
 from articles.webhooks import addresses
+from articles.webhooks import secrets as webhook_secrets
 
 ADJUST_CHOICES = [
     ("extend_start", _("مدّ البداية بكلمة")),
@@ -65,12 +66,11 @@ class TypedTextField(forms.CharField):
         return text.strip() if self.strip else text
 
 
-class TagCreateForm(forms.Form):
+class SelectionForm(forms.Form):
     """A selection from the page: code-point offsets plus the text the browser saw there.
 
     The text is only a check: the stored snapshot and context always come from the body."""
 
-    kind = forms.ChoiceField(choices=KIND_CHOICES)
     start = forms.IntegerField(min_value=0)
     end = forms.IntegerField(min_value=1)
     exact = forms.CharField(strip=False, max_length=100_000)
@@ -96,6 +96,41 @@ class TagCreateForm(forms.Form):
         if not body[start:end].strip():
             raise forms.ValidationError(_("المقطع المحدد فارغ."), code="empty")
         return data
+
+
+class TagCreateForm(SelectionForm):
+    kind = forms.ChoiceField(choices=KIND_CHOICES)
+
+
+class TagReplaceForm(SelectionForm):
+    """A new place for an orphaned tag: the selection, and the tag version it was shown at."""
+
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class CorrectionForm(forms.Form):
+    """An inline correction of an article's text, from the body version it started from."""
+
+    # Typed text: bidi controls and stray invisibles go, as imports remove them from bodies.
+    body = TypedTextField(
+        label=_("النص"),
+        strip=False,
+        max_length=500_000,
+        widget=forms.Textarea(attrs={"rows": 24, "dir": "rtl", "lang": "ar"}),
+    )
+    reason = TypedTextField(
+        label=_("سبب التصحيح"),
+        max_length=2000,
+        widget=forms.TextInput(attrs={"dir": "auto"}),
+    )
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class RevisionPairForm(forms.Form):
+    """Which two versions of an article's text to compare (both optional: last change)."""
+
+    old = forms.IntegerField(label=_("من النسخة"), min_value=1, required=False)
+    new = forms.IntegerField(label=_("إلى النسخة"), min_value=1, required=False)
 
 
 class TagEditForm(forms.Form):
@@ -692,28 +727,42 @@ class WebhookEndpointForm(forms.ModelForm):
         assume_scheme="https",
         widget=forms.URLInput(attrs={"dir": "ltr"}),
     )
+    # Never put back into the page: after a refused form it is typed again.
+    secret = forms.CharField(
+        label=_("السر المشترك"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "يوقّع كل إرسال بـ HMAC-SHA256. اتركه فارغاً ليُصنع سرّ قوي؛ "
+            "يظهر مرة واحدة بعد التسجيل، فاحفظه عند المستقبِل."
+        ),
+        widget=forms.PasswordInput(attrs={"dir": "ltr", "autocomplete": "new-password"}),
+    )
     events = forms.MultipleChoiceField(
         label=_("الأحداث"),
         choices=WebhookEndpoint.Event.choices,
         widget=forms.CheckboxSelectMultiple,
     )
+    field_order = ["url", "secret", "events", "allow_private_address"]
 
     class Meta:
         model = WebhookEndpoint
-        fields = ["url", "secret", "events", "allow_private_address"]
-        labels = {
-            "secret": _("السر المشترك"),
-            "allow_private_address": _("السماح بعنوان داخلي"),
-        }
+        fields = ["url", "events", "allow_private_address"]
+        labels = {"allow_private_address": _("السماح بعنوان داخلي")}
         help_texts = {
-            "secret": _("يوقّع كل إرسال بـ HMAC-SHA256؛ احفظه عند المستقبِل."),
             "allow_private_address": _(
                 "للمستقبِلات داخل الشبكة فقط: بدونه يُرفض كل عنوان خاص أو محلي."
             ),
         }
-        widgets = {
-            "secret": forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
-        }
+
+    def save_with_secret(self) -> tuple[WebhookEndpoint, str]:
+        """The new endpoint, its secret stored encrypted, and that secret in clear (the
+        one time it is shown): the one typed, or a new random one."""
+        endpoint = self.save(commit=False)
+        secret = self.cleaned_data["secret"] or webhook_secrets.generate()
+        endpoint.set_secret(secret)
+        endpoint.save()
+        return endpoint, secret
 
     def clean(self):
         cleaned = super().clean() or {}

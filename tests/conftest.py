@@ -27,6 +27,16 @@ ARTIFACTS_DIR = Path(__file__).parent / "artifacts"
 PASSWORD = "correct-horse-battery-staple"
 
 
+def make_webhook_endpoint(*, url: str, events: list[str], secret: str = "s", **fields):
+    """An endpoint as the webhooks page makes one: its secret stored encrypted."""
+    from articles.models import WebhookEndpoint
+
+    endpoint = WebhookEndpoint(url=url, events=events, **fields)
+    endpoint.set_secret(secret)
+    endpoint.save()
+    return endpoint
+
+
 def make_user(username: str, role: str | None = None, **fields):
     # Transactional tests (live server) flush the groups the data migration made.
     if role and not Group.objects.filter(name=role).exists():
@@ -74,7 +84,10 @@ def run_jobs() -> None:
 
     thread = threading.Thread(target=work)
     thread.start()
-    thread.join(timeout=120)
+    thread.join(timeout=600)
+    # Still working: the test must not go on while jobs change the database under it (nor
+    # leave a connection open that keeps the test database from being dropped).
+    assert not thread.is_alive(), "the jobs did not finish within ten minutes"
     if failures:
         raise failures[0]
 

@@ -32,6 +32,7 @@ def test_bench_quick_run_writes_the_whole_report(tmp_path, monkeypatch):
         "import",
         "reading",
         "tagging",
+        "revisions",
         "search",
         "overview",
         "export",
@@ -51,6 +52,9 @@ def test_bench_quick_run_writes_the_whole_report(tmp_path, monkeypatch):
     assert len(queries) == 1 and queries.pop() > 0
     for action in ("create", "edit", "delete"):
         assert report["tagging"][action]["median_ms"] > 0
+    assert report["revisions"]["median_ms"] > 0
+    assert report["revisions"]["tags_on_article"] == 500
+    assert report["revisions"]["last_outcome"].get("orphan", 0) == 0
     assert len(report["search"]["article_list"]) == 12
     assert report["overview"]["tags"] > 1000 and report["overview"]["overview_x_floor"] > 0
     assert report["export"]["rows"] > 1000 and report["export"]["csv"]["rows_per_s"] > 0
@@ -62,11 +66,12 @@ def test_bench_quick_run_writes_the_whole_report(tmp_path, monkeypatch):
     assert {line["budget"] for line in report["budget"]} >= {
         "reading page, 500 tags (warm)",
         "tag create, 300 tags",
+        "correction, 500 tags",
         "first contentful paint",
         "own JS + CSS, compressed",
         "queries per reading page constant",
     }
     text = md_path.read_text(encoding="utf-8")
-    headings = ("## Budget", "## Import", "## Reading page", "## Overview", "## Cost growth")
-    for heading in (*headings, "## Browser"):
+    headings = ("## Budget", "## Import", "## Reading page", "## Correction", "## Overview")
+    for heading in (*headings, "## Cost growth", "## Browser"):
         assert heading in text

@@ -22,10 +22,10 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 
 from articles import tagging
-from articles.models import Assignment, ClaimGroup, Tag, TagSet, WebhookEndpoint, WorkItem
+from articles.models import Assignment, ClaimGroup, Tag, TagSet, WorkItem
 from articles.quotes.speakers import speaker_key
 from articles.roles import ADMINS, EDITORS, REVIEWERS
-from tests.conftest import make_article, make_source, make_user
+from tests.conftest import make_article, make_source, make_user, make_webhook_endpoint
 from tests.test_permission_matrix import MATRIX, _walk
 
 
@@ -52,6 +52,9 @@ LISTS: dict[str, Endpoint] = {
     "speaker_detail": Endpoint(EDITORS),
     "claim_groups": Endpoint(EDITORS),
     "claim_group": Endpoint(EDITORS),
+    "article_revisions": Endpoint(EDITORS),
+    "article_orphans": Endpoint(EDITORS),
+    "orphan_queue": Endpoint(EDITORS),
     "my_work": Endpoint(EDITORS),
     "assignment_list": Endpoint(REVIEWERS),
     "assignment_detail": Endpoint(REVIEWERS),
@@ -95,6 +98,8 @@ NOT_A_LIST: dict[str, str] = {
     "edit_tag": "one tag's form, no parameters",
     "pick_encoding": "one file's preview; `encoding` is a ChoiceField",
     "claim_panel": "an htmx fragment of one claim; its one parameter (close) is a flag",
+    "correct_article": "one article's correction form, no parameters",
+    "revision_text": "one version's text as a file, no parameters",
     "batch_progress": "a batch's counts; its one parameter (was) is compared to one word",
     "claim_review_file": "one group's ClaimReview, no parameters",
     "api:api-root": "a redirect to the docs",
@@ -216,7 +221,7 @@ def data(db):
         tagging.create_tag(
             article=blind, user=user, kind="claim", start=0, end=4, annotator_id=user.pk
         )
-    endpoint = WebhookEndpoint.objects.create(
+    endpoint = make_webhook_endpoint(
         url="https://93.184.215.14/hook", secret="s", events=["tag.created"]
     )
     return {

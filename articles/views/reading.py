@@ -6,7 +6,7 @@ from collections import Counter
 
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -31,8 +31,9 @@ from articles.views.request import HtmxHttpRequest
 ARTICLES_PER_PAGE = 25
 
 
-def get_article_for_user(request: HtmxHttpRequest, article_id: int) -> Article:
-    """Every role may read every article; the permission decorator checks the role."""
+def get_article_for_user(request: HttpRequest, article_id: int) -> Article:
+    """Every role may read every article; the permission decorator (or the API's auth)
+    checks the role."""
     articles = Article.objects.select_related("source", "suggestion_run")
     return get_object_or_404(articles, pk=article_id)
 
@@ -85,7 +86,7 @@ def reading_context(
     whether the body and the panel are sent out of band (an htmx answer). `cursor` starts
     the page's poll for others' changes; `live_update` marks an answer to that poll."""
     layer = layers.layer_view(request, article)
-    tags = list(layers.tags_in_layer(article, layer.shown).for_side_list())
+    tags = list(layers.tags_in_layer(article, layer.shown).anchored().for_side_list())
     editing = editing or {}
     for tag in tags:
         tag.edit_form = editing.get(tag.pk)
@@ -128,6 +129,9 @@ def reading_context(
         "live_update": live_update,
         "poll_seconds": POLL_SECONDS,
         "layer": layer,
+        "can_correct": request.user.has_perm("articles.correct_article"),
+        # Tags a new version of the text left without a place (articles/revisions/).
+        "orphan_count": article.tags.orphans().count() if article.body_version > 1 else 0,
     }
 
 
