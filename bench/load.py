@@ -476,10 +476,12 @@ def kill_a_worker_mid_import(workers: Workers, job: Import, started: float, mark
     """Once a chunk is committed and files are still pending, SIGKILL a worker that is
     running an import job (so in the middle of its chunk's transaction)."""
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and "queue_failed" not in job.marks:
         if job.batch_id is not None:
             statuses = job.statuses()
             busy = workers.importing()
+            if statuses and not statuses.get("pending"):
+                break  # all in before a kill could land (a batch of one or two chunks)
             if statuses.get("imported") and statuses.get("pending") and busy:
                 marks["files_imported_before"] = statuses["imported"]
                 marks["files_pending_before"] = statuses["pending"]
