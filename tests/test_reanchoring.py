@@ -87,3 +87,28 @@ def test_generated_corpus_none_wrong_none_lost():
     assert figures.exact + figures.corrected_in_place + figures.orphaned == figures.tags
     assert figures.exact_share >= 0.98
     assert figures.orphaned > 0  # the edits did destroy some tagged text
+
+
+def test_a_copy_of_a_repeated_line_removed_orphans_instead_of_guessing():
+    """A headline printed several times as furniture: one copy removed and the next line
+    rewritten. The texts cannot tell which copy went, so a tag on a copy whose context
+    changed is an orphan, never moved onto a neighbouring copy by the diff's choice."""
+    line = "خطاب الرئيس أمام البرلمان"
+    old = f"{line}\n\n{line}\nصورة\n\n{line}\n\n{line}\n\nقال الرئيس إن الموازنة ستقر قريباً."
+    tagged = old.index(f"صورة\n\n{line}") + len("صورة\n\n")
+    anchor = Anchor(tagged, tagged + 4, "خطاب", *context_of(old, tagged, tagged + 4))
+    # The tagged copy and its line end are removed; a sentence is added below the next copy.
+    new = old[:tagged] + old[tagged + len(line) + 1 :]
+    new = new.replace("\n\nقال", "\n\nوأضاف مصدر أن الجلسة طويلة\nقال")
+    placement = Reanchorer(old, new).place(anchor)
+    assert placement.how == ORPHAN
+
+
+def test_a_repeated_line_whose_copies_all_stay_keeps_its_tags():
+    line = "خطاب الرئيس أمام البرلمان"
+    old = f"{line}\n\n{line}\n\nقال الرئيس إن الموازنة ستقر قريباً."
+    new = old.replace("قال الرئيس", "وقال رئيس الدولة")
+    second = old.index(line, 1)
+    anchor = Anchor(second, second + 4, "خطاب", *context_of(old, second, second + 4))
+    placement = Reanchorer(old, new).place(anchor)
+    assert (placement.how, placement.start) == (KEPT, new.index(line, 1))

@@ -107,6 +107,7 @@ class Reanchorer:
         self._run_starts = [run[0] for run in runs]
         self._new_run_starts = [run[2] for run in runs]
         self._folded: tuple[str, list[int]] | None = None
+        self._folded_old: tuple[str, list[int]] | None = None
 
     @property
     def diffs(self) -> list[tuple[int, str]]:
@@ -137,6 +138,11 @@ class Reanchorer:
         if found is None:
             return self._by_text(anchor)
         placement, (left, right, whole) = found
+        if not whole and self._repeated_in_old(anchor, left, right):
+            # Its surroundings changed, and what still agrees (its text and that much
+            # context) is at more than one place of the old text (a repeated line): the
+            # diff paired one copy with another, and nothing tells which this passage was.
+            return Placement(None, None, ORPHAN)
         if placement.how != CORRECTED and not whole:
             # Its surroundings changed: the same text elsewhere with context at least as
             # good (two paragraphs that end alike, one moved) makes the diff's pick a guess.
@@ -144,6 +150,27 @@ class Reanchorer:
             if any(c[0] >= left + right and c[2] != placement.start for c in rivals):
                 return Placement(None, None, ORPHAN)
         return placement
+
+    def _repeated_in_old(self, anchor: Anchor, left: int, right: int) -> bool:
+        """Whether the passage's folded text, with the `left` and `right` characters of
+        context that still agree, is also at another place of the old text that the diff
+        did not keep: a copy removed or rewritten, which the diff could as well have
+        paired with this place instead of this passage's own."""
+        prefix, suffix = fold_full(anchor.prefix), fold_full(anchor.suffix)
+        key = fold_full(anchor.exact)
+        evidence = prefix[len(prefix) - left :] + key + suffix[:right]
+        if self._folded_old is None:
+            self._folded_old = folded_with_offsets(self.old)
+        folded, offsets = self._folded_old
+        at = folded.find(evidence)
+        while at != -1:
+            first, last = offsets[at + left], offsets[at + left + len(key)] - 1
+            if first != anchor.start and (
+                self.new_position(first) is None or self.new_position(last) is None
+            ):
+                return True
+            at = folded.find(evidence, at + 1)
+        return False
 
     def _through_diff(self, anchor: Anchor) -> tuple[Placement, tuple[int, int, bool]] | None:
         start = self.new_position(anchor.start)
