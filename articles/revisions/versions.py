@@ -143,7 +143,7 @@ def _keep_first_version(article: Article) -> None:
 
 def _carry_tags(article: Article, reanchorer: Reanchorer, new_body: str, number: int, user):
     # What re-anchoring and the history snapshot read; not the big search vectors.
-    fields = ("id", "article_id", "prefix", "suffix", "created_by_id", "created_at")
+    fields = ("id", "article_id", "prefix", "suffix", "created_by_id", "annotator_id", "created_at")
     tags = list(
         # Every layer: editors tagging blind keep their places in the new text too.
         Tag.all_layers.filter(article=article)
