@@ -4,7 +4,8 @@
 re-cleaning, a newer version of the story). In one transaction it keeps the old text as a
 revision, places every tag in the new text (articles/text/reanchoring.py), records what moved
 in each tag's history, re-anchors the decided quote suggestions and suggests again, and
-re-indexes the claim passages; the search columns follow the body by themselves (generated).
+has the claim passages indexed again by a job (the old ones dropped at once); the search
+columns follow the body by themselves (generated).
 A tag that cannot be placed becomes an orphan: kept with its old text and offsets (into its
 `body_version`), waiting in the orphans queue for an editor to re-place or delete it.
 """
@@ -22,8 +23,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles.claims import passage_index
 from articles.importing.pipeline import normalise_text
+from articles.jobs import indexing
 from articles.models import (
     Article,
     ArticleRevision,
@@ -113,7 +114,10 @@ def apply_new_body(
         )
         locked.body = locked._loaded_body = new_body
         locked.body_version = number
-        passage_index.reindex_articles([locked])
+        # The old text's passages go now (search never sees text that is gone); the new
+        # text's passages and suggestions come from an indexing job, as for an import,
+        # so the correction answers without computing them.
+        indexing.index_again_later([locked])
         revision = ArticleRevision.objects.create(
             article=locked,
             number=number,
