@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -60,14 +60,6 @@ class StaleBody(Exception):
     def __init__(self, article: Article):
         super().__init__("stale body")
         self.article = article
-
-
-@dataclass(frozen=True)
-class _Move:
-    tag: Tag
-    start: int
-    end: int
-    how: str
 
 
 def apply_new_body(
@@ -148,14 +140,16 @@ def _keep_first_version(article: Article) -> None:
 def _carry_tags(article: Article, reanchorer: Reanchorer, new_body: str, number: int, user):
     # What re-anchoring and the history snapshot read; not the big search vectors.
     fields = ("id", "article_id", "prefix", "suffix", "created_by_id", "annotator_id", "created_at")
-    tags = list(
+    found = (
         # Every layer: editors tagging blind keep their places in the new text too.
         Tag.all_layers.filter(article=article)
         .anchored()
         .select_for_update()
-        .only(*fields, *SNAPSHOT_FIELDS, *CLAIM_FIELDS)
+        .values(*fields, *SNAPSHOT_FIELDS, *CLAIM_FIELDS)
         .order_by("id")
     )
+    # Rows, not model instances: building 500 Tags was a third of the correction's time.
+    tags = [SimpleNamespace(pk=row["id"], **row) for row in found]
     outcome: Counter = Counter()
     rows, events = [], []
     for tag in tags:
@@ -227,7 +221,7 @@ def _update_tags(rows: list[dict]) -> None:
         )
 
 
-def _event(tag: Tag, action: str, before: dict) -> dict:
+def _event(tag: SimpleNamespace, action: str, before: dict) -> dict:
     return {"tag_id": tag.pk, "action": action, "before": before, "after": snapshot(tag)}
 
 
