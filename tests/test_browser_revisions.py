@@ -74,7 +74,8 @@ def test_a_correction_keeps_the_highlight_and_queues_the_orphan(live_server, pag
     errors: list[str] = []
     editor_page.on("pageerror", lambda error: errors.append(str(error)))
     login(editor_page, live_server, editor)
-    editor_page.goto(f"{live_server.url}/orphans/")
+    editor_page.goto(f"{live_server.url}/tags/")
+    editor_page.click("a[href='/orphans/']")
     editor_page.click(f"a[href='/articles/{article.pk}/orphans/']")
     orphan = editor_page.locator(f"#orphan-{claim.pk}")
     assert "العجز تراجع" in orphan.inner_text()
