@@ -112,3 +112,19 @@ def test_a_repeated_line_whose_copies_all_stay_keeps_its_tags():
     anchor = Anchor(second, second + 4, "خطاب", *context_of(old, second, second + 4))
     placement = Reanchorer(old, new).place(anchor)
     assert (placement.how, placement.start) == (KEPT, new.index(line, 1))
+
+
+def test_a_sentence_printed_twice_is_not_taken_for_the_deleted_copy():
+    """A statement repeated at the end of a story: the first paragraph is removed and the
+    hamza fixed in the repeat. The tag was on the removed copy; the repeat has the same text
+    and context after folding, so nothing tells them apart: an orphan, not a guess."""
+    said = "أكد أن الحكومة ستقرر بعد اجتماعها المطول اعلان الخطة الجديدة للنقل العام غداً"
+    old = f"قال المتحدث {said}.\n\nوشهدت المدينة أمطاراً غزيرة.\n\nوكرر الوزير في الختام {said}."
+    new = old.split("\n\n", 1)[1].replace("اعلان", "إعلان")
+    placement = Reanchorer(old, new).place(_anchor(old, "اعلان الخطة"))
+    assert placement.how == ORPHAN
+    # The repeat's own tag is never put on the other copy either: at worst an orphan.
+    last = old.rindex("اعلان الخطة")
+    anchor = Anchor(last, last + 11, "اعلان الخطة", *context_of(old, last, last + 11))
+    placement = Reanchorer(old, new).place(anchor)
+    assert placement.how == ORPHAN or placement.start == new.rindex("إعلان الخطة")
