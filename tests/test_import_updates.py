@@ -50,6 +50,11 @@ def _upload(client: Client, name: str, data: bytes) -> ImportBatch:
     return ImportBatch.objects.latest("id")
 
 
+def _decide(client: Client, item: ImportItem, choice: str, version: int = 1):
+    url = reverse("decide_similar", args=[item.pk])
+    return client.post(url, {"choice": choice, "version": version})
+
+
 @pytest.fixture
 def first(admin_user) -> Article:
     """The story as first imported, with a quote tagged by an editor."""
@@ -76,10 +81,7 @@ def test_a_newer_version_from_the_same_outlet_waits_for_the_admins_choice(admin_
 
 def test_update_that_article_makes_a_new_version_and_carries_the_tags(admin_client_, first):
     item = _upload(admin_client_, "newer.txt", page(NEWER)).items.get()
-    response = admin_client_.post(
-        reverse("decide_similar", args=[item.pk]), {"choice": "update", "version": 1}
-    )
-    assert response.status_code == 302
+    assert _decide(admin_client_, item, "update").status_code == 302
     first.refresh_from_db()
     assert first.body_version == 2 and "سيبدأ يوم الأحد" in first.body
     revision = first.revisions.get(number=2)
@@ -96,10 +98,7 @@ def test_update_that_article_makes_a_new_version_and_carries_the_tags(admin_clie
 
 def test_import_as_new_makes_a_second_article_flagged_as_a_near_copy(admin_client_, first):
     item = _upload(admin_client_, "newer.txt", page(NEWER)).items.get()
-    response = admin_client_.post(
-        reverse("decide_similar", args=[item.pk]), {"choice": "new", "version": 1}
-    )
-    assert response.status_code == 302
+    assert _decide(admin_client_, item, "new").status_code == 302
     item.refresh_from_db()
     assert item.status == IMPORTED and item.held_data is None
     assert item.article_id != first.pk and item.article.near_duplicate_of_id == first.pk
