@@ -103,4 +103,6 @@
       p.replaceChildren(points.slice(0, from).join(""), mark, points.slice(to).join(""));
     }
   }
+  // Every handler is bound: tests wait for this before pressing keys.
+  list?.setAttribute("data-ready", "");
 })();
