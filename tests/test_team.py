@@ -639,6 +639,8 @@ def test_a_bad_or_stale_edit_writes_nothing_and_says_why(team):
     assert "النص المحدد لا يطابق نص المقال" in wrong.content.decode()
     beyond = reviewer.post(_edit_url(team), _edit_data(team, gov, 10_000, exact="x"))
     assert beyond.status_code == 422
+    unreadable = reviewer.post(_edit_url(team), {**_edit_data(team, gov, tax_end), "start": "x"})
+    assert unreadable.status_code == 422
     # An editor changed their tag after the form was drawn: refused, the form kept.
     data = _edit_data(team, gov, tax_end, note="لن يضيع")
     layer_tag = Tag.all_layers.get(annotator=team["second"])
@@ -655,6 +657,12 @@ def test_a_bad_or_stale_edit_writes_nothing_and_says_why(team):
     url = reverse("adjudicate_article", args=[team["assignment"].pk, team["article"].pk])
     assert reviewer.post(url, take).status_code == 409
     assert not Tag.objects.exists() and not AdjudicationDecision.objects.exists()
+    # Decided in another tab while the form was open: the form is sent to the list.
+    fresh = _edit_data(team, gov, tax_end)
+    assert reviewer.post(url, {**fresh, "choice": "neither"}).status_code == 302
+    gone = reviewer.post(_edit_url(team), fresh, HTTP_HX_REQUEST="true")
+    assert gone["HX-Redirect"] == url and not Tag.objects.exists()
+    assert "حُسم هذا المقطع" in reviewer.get(url).content.decode()  # the message, once
 
 
 def test_only_adjudicating_reviewers_edit_and_only_with_csrf(team):

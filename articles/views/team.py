@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -271,11 +272,34 @@ def _board_or_404(assignment_id: int, article_id: int):
     return assignment, article, board
 
 
+STALE = gettext_lazy(
+    "حُسم هذا المقطع أو غيّر أحد المحررين وسومه منذ فتحت الصفحة؛ لم يُكتب شيء. "
+    "القائمة أدناه كما هي الآن."
+)
+
+STALE_FORM = gettext_lazy(
+    "غيّر أحد المحررين وسومه في هذا المقطع منذ فتحت النموذج؛ لم يُحفظ شيء. "
+    "أعد تحميل القائمة لترى وسومه الآن؛ ما كتبته باقٍ هنا لتنسخه."
+)
+
+
 def _adjudication_page(
     request: HtmxHttpRequest, assignment, article, board, *, status: int = 200, **extra
 ) -> HttpResponse:
     context = {"assignment": assignment, "article": article, "board": board, **extra}
     return render(request, "articles/team/adjudicate.html", context, status=status)
+
+
+def _item_gone(request: HtmxHttpRequest, assignment, article, board) -> HttpResponse:
+    """The item was decided, or redrawn by an editor's change, since the page was drawn:
+    nothing is written, and the current list says so. An htmx request (the edit form) is
+    sent to the page: its fragment has no place for the whole list."""
+    if request.htmx:
+        messages.error(request, STALE)
+        return HttpResponseClientRedirect(
+            reverse("adjudicate_article", args=[assignment.pk, article.pk])
+        )
+    return _adjudication_page(request, assignment, article, board, status=409, stale=STALE)
 
 
 @require_http_methods(["GET", "POST"])
@@ -292,7 +316,7 @@ def adjudicate_article(
     data = form.cleaned_data
     item = board.find(data["item"])
     if item is None or item.state != data["state"]:
-        return _adjudication_page(request, assignment, article, board, status=409, stale=True)
+        return _item_gone(request, assignment, article, board)
     try:
         decided = adjudicating.decide(
             assignment=assignment,
@@ -305,7 +329,7 @@ def adjudicate_article(
     except ValueError:
         return _adjudication_page(request, assignment, article, board, status=422, error=True)
     except adjudicating.StaleItem:
-        return _adjudication_page(request, assignment, article, board, status=409, stale=True)
+        return _item_gone(request, assignment, article, board)
     for tag in decided.already_final:
         messages.info(
             request,
@@ -319,24 +343,29 @@ def _edit_answer(
     request: HtmxHttpRequest, assignment, article, board, item, form, *, status=200, stale=False
 ) -> HttpResponse:
     """The edit form: alone for htmx (it replaces itself), else in the whole page."""
-    if form.is_bound and form.is_valid():
-        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    else:
-        start, end = int(form["start"].value() or 0), int(form["end"].value() or 0)
-        if not 0 <= start < end <= len(article.body):
-            start, end = item.candidates[0].span.start, item.candidates[0].span.end
+    start, end = (str(form[name].value() or "") for name in ("start", "end"))
+    if start.isdigit() and end.isdigit() and 0 <= int(start) < int(end) <= len(article.body):
+        shown = (int(start), int(end))
+    else:  # unreadable bounds: the form says why; the passage shows the first candidate
+        shown = (item.candidates[0].span.start, item.candidates[0].span.end)
     editing = {
         "item": item,
         "form": form,
-        "stale": stale,
-        "paragraphs": adjudicating.context(article.body, item, start, end),
-        "exact": article.body[start:end],
+        "stale": STALE_FORM if stale else "",
+        "paragraphs": adjudicating.context(article.body, item, *shown),
+        "exact": article.body[shown[0] : shown[1]],
         "speakers": speaker_suggestions(),
     }
     if request.htmx:
         context = {"assignment": assignment, "article": article, "editing": editing}
         return render(request, "articles/team/adjudicate.html#edit-form", context, status=status)
     return _adjudication_page(request, assignment, article, board, status=status, editing=editing)
+
+
+def _prefilled(article: Article, item: adjudicating.Item, tag: Tag) -> AdjudicationEditForm:
+    initial = {"item": item.token, "state": item.state, "kind": tag.kind, "start": tag.start}
+    initial |= {"end": tag.end, "exact": tag.exact, "note": tag.note, "speaker": tag.speaker}
+    return AdjudicationEditForm(article=article, initial=initial)
 
 
 @require_http_methods(["GET", "POST"])
@@ -353,32 +382,19 @@ def adjudication_edit(
             return _adjudication_page(request, assignment, article, board, status=422, error=True)
         wanted = start_form.cleaned_data["item"]
         item = board.find(wanted) if wanted else next(iter(board.items), None)
-        if item is None:
-            status = 409 if wanted else 200
-            return _adjudication_page(
-                request, assignment, article, board, status=status, stale=bool(wanted)
-            )
+        if item is None and wanted:
+            return _item_gone(request, assignment, article, board)
+        if item is None:  # nothing left to decide: the page says so
+            return _adjudication_page(request, assignment, article, board)
         number = min(start_form.cleaned_data["candidate"] or 1, len(item.candidates))
-        tag = item.candidates[number - 1].tag
-        form = AdjudicationEditForm(
-            article=article,
-            initial={
-                "item": item.token,
-                "state": item.state,
-                "kind": tag.kind,
-                "start": tag.start,
-                "end": tag.end,
-                "exact": tag.exact,
-                "note": tag.note,
-                "speaker": tag.speaker,
-            },
-        )
+        form = _prefilled(article, item, item.candidates[number - 1].tag)
         return _edit_answer(request, assignment, article, board, item, form)
     form = AdjudicationEditForm(request.POST, article=article)
     item = board.find(form["item"].value() or "")
-    if item is None or item.state != (form["state"].value() or ""):
-        if item is None:
-            return _adjudication_page(request, assignment, article, board, status=409, stale=True)
+    if item is None:
+        return _item_gone(request, assignment, article, board)
+    if item.state != (form["state"].value() or ""):
+        # An editor changed the item's tags: refused, the reviewer's form kept as typed.
         return _edit_answer(request, assignment, article, board, item, form, status=409, stale=True)
     if not form.is_valid():
         return _edit_answer(request, assignment, article, board, item, form, status=422)
@@ -408,7 +424,7 @@ def adjudication_edit(
         form.add_error(None, error.messages)
         return _edit_answer(request, assignment, article, board, item, form, status=422)
     except adjudicating.StaleItem:
-        return _edit_answer(request, assignment, article, board, item, form, status=409, stale=True)
+        return _item_gone(request, assignment, article, board)
     messages.success(request, _("حُفظ المقطع المحرَّر في الطبقة النهائية."))
     if request.htmx:
         return HttpResponseClientRedirect(
