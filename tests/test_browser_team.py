@@ -6,6 +6,7 @@ import csv
 import io
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -14,6 +15,7 @@ from articles import tagging
 from articles.models import AdjudicationDecision, Assignment, Tag, WorkItem
 from articles.roles import ADMINS, EDITORS, REVIEWERS
 from tests.conftest import login, make_article, make_user, new_page, screenshot
+from tests.test_browser_interface import _serious
 from tests.test_browser_tagging import select_with_mouse
 
 pytestmark = pytest.mark.browser
@@ -123,6 +125,7 @@ def test_independent_assignment_from_creation_to_adjudicated_export(live_server,
     expect(checker.locator(".adjudication-edit mark")).to_have_text(NARROW)
     assert checker.locator(".adjudication-edit .edit-exact").inner_text() == NARROW
     screenshot(checker, "adjudication")
+    assert _serious(Axe(), checker, "adjudication with the edit form") == []
     checker.keyboard.press("Tab")  # from the kind to the speaker; Enter saves the form
     checker.keyboard.press("Enter")
     expect(checker.locator("#adjudication[data-ready] .adjudication-item")).to_have_count(1)
@@ -183,6 +186,7 @@ def test_adjudicating_three_editors_in_a_browser(live_server, page):
     second = page.locator(".adjudication-item").nth(1)
     assert "dina" in second.locator(".missing").inner_text()
     screenshot(page, "adjudication-three-editors")
+    assert _serious(Axe(), page, "adjudication of three editors") == []
     page.keyboard.press("2")  # basim's and dina's cut
     page.locator("#adjudication[data-ready] .adjudication-item").first.locator(
         ".missing"
