@@ -85,17 +85,11 @@ class Decided:
 
 @dataclass(frozen=True)
 class Edited:
-    """A span as the reviewer wrote it, in place of every candidate."""
+    """A span to write to the final layer, with its note: a candidate's, or the reviewer's
+    own in place of every candidate."""
 
-    kind: str
-    start: int
-    end: int
+    span: Span
     note: str = ""
-    speaker: str = ""
-
-    @property
-    def span(self) -> Span:
-        return Span(self.start, self.end, self.kind, self.speaker)
 
 
 def _span(tag: Tag) -> Span:
@@ -265,10 +259,7 @@ def _what_to_write(
         return _Writing([(edited, None)], agreed)
     else:
         raise ValueError(f"unknown choice {choice!r}")
-    spans: list[tuple[Edited, Tag | None]] = [
-        (Edited(c.span.kind, c.span.start, c.span.end, c.tag.note, c.span.speaker), c.tag)
-        for c in taken
-    ]
+    spans: list[tuple[Edited, Tag | None]] = [(Edited(c.span, c.tag.note), c.tag) for c in taken]
     return _Writing(spans, [name for c in taken for name in c.editors])
 
 
@@ -304,10 +295,11 @@ def decide(
         written: set[tuple[str, int, int]] = set()
         in_final = set(
             Tag.objects.filter(
-                article=article, start__in=[span.start for span, _tag in writing.spans]
+                article=article, start__in=[edit.span.start for edit, _tag in writing.spans]
             ).values_list("kind", "start", "end")
         )
-        for span, source in writing.spans:
+        for edit, source in writing.spans:
+            span = edit.span
             span_key = (span.kind, span.start, span.end)
             if source is not None and (span_key in in_final or span_key in written):
                 if span_key in in_final:
@@ -320,7 +312,7 @@ def decide(
                 kind=span.kind,
                 start=span.start,
                 end=span.end,
-                note=span.note,
+                note=edit.note,
                 speaker=span.speaker,
             )
             if assignment.accept_adjudicated:

@@ -34,6 +34,7 @@ from articles.models import Adjudication, Article, Assignment, Tag, WorkItem
 from articles.team import adjudicating, guidelines
 from articles.team.agreement_report import assignment_agreement
 from articles.team.distribution import distribute
+from articles.text.agreement import Span
 from articles.views.request import HtmxHttpRequest
 from articles.views.responses import speaker_suggestions
 
@@ -405,11 +406,7 @@ def adjudication_edit(
         form = AdjudicationEditForm(article=article, initial=moved)
         return _edit_answer(request, assignment, article, board, item, form)
     edited = adjudicating.Edited(
-        kind=data["kind"],
-        start=data["start"],
-        end=data["end"],
-        note=data["note"],
-        speaker=data["speaker"],
+        Span(data["start"], data["end"], data["kind"], data["speaker"]), note=data["note"]
     )
     try:
         adjudicating.decide(
