@@ -69,6 +69,8 @@ COLUMNS = (
     "evidence",
     "claim_group_id",
     "claim_group_label",
+    # The version of the article's text that start/end/passage/context point into.
+    "body_version",
 )
 
 # A cell starting with one of these is run as a formula by some spreadsheet (OWASP:
@@ -173,6 +175,7 @@ def _copy_queryset(queryset: QuerySet[Tag], article_url_base: str) -> QuerySet:
         "evidence": _neutralise_sql(F("evidence")),
         "claim_group_id": _text(F("claim_group_id")),
         "claim_group_label": _neutralise_sql(F("claim_group__label")),
+        "body_version": _text(F("body_version")),
     }
     aliases = {f"x_{name}": expression for name, expression in columns.items()}
     return queryset.order_by("id").annotate(**aliases).values_list(*aliases)
@@ -240,6 +243,7 @@ _VALUE_FIELDS = (
     "evidence",
     "claim_group_id",
     "claim_group__label",
+    "body_version",
 )
 
 
@@ -280,6 +284,7 @@ def rows(queryset: QuerySet[Tag], *, article_url_base: str) -> Iterator[dict]:
         evidence,
         claim_group_id,
         claim_group_label,
+        body_version,
     ) in values.iterator(chunk_size=ROWS_PER_FETCH):
         yield {
             "tag_id": tag_id,
@@ -308,6 +313,7 @@ def rows(queryset: QuerySet[Tag], *, article_url_base: str) -> Iterator[dict]:
             "evidence": evidence,
             "claim_group_id": claim_group_id,
             "claim_group_label": claim_group_label or "",
+            "body_version": body_version,
         }
 
 
@@ -361,6 +367,8 @@ def annotation(row: dict) -> dict:
         "body": bodies,
         "target": {
             "source": row["article_url"],
+            # The text the selectors count in: this version of the article's body.
+            "state": {"id": f"{row['article_url']}revisions/{row['body_version']}/text/"},
             "selector": [
                 {"type": "TextPositionSelector", "start": row["start"], "end": row["end"]},
                 {

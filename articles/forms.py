@@ -65,12 +65,11 @@ class TypedTextField(forms.CharField):
         return text.strip() if self.strip else text
 
 
-class TagCreateForm(forms.Form):
+class SelectionForm(forms.Form):
     """A selection from the page: code-point offsets plus the text the browser saw there.
 
     The text is only a check: the stored snapshot and context always come from the body."""
 
-    kind = forms.ChoiceField(choices=KIND_CHOICES)
     start = forms.IntegerField(min_value=0)
     end = forms.IntegerField(min_value=1)
     exact = forms.CharField(strip=False, max_length=100_000)
@@ -96,6 +95,41 @@ class TagCreateForm(forms.Form):
         if not body[start:end].strip():
             raise forms.ValidationError(_("المقطع المحدد فارغ."), code="empty")
         return data
+
+
+class TagCreateForm(SelectionForm):
+    kind = forms.ChoiceField(choices=KIND_CHOICES)
+
+
+class TagReplaceForm(SelectionForm):
+    """A new place for an orphaned tag: the selection, and the tag version it was shown at."""
+
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class CorrectionForm(forms.Form):
+    """An inline correction of an article's text, from the body version it started from."""
+
+    # Typed text: bidi controls and stray invisibles go, as imports remove them from bodies.
+    body = TypedTextField(
+        label=_("النص"),
+        strip=False,
+        max_length=500_000,
+        widget=forms.Textarea(attrs={"rows": 24, "dir": "rtl", "lang": "ar"}),
+    )
+    reason = TypedTextField(
+        label=_("سبب التصحيح"),
+        max_length=2000,
+        widget=forms.TextInput(attrs={"dir": "auto"}),
+    )
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class RevisionPairForm(forms.Form):
+    """Which two versions of an article's text to compare (both optional: last change)."""
+
+    old = forms.IntegerField(label=_("من النسخة"), min_value=1, required=False)
+    new = forms.IntegerField(label=_("إلى النسخة"), min_value=1, required=False)
 
 
 class TagEditForm(forms.Form):

@@ -22,7 +22,7 @@ from articles.text.arabic import is_grapheme_boundary
 from articles.webhooks.events import record_tag_event
 
 # What a snapshot keeps: enough to show a diff and to bring a deleted tag back.
-SNAPSHOT_FIELDS = ("kind", "start", "end", "exact", "note", "speaker", "version")
+SNAPSHOT_FIELDS = ("kind", "start", "end", "exact", "note", "speaker", "version", "body_version")
 # Claim status and group, in snapshots too; `.get` them: older events lack them.
 CLAIM_FIELDS = ("check_worthy", "verification", "evidence", "claim_group_id")
 
@@ -86,7 +86,7 @@ def adjust_span(body: str, start: int, end: int, adjustment: str) -> tuple[int, 
     return start, end
 
 
-def _check_span(article: Article, start: int, end: int) -> None:
+def check_span(article: Article, start: int, end: int) -> None:
     if not 0 <= start < end <= len(article.body):
         raise ValidationError(_("حدود المقطع خارج نص المقال."))
     if not article.body[start:end].strip():
@@ -109,7 +109,7 @@ def create_tag(
     via: str = Via.WEB,
 ) -> Tag:
     """`annotator_id`: the editor whose blind layer the tag goes to (None: the final one)."""
-    _check_span(article, start, end)
+    check_span(article, start, end)
     tag = Tag(
         article=article,
         kind=kind,
@@ -122,6 +122,7 @@ def create_tag(
         created_by=user,
         updated_by=user,
     )
+    tag.body_version = article.body_version
     tag.fill_from_body()
     clean_in_python(tag)
     with transaction.atomic():
@@ -135,6 +136,7 @@ def create_tag(
         if same_passage.exists():
             raise ValidationError(_("هذا المقطع موسوم بهذا النوع من قبل."))
         tag.save()
+        _text_unchanged_since(article)
         record_tag_event(
             tag_id=tag.pk,
             article=article,
@@ -144,6 +146,18 @@ def create_tag(
             after=snapshot(tag),
         )
     return tag
+
+
+def _text_unchanged_since(article: Article) -> None:
+    """Inside a write's transaction: the offsets were taken from `article.body` as this
+    request read it; if a new version of the text was saved meanwhile, they may point at
+    other words, so nothing is written. (The insert above waits for a correction in
+    progress: the correction locks the article, the tag's foreign key needs a share lock.)"""
+    current = Article.objects.filter(pk=article.pk).values_list("body_version", flat=True)
+    if current.first() != article.body_version:
+        raise ValidationError(
+            _("صُحّح نص المقال بعد أن فتحته؛ لم يُحفظ شيء. أعد تحميل الصفحة ثم أعد التحديد.")
+        )
 
 
 def update_tag(
@@ -165,10 +179,13 @@ def update_tag(
     concurrent save between that read and this update is still caught. `claim` holds new
     values for `check_worthy`, `verification`, `evidence` (missing keys keep theirs);
     a tag that stops being a claim drops them and its group (the history keeps them)."""
+    if tag.orphaned:
+        # Its offsets count in an older version of the text: re-placing comes first.
+        raise ValidationError(_("لم يُعثر على نص هذا الوسم بعد تصحيح المقال: أعد وضعه أولاً."))
     start = tag.start if start is None else start
     end = tag.end if end is None else end
     article = tag.article
-    _check_span(article, start, end)
+    check_span(article, start, end)
     status = {name: getattr(tag, name) for name in CLAIM_FIELDS}
     status.update({k: v for k, v in (claim or {}).items() if k in CLAIM_FIELDS[:3]})
     if kind != CLAIM:
@@ -204,6 +221,7 @@ def update_tag(
         )
         if not updated:
             raise StaleTag(Tag.all_layers.filter(pk=tag.pk).first())
+        _text_unchanged_since(article)
         # The update matched `version`, so `tag` as read is exactly the state it replaced.
         after = Tag.all_layers.select_related("article").get(pk=tag.pk)
         record_tag_event(
@@ -302,7 +320,14 @@ def restore_tag(*, tag_id: int, user) -> Tag:
             # The group may have been deleted meanwhile.
             claim_group=ClaimGroup.objects.filter(pk=old.get("claim_group_id") or 0).first(),
         )
-        tag.fill_from_body()
+        deleted_in = old.get("body_version", 1)
+        if deleted_in == event.article.body_version:
+            tag.body_version = deleted_in
+            tag.fill_from_body()
+        else:
+            # Deleted before the text got a newer version: its offsets count in that older
+            # version, so it comes back as an orphan, to be re-placed in the current text.
+            tag.body_version, tag.orphaned, tag.exact = deleted_in, True, old["exact"]
         clean_in_python(tag)
         tag.save(force_insert=True)
         if old.get("created_at"):

@@ -9,6 +9,7 @@ from articles.views import (
     profile,
     reading,
     review,
+    revisions,
     speakers,
     suggestions,
     tag_list,
@@ -106,6 +107,22 @@ urlpatterns = [
     path("webhooks/<int:endpoint_id>/toggle/", webhooks.toggle_webhook, name="toggle_webhook"),
     path("webhooks/<int:endpoint_id>/delete/", webhooks.delete_webhook, name="delete_webhook"),
     path("claims/<int:group_id>/label/", claims.rename_claim_group, name="rename_claim_group"),
+    # Versions of an article's text, and the tags a new version left without a place
+    path("articles/<int:article_id>/correct/", revisions.correct_article, name="correct_article"),
+    path(
+        "articles/<int:article_id>/revisions/",
+        revisions.article_revisions,
+        name="article_revisions",
+    ),
+    path(
+        "articles/<int:article_id>/revisions/<int:number>/text/",
+        revisions.revision_text,
+        name="revision_text",
+    ),
+    path("articles/<int:article_id>/orphans/", revisions.article_orphans, name="article_orphans"),
+    path("orphans/", revisions.orphan_queue, name="orphan_queue"),
+    path("tags/<int:tag_id>/replace/", revisions.replace_tag, name="replace_tag"),
+    path("tags/<int:tag_id>/orphan/delete/", revisions.delete_orphan, name="delete_orphan"),
 ]
 
 # Working as a team

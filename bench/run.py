@@ -15,6 +15,7 @@ Benchmarks (each a module of bench/ that also runs alone):
   import_files  files/s of `manage.py import_articles` over generated files, and through the API
   reading       reading page: server time, query count, HTML size at 0/100/300/500 tags
   tagging       create / edit / delete a tag on an article with 300 tags
+  revisions     a correction of the text of an article with 500 tags, re-anchored
   search        p50 / p95 of the article and tag lists for Arabic queries
   export        CSV rows/s, peak memory, time ratio to a raw COPY of the same rows
   browser       headless Chromium on gunicorn: first paint, interactive, bytes
@@ -38,6 +39,7 @@ READING_TAGS = (0, 100, 300, 500)
 BUDGET = {
     "reading_page_500_tags_ms": 50,
     "tag_create_ms": 30,
+    "correction_500_tags_ms": 200,
     "first_contentful_paint_ms": 300,
     "own_js_css_kb": 60,
 }
@@ -112,7 +114,7 @@ def run(args: argparse.Namespace, own_database: bool = True) -> dict:
 def _measure_database(args: argparse.Namespace, report: dict) -> None:
     from django.test import Client
 
-    from bench import data, export, reading, search, tagging
+    from bench import data, export, reading, revisions, search, tagging
     from bench.browser import bench_editor
 
     _forget_measured_articles()
@@ -156,6 +158,12 @@ def _measure_database(args: argparse.Namespace, report: dict) -> None:
     report["tagging"] = {
         "tags_on_article": 300,
         **tagging.measure(client, writes, rounds=max(10, args.runs * 10)),
+    }
+    log("revisions: a correction of an article with 500 tags")
+    corrected = reading.tagged_article(500, revisions.bench_corrector(), title="revisions")
+    report["revisions"] = {
+        "tags_on_article": 500,
+        **revisions.measure(revisions.corrector_client(), corrected, rounds=max(4, args.runs * 2)),
     }
     log("search: Arabic queries")
     report["search"] = search.measure(args.runs * 2)
@@ -236,6 +244,8 @@ def budget(report: dict) -> list[dict]:
     )
     create = report["tagging"]["create"]
     line("tag create, 300 tags", 20, create["median_ms"], "ms", create["min_ms"])
+    correction = report["revisions"]
+    line("correction, 500 tags", 200, correction["median_ms"], "ms", correction["min_ms"])
     browser = report.get("browser") or {}
     line("first contentful paint", 300, browser.get("first_contentful_paint_ms"), "ms")
     line("own JS + CSS, compressed", 60, browser.get("own_js_css_kb"), "KB")
@@ -347,6 +357,14 @@ def markdown(report: dict) -> str:
         f"Floor, measured alongside: a logged-in GET /healthz through the same middleware,"
         f" median {t['floor']['median_ms']} ms; tag create takes"
         f" {t['create']['times_the_floor']}x the floor. Fragments are gzipped as for a browser.",
+    ]
+    c = report["revisions"]
+    out += [
+        "",
+        f"## Correction of the text (article with {c['tags_on_article']} tags, re-anchored)",
+        "",
+        f"median **{c['median_ms']} ms** (min {c['min_ms']}, p95 {c['p95_ms']}), CPU"
+        f" {c['cpu_median_ms']} ms, {c['queries']} queries; last outcome {c['last_outcome']}.",
     ]
     s = report["search"]
     out += ["", "## Search (first results page)", ""]

@@ -233,6 +233,18 @@ def test_a_stale_update_gets_409_with_the_current_tag(article):
     assert stale_delete.status_code == 409 and Tag.objects.filter(pk=tag["id"]).exists()
 
 
+def test_an_orphaned_tag_is_not_edited_through_the_api_before_it_is_re_placed(article):
+    client = token_client(make_user("orphan-editor", EDITORS))
+    tag = _create(client, article).json()
+    # As a correction leaves it: its offsets count in the text before the correction.
+    Tag.objects.filter(pk=tag["id"]).update(orphaned=True)
+    url = reverse("api:tag_update", args=[tag["id"]])
+    response = client.patch(url, {"version": 1, "note": "تعديل"}, content_type="application/json")
+    assert response.status_code == 422
+    assert "أعد وضعه" in json.dumps(response.json(), ensure_ascii=False)
+    assert Tag.objects.get(pk=tag["id"]).note == ""
+
+
 def test_an_update_moves_the_span_only_with_the_matching_text(article):
     client = token_client(make_user("mover", EDITORS))
     tag = _create(client, article).json()

@@ -26,7 +26,16 @@ def test_bench_quick_run_writes_the_whole_report(tmp_path, monkeypatch):
     md_path, json_path = run.main(["--quick", "--out", str(tmp_path)], own_database=False)
     report = json.loads(json_path.read_text(encoding="utf-8"))
 
-    assert {"machine", "sizes", "import", "reading", "tagging", "search", "export"} <= set(report)
+    assert {
+        "machine",
+        "sizes",
+        "import",
+        "reading",
+        "tagging",
+        "revisions",
+        "search",
+        "export",
+    } <= set(report)
     assert {"cpu", "cores", "ram_gb", "postgresql", "python", "django"} <= set(report["machine"])
     assert report["import"]["files"] == 40 and report["import"]["files_per_s"] > 0
     assert report["import"]["floor_copy_files_per_s"] > report["import"]["files_per_s"]
@@ -42,6 +51,9 @@ def test_bench_quick_run_writes_the_whole_report(tmp_path, monkeypatch):
     assert len(queries) == 1 and queries.pop() > 0
     for action in ("create", "edit", "delete"):
         assert report["tagging"][action]["median_ms"] > 0
+    assert report["revisions"]["median_ms"] > 0
+    assert report["revisions"]["tags_on_article"] == 500
+    assert report["revisions"]["last_outcome"].get("orphan", 0) == 0
     assert len(report["search"]["article_list"]) == 12
     assert report["export"]["rows"] > 1000 and report["export"]["csv"]["rows_per_s"] > 0
     assert report["export"]["csv"]["time_ratio_to_raw_copy"] > 0
@@ -52,10 +64,12 @@ def test_bench_quick_run_writes_the_whole_report(tmp_path, monkeypatch):
     assert {line["budget"] for line in report["budget"]} >= {
         "reading page, 500 tags (warm)",
         "tag create, 300 tags",
+        "correction, 500 tags",
         "first contentful paint",
         "own JS + CSS, compressed",
         "queries per reading page constant",
     }
     text = md_path.read_text(encoding="utf-8")
-    for heading in ("## Budget", "## Import", "## Reading page", "## Cost growth", "## Browser"):
+    headings = ("## Budget", "## Import", "## Reading page", "## Correction", "## Cost growth")
+    for heading in (*headings, "## Browser"):
         assert heading in text

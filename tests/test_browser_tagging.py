@@ -51,8 +51,9 @@ PHRASE_RECTS = """([phrase, nth]) => {
 }"""
 
 
-def select_with_mouse(page, phrase: str, nth: int = 0) -> None:
-    """Drag from the first letter to the last one, right to left like an Arabic reader."""
+def select_with_mouse(page, phrase: str, nth: int = 0, *, toolbar: bool = True) -> None:
+    """Drag from the first letter to the last one, right to left like an Arabic reader
+    (then, on the reading page, wait for the tagging toolbar)."""
     rects = page.evaluate(PHRASE_RECTS, [phrase, nth])
     left, right, top, bottom = rects["first"]
     page.mouse.move(right - 1, (top + bottom) / 2)
@@ -61,7 +62,8 @@ def select_with_mouse(page, phrase: str, nth: int = 0) -> None:
     page.mouse.move((left + right) / 2, (top + bottom) / 2, steps=5)
     page.mouse.move(left + 1, (top + bottom) / 2, steps=3)
     page.mouse.up()
-    page.locator("#tag-toolbar").wait_for(state="visible")
+    if toolbar:
+        page.locator("#tag-toolbar").wait_for(state="visible")
 
 
 def tag_text(page, tag_id: int) -> str:

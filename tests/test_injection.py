@@ -31,7 +31,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import get_resolver, reverse
 
-from articles import tagging
+from articles import revisions, tagging
 from articles.api import tokens
 from articles.exporting import FORMULA_TRIGGERS
 from articles.jobs import tasks
@@ -136,6 +136,11 @@ SWEEP: dict[str, Visit] = {
     "claim_panel": Visit(EDITORS, htmx_target="claim-panel", plain=False),
     "claim_groups": Visit(EDITORS),
     "claim_group": Visit(EDITORS),
+    "correct_article": Visit(ADMINS),
+    "article_revisions": Visit(EDITORS, ("", "?old=1&new=2")),
+    "revision_text": Visit(EDITORS),
+    "article_orphans": Visit(EDITORS),
+    "orphan_queue": Visit(EDITORS),
     "my_work": Visit(EDITORS),
     "assignment_list": Visit(REVIEWERS),
     "assignment_detail": Visit(REVIEWERS),
@@ -183,7 +188,14 @@ NO_USER_TEXT: dict[str, str] = {
     "api:openapi-json": "the OpenAPI document, built from the code",
 }
 # Views that answer a GET with a file, not a page: checked as downloads.
-DOWNLOADS = {"download_tags", "download_set", "agreement_csv", "layers_csv", "api:set_export"}
+DOWNLOADS = {
+    "download_tags",
+    "download_set",
+    "revision_text",
+    "agreement_csv",
+    "layers_csv",
+    "api:set_export",
+}
 # Views that answer JSON (the API, ClaimReview files): the payloads must come back as data.
 JSON_ANSWERS = {name for name in SWEEP if name.startswith("api:")} - DOWNLOADS
 JSON_ANSWERS |= {"claim_review_file", "claim_reviews_file"}
@@ -328,6 +340,20 @@ def hostile(db):
     OutletRule.objects.create(
         source=source, kind="furniture", key="x", text=f"{HOSTILE} سطر", added_by=evil_admin
     )
+    # A correction with a hostile reason whose new text drops a tagged line: the versions,
+    # the diff and the orphans queue show them.
+    dropped = f"{FORMULA} {ARABIC[4]}"
+    start = article.body.index(ARABIC[4])
+    tagging.create_tag(
+        article=article, user=evil_editor, kind="claim", start=start, end=start + 20, note=HOSTILE
+    )
+    revisions.apply_new_body(
+        article,
+        article.body.replace(dropped, f"{HOSTILE} {ARABIC[0]}"),
+        evil_admin,
+        f"{HOSTILE} سبب",
+    )
+    assert Tag.objects.filter(article=article, orphaned=True).exists()
     # An independent assignment on the imported article: two hostile editors tag it blind.
     other_editor = make_user(f"ed2{IMG}", EDITORS)
     assignment = Assignment.objects.create(
@@ -363,6 +389,7 @@ def hostile(db):
         delivery=sent, status_code=500, response_excerpt=f"{HOSTILE}{IMG}", error=SCRIPT
     )
     return {
+        "number": 1,
         "endpoint_id": endpoint.pk,
         "kind": "general",
         "assignment_id": assignment.pk,

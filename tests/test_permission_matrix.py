@@ -116,6 +116,15 @@ MATRIX: dict[str, Rule] = {
     "claim_groups": Rule(get=READERS, post=None),
     "claim_group": Rule(get=READERS, post=None),
     "rename_claim_group": Rule(get=None, post=WRITERS),
+    # Versions of the text: Admins correct; every reader sees versions, diffs and orphans;
+    # Editors and Admins re-place or delete orphans.
+    "correct_article": Rule(get=ONLY_ADMINS, post=ONLY_ADMINS),
+    "article_revisions": Rule(get=READERS, post=None),
+    "revision_text": Rule(get=READERS, post=None),
+    "article_orphans": Rule(get=READERS, post=None),
+    "orphan_queue": Rule(get=READERS, post=None),
+    "replace_tag": Rule(get=None, post=WRITERS),
+    "delete_orphan": Rule(get=None, post=WRITERS),
     # Working as a team: editors see their work; reviewers and Admins follow assignments,
     # agreement and adjudicate; only Admins create assignments.
     "my_work": Rule(get=WRITERS, post=None),
@@ -223,6 +232,8 @@ def objects(db, clients):
     source = make_source("مصدر الصلاحيات")
     make_article("سطر من الموقع\nنص مقال آخر من المصدر.", source=source)
     rule = OutletRule.objects.create(source=source, kind="furniture", key="سطر", text="سطر")
+    orphan = tagging.create_tag(article=article, user=editor, kind="claim", start=21, end=25)
+    Tag.objects.filter(pk=orphan.pk).update(orphaned=True)
     # An independent assignment: the matrix's editor owns the work item it marks.
     assignment = Assignment.objects.create(name="تكليف", mode="independent", created_by=editor)
     matrix_editor = get_user_model().objects.get(username=f"matrix-{EDITORS}")
@@ -246,6 +257,7 @@ def objects(db, clients):
         "blind_article_id": blind.pk,
         "assignment_id": assignment.pk,
         "article_id": article.pk,
+        "orphan_tag_id": orphan.pk,
         "tag_id": tag.pk,
         "deleted_tag_id": gone.pk,
         "batch_id": batch.pk,
@@ -272,6 +284,7 @@ def clients(client, db):
 # Where a URL needs a particular object rather than the usual one for its parameter.
 SPECIAL_OBJECTS = {
     ("restore_tag", "tag_id"): "deleted_tag_id",
+    ("delete_orphan", "tag_id"): "orphan_tag_id",
     ("adjudicate_article", "article_id"): "blind_article_id",
     ("adjudication_edit", "article_id"): "blind_article_id",
 }

@@ -371,16 +371,18 @@ def test_create_query_count_does_not_grow_with_tags(
         data["listed"] = " ".join(str(pk) for pk in article.tags.values_list("id", flat=True))
         return editor_client.post(reverse("tag_passage", args=[article.pk]), data, **HTMX)
 
-    # 21: the write runs in a savepoint inside the view's transaction (views/tagging.py),
+    # 23: the write runs in a savepoint inside the view's transaction (views/tagging.py),
     # locks the article against a duplicate from another tab, checks the page's list, and
-    # one query asks which layer the editor writes to (articles/team/layers.py), one which
-    # webhook endpoints want to hear of it (articles/webhooks/delivery.py).
-    with django_assert_max_num_queries(22):
+    # checks that the text got no new version since the page read it; one query asks which
+    # layer the editor writes to (articles/team/layers.py), one which webhook endpoints want
+    # to hear of it (articles/webhooks/delivery.py).
+    with django_assert_max_num_queries(23):
         assert create(200).status_code == 200
     tag = Tag.objects.latest("id")
     data = {"kind": "quote", "note": "", "speaker": "", "version": 1}
     data["listed"] = " ".join(str(pk) for pk in article.tags.values_list("id", flat=True))
-    with django_assert_max_num_queries(20):
+    # 21: an edit checks the page's list and the text's version the same way.
+    with django_assert_max_num_queries(21):
         assert (
             editor_client.post(reverse("update_tag", args=[tag.pk]), data, **HTMX).status_code
             == 200

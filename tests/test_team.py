@@ -676,3 +676,19 @@ def test_only_adjudicating_reviewers_edit_and_only_with_csrf(team):
     strict.force_login(team["reviewer"])
     assert strict.post(_edit_url(team), data).status_code == 403
     assert not Tag.objects.exists()
+
+
+def test_orphans_of_a_correction_wait_outside_adjudication_and_agreement(team):
+    """A layer tag a correction left without a place counts in an older text: it is not a
+    candidate (taking it would write its old offsets into the new text) nor a span."""
+    _three_layers(team)
+    orphan = Tag.all_layers.get(annotator__username="third", exact="الميزانية")
+    Tag.all_layers.filter(pk=orphan.pk).update(orphaned=True)
+    board = adjudicating.board(team["assignment"], team["article"])
+    assert board is not None
+    assert "الميزانية" not in [c.tag.exact for item in board.items for c in item.candidates]
+    response = _client(team["reviewer"]).get(reverse("agreement_csv", args=[team["assignment"].pk]))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    # first/third without the orphan: first gov, tax; third «إن» gov → 0 matched, 2 + 1.
+    # Pooled: 1 matched (first/second), 1 + 3 + 2 = 6 unmatched → 2/(2+6) = 0.250.
+    assert [row[3] for row in rows[1:] if row[:2] == ["all", "all"]] == ["0.250"]

@@ -10,9 +10,9 @@ passages like a claim:
 3. order those candidates in SQL by the IDF weight of the features they share, keep 200;
 4. re-rank the 200 in Python with the IDF-weighted cosine of `articles/text/similarity.py`.
 
-The body never changes after import (`Article.save` refuses), so passages are written once,
-by the indexing job after import (articles/jobs/indexing.py), or by `manage.py
-index_passages` for articles restored by other means.
+Passages are written by the indexing job after import (articles/jobs/indexing.py), by
+`manage.py index_passages` for articles restored by other means, and again for one article in
+the transaction that gives its text a new version (articles/revisions/versions.py).
 docs/claims.md has the measurements and the query plan.
 """
 
@@ -78,8 +78,8 @@ def index_articles(articles: Iterable[Article]) -> int:
 
 
 def drop_passages(articles: list[Article]) -> int:
-    """Remove the passages of articles whose text was cleaned again (untagged articles
-    only), taking their features off the counts; the indexing job adds the new ones."""
+    """Remove the passages of articles whose text changed, taking their features off the
+    counts; the caller adds the new ones (now, or through an indexing job)."""
     old = Passage.objects.filter(article__in=articles)
     counts: dict[int, int] = {}
     n = 0
@@ -98,6 +98,13 @@ def drop_passages(articles: list[Article]) -> int:
             )
         old.delete()
     return n
+
+
+def reindex_articles(articles: list[Article]) -> int:
+    """Replace the passages of articles whose text has just got a new version, in the
+    caller's transaction, so that search never sees passages of a text that is gone."""
+    drop_passages(articles)
+    return index_articles(articles)
 
 
 def add_counts(counts: dict[int, int]) -> None:

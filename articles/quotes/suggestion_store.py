@@ -120,7 +120,7 @@ def for_page(article: Article, quote_spans: list[tuple[int, int]]) -> tuple[list
 
 
 def quote_spans(article: Article) -> list[tuple[int, int]]:
-    return list(article.tags.filter(kind=QUOTE).values_list("start", "end"))
+    return list(article.tags.anchored().filter(kind=QUOTE).values_list("start", "end"))
 
 
 def tally(article: Article | None = None) -> dict[str, Any]:
@@ -154,7 +154,11 @@ def accept(suggestion_id: int, user) -> tuple[QuoteSuggestion, Tag, bool]:
             raise AlreadyDecided(suggestion)
         article = suggestion.article
         # Someone tagged exactly this passage as a quote by hand meanwhile: link to it.
-        tag = article.tags.filter(kind=QUOTE, start=suggestion.start, end=suggestion.end).first()
+        tag = (
+            article.tags.anchored()
+            .filter(kind=QUOTE, start=suggestion.start, end=suggestion.end)
+            .first()
+        )
         created = tag is None
         if tag is None:
             tag = tagging.create_tag(

@@ -149,7 +149,7 @@ def render_snapshot(snapshot: dict, context: ItemContext) -> SafeString:
     parts = [
         _kind(tag, context),
         _passage(tag),
-        SafeString(f'<span class="offsets">[{int(tag.start)}–{int(tag.end)}]</span>'),
+        _snapshot_offsets(tag),
         _speaker(tag, context),
         _note(tag),
         _snapshot_claim(tag, context),
@@ -240,6 +240,13 @@ def _claim(tag, context: ItemContext) -> SafeString:
         f' <a class="claims" href="{panel}" hx-get="{panel}" hx-target="#claim-panel"'
         f' hx-swap="outerHTML">{context.words["similar"]}</a></span>'
     )
+
+
+def _snapshot_offsets(tag) -> SafeString:
+    """Where the tag was, and in which version of the text (events before versions: none)."""
+    version = getattr(tag, "body_version", None)
+    within = escaped(gettext("، النسخة %(n)s") % {"n": int(version)}) if version else ""
+    return SafeString(f'<span class="offsets">[{int(tag.start)}–{int(tag.end)}{within}]</span>')
 
 
 def _snapshot_claim(tag, context: ItemContext) -> SafeString:

@@ -178,7 +178,9 @@ def board(assignment: Assignment, article: Article) -> Board | None:
     if len(work) < 2:
         return None
     layer: dict[int | None, list[Tag]] = {item.editor_id: [] for item in work}
-    for tag in Tag.all_layers.filter(article=article, annotator__in=layer).order_by("start"):
+    # Orphans of a correction point into an older text: they are re-placed first, elsewhere.
+    tags = Tag.all_layers.filter(article=article, annotator__in=layer).anchored()
+    for tag in tags.order_by("start"):
         layer[tag.annotator_id].append(tag)
     names = tuple(item.editor.get_username() for item in work)
     all_items = items(

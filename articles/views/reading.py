@@ -85,7 +85,7 @@ def reading_context(
     whether the body and the panel are sent out of band (an htmx answer). `cursor` starts
     the page's poll for others' changes; `live_update` marks an answer to that poll."""
     layer = layers.layer_view(request, article)
-    tags = list(layers.tags_in_layer(article, layer.shown).for_side_list())
+    tags = list(layers.tags_in_layer(article, layer.shown).anchored().for_side_list())
     editing = editing or {}
     for tag in tags:
         tag.edit_form = editing.get(tag.pk)
@@ -128,6 +128,9 @@ def reading_context(
         "live_update": live_update,
         "poll_seconds": POLL_SECONDS,
         "layer": layer,
+        "can_correct": request.user.has_perm("articles.correct_article"),
+        # Tags a new version of the text left without a place (articles/revisions/).
+        "orphan_count": article.tags.orphans().count() if article.body_version > 1 else 0,
     }
 
 

@@ -107,9 +107,10 @@ def after_write(
     if not request.htmx:
         messages.success(request, notice.message)
         return redirect(article.get_absolute_url() + change.anchor)
-    # A write lands in the writer's own layer; the answer draws that layer.
+    # A write lands in the writer's own layer; the answer draws that layer (orphans wait in
+    # their queue).
     own_layer = layers.request_layer(request, article)
-    layer_tags = layers.tags_in_layer(article, own_layer)
+    layer_tags = layers.tags_in_layer(article, own_layer).anchored()
     counts = layer_tags.counts_by_kind()
     inserting = change.item is not None and not change.replaces
     if inserting and sum(counts.values()) == 1:

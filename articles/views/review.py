@@ -39,7 +39,8 @@ def review_queue(request: HtmxHttpRequest) -> HttpResponse:
     form = TagFilterForm(data)
     status = 200
     if form.is_valid():
-        tags = filter_tags(_tags(), form.cleaned_data).order_by("created_at", "id")
+        # An orphan waits to be re-placed before it is reviewed (its text left the article).
+        tags = filter_tags(_tags().anchored(), form.cleaned_data).order_by("created_at", "id")
     else:
         tags, status = Tag.objects.none(), 400
     page = Paginator(tags, TAGS_PER_PAGE).get_page(request.GET.get("page"))

@@ -266,7 +266,9 @@ def _board_or_404(assignment_id: int, article_id: int):
     assignment = _get_assignment(assignment_id)
     if not assignment.independent:
         raise Http404
-    article = get_object_or_404(Article.objects.only("id", "title", "body"), pk=article_id)
+    article = get_object_or_404(
+        Article.objects.only("id", "title", "body", "body_version"), pk=article_id
+    )
     board = adjudicating.board(assignment, article)
     if board is None:
         raise Http404

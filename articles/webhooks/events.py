@@ -12,6 +12,7 @@ EVENT_OF_ACTION = {
     TagEvent.Action.CREATED: Event.TAG_CREATED,
     TagEvent.Action.RESTORED: Event.TAG_CREATED,
     TagEvent.Action.EDITED: Event.TAG_UPDATED,
+    TagEvent.Action.REPLACED: Event.TAG_UPDATED,  # an orphan given a place again
     TagEvent.Action.DELETED: Event.TAG_DELETED,
     TagEvent.Action.REVIEWED: Event.TAG_REVIEWED,
 }

@@ -51,9 +51,23 @@
     }, 120);
   });
 
-  // Keep the selection when a toolbar button is pressed.
+  // Keep the selection when a toolbar (or re-place) button is pressed.
   document.addEventListener("mousedown", (event) => {
-    if (event.target.closest("#tag-toolbar")) event.preventDefault();
+    if (event.target.closest("#tag-toolbar, form.replace-orphan")) event.preventDefault();
+  });
+
+  // The orphans queue: "re-place" puts the tag on the passage selected in the text.
+  document.addEventListener("submit", (event) => {
+    const form = event.target.closest("form.replace-orphan");
+    if (!form) return;
+    const span = selectedSpan();
+    if (!span) {
+      event.preventDefault();
+      const status = document.getElementById("orphan-status");
+      if (status) status.textContent = form.dataset.msgSelect;
+      return;
+    }
+    for (const name of ["start", "end", "exact"]) form.elements[name].value = span[name];
   });
 
   document.addEventListener("click", (event) => {

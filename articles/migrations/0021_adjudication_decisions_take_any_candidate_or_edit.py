@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0019_overview_tag_tallies"),
+        ("articles", "0020_article_revisions"),
     ]
 
     operations = [

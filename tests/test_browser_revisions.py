@@ -1,0 +1,101 @@
+"""A correction of an article's text in a real browser: the highlight follows its words, a
+tag whose text was deleted waits in the orphans queue, an editor re-places it with the mouse,
+and the history and the diff show what happened."""
+
+from __future__ import annotations
+
+import pytest
+
+from articles import tagging
+from articles.models import QUOTE, Tag
+from articles.roles import ADMINS, EDITORS
+from tests.conftest import login, make_article, make_user, screenshot
+from tests.test_browser_tagging import select_with_mouse, tag_text
+
+pytestmark = pytest.mark.browser
+
+BODY = (
+    "اجتماع الحكومة الأسبوعي\n\n"
+    'قال وزير المالية: "سنخفظ الضرائب على الشركات الصغيرة هذا العام".\n\n'
+    "وأكد مصدر في الوزارة أن العجز تراجع إلى ثلاثة في المئة.\n\n"
+    "وتستمر المشاورات مع النقابات حتى نهاية الشهر المقبل."
+)
+QUOTE_TEXT = "سنخفظ الضرائب على الشركات الصغيرة هذا العام"
+FIXED_QUOTE = "سنخفض الضرائب على الشركات الصغيرة هذا العام"
+DELETED = "وأكد مصدر في الوزارة أن العجز تراجع إلى ثلاثة في المئة."
+ADDED = "أعلنت الحكومة اليوم خطة جديدة لدعم الصادرات."
+
+
+def _tag(article, text: str, user, kind: str) -> Tag:
+    start = article.body.index(text)
+    return tagging.create_tag(
+        article=article, user=user, kind=kind, start=start, end=start + len(text)
+    )
+
+
+def test_a_correction_keeps_the_highlight_and_queues_the_orphan(live_server, page, browser):
+    editor = make_user("browser-editor", EDITORS)
+    admin = make_user("browser-admin", ADMINS)
+    article = make_article(BODY, title="اجتماع الحكومة")
+    quote = _tag(article, QUOTE_TEXT, editor, QUOTE)
+    claim = _tag(article, "العجز تراجع إلى ثلاثة في المئة", editor, "claim")
+
+    # The admin fixes the word inside the quote and adds a paragraph above it.
+    login(page, live_server, admin)
+    page.goto(f"{live_server.url}{article.get_absolute_url()}")
+    page.click("a.correct")
+    new_body = (
+        BODY.replace("سنخفظ", "سنخفض")
+        .replace("اجتماع الحكومة الأسبوعي\n\n", f"اجتماع الحكومة الأسبوعي\n\n{ADDED}\n\n")
+        .replace(DELETED + "\n\n", "")
+    )
+    page.fill("#id_body", new_body)
+    page.fill("#id_reason", "تصحيح خطأ مطبعي وإضافة فقرة وحذف رقم غير مؤكد")
+    page.click("form.correction button[type=submit]")
+    page.wait_for_url(f"{live_server.url}{article.get_absolute_url()}")
+
+    # The quote's highlight stays on its (corrected) words; the claim is not drawn anywhere.
+    assert tag_text(page, quote.pk) == FIXED_QUOTE
+    assert tag_text(page, claim.pk) == ""
+    assert page.locator(".orphans-notice").is_visible()
+    screenshot(page, "revisions-reading-after-correction")
+
+    # The diff shows the added paragraph and the fixed word, right to left.
+    page.goto(f"{live_server.url}/articles/{article.pk}/revisions/")
+    diff = page.locator(".diff-lines")
+    assert diff.get_attribute("dir") == "rtl"
+    assert any(ADDED in text for text in diff.locator("ins").all_inner_texts())
+    assert any("ظ" in t for t in diff.locator("del").all_inner_texts())
+    screenshot(page, "revisions-diff")
+
+    # An editor finds the orphan in the newsroom queue and re-places it with the mouse.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ar")
+    editor_page = context.new_page()
+    errors: list[str] = []
+    editor_page.on("pageerror", lambda error: errors.append(str(error)))
+    login(editor_page, live_server, editor)
+    editor_page.goto(f"{live_server.url}/tags/")
+    editor_page.click("a[href='/orphans/']")
+    editor_page.click(f"a[href='/articles/{article.pk}/orphans/']")
+    orphan = editor_page.locator(f"#orphan-{claim.pk}")
+    assert "العجز تراجع" in orphan.inner_text()
+    editor_page.evaluate("document.fonts.ready")
+    select_with_mouse(editor_page, "النقابات حتى نهاية الشهر", toolbar=False)
+    screenshot(editor_page, "revisions-orphans-queue")
+    orphan.locator("form.replace-orphan button").click()
+    editor_page.wait_for_url(f"{live_server.url}{article.get_absolute_url()}*")
+    assert tag_text(editor_page, claim.pk) == "النقابات حتى نهاية الشهر"
+    claim.refresh_from_db()
+    assert not claim.orphaned and claim.body_version == 2
+
+    # The history says where the quote moved from, and that the claim was re-placed.
+    editor_page.goto(f"{live_server.url}/tags/{quote.pk}/history/")
+    history = editor_page.locator("#tag-history").inner_text()
+    old_start = BODY.index(QUOTE_TEXT)
+    assert f"نُقل من {old_start}–{old_start + len(QUOTE_TEXT)} في النسخة 1" in history
+    editor_page.goto(f"{live_server.url}/tags/{claim.pk}/history/")
+    history = editor_page.locator("#tag-history").inner_text()
+    assert "لم يُعثر على نصه" in history and "أُعيد وضعه" in history
+    screenshot(editor_page, "revisions-history")
+    assert not errors and not page.js_errors
+    context.close()
