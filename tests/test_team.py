@@ -692,3 +692,41 @@ def test_orphans_of_a_correction_wait_outside_adjudication_and_agreement(team):
     # first/third without the orphan: first gov, tax; third «إن» gov → 0 matched, 2 + 1.
     # Pooled: 1 matched (first/second), 1 + 3 + 2 = 6 unmatched → 2/(2+6) = 0.250.
     assert [row[3] for row in rows[1:] if row[:2] == ["all", "all"]] == ["0.250"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_decisions_recorded_per_editor_become_take_and_all():
+    """Decisions from when adjudication read two editors ("a", "b", "both") keep their
+    meaning: the editors are in `agreed_by`, the choice says what was done."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("articles", "0020_article_revisions")]
+    executor = MigrationExecutor(connection)
+    after = executor.loader.graph.leaf_nodes()
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    user = old.get_model("auth", "User").objects.create(username="old-reviewer")
+    article = old.get_model("articles", "Article").objects.create(
+        title="t", body=BODY, body_sha256="c" * 64
+    )
+    assignment = old.get_model("articles", "Assignment").objects.create(
+        name="قديم", mode="independent", created_by=user
+    )
+    adjudication = old.get_model("articles", "Adjudication").objects.create(
+        assignment=assignment, article=article, adjudicated_by=user
+    )
+    for n, choice in enumerate(("a", "b", "both", "neither")):
+        old.get_model("articles", "AdjudicationDecision").objects.create(
+            adjudication=adjudication, choice=choice, kind="claim", start=n, end=n + 1
+        )
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    try:
+        choices = list(
+            AdjudicationDecision.objects.order_by("start").values_list("choice", flat=True)
+        )
+        assert choices == ["take", "take", "all", "neither"]
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
