@@ -187,6 +187,21 @@ def test_adjudicating_three_editors_in_a_browser(live_server, page):
     assert "dina" in second.locator(".missing").inner_text()
     screenshot(page, "adjudication-three-editors")
     assert _serious(Axe(), page, "adjudication of three editors") == []
+    # The edit form by mouse: selecting text in its passage makes that the span; Escape
+    # cancels and nothing is written.
+    page.keyboard.press("e")
+    form = page.locator(".adjudication-edit")
+    form.wait_for()
+    select_with_mouse(page, "إن الحكومة", toolbar=False, within=".edit-context")
+    expect(form.locator("mark")).to_have_text("إن الحكومة")
+    start = FIRST_BODY.index("إن الحكومة")
+    assert form.locator("input[name=start]").input_value() == str(start)
+    assert form.locator("input[name=end]").input_value() == str(start + len("إن الحكومة"))
+    assert form.locator(".edit-exact").inner_text() == "إن الحكومة"
+    page.keyboard.press("Escape")
+    expect(page.locator(".adjudication-edit")).to_have_count(0)
+    page.locator("#adjudication[data-ready]").wait_for()
+    assert not Tag.objects.exists()
     page.keyboard.press("2")  # basim's and dina's cut
     page.locator("#adjudication[data-ready] .adjudication-item").first.locator(
         ".missing"

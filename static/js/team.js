@@ -36,12 +36,14 @@
   const keyOf = (code) => (/^(?:Digit|Numpad)([1-9])$|^Key([ANE])$/.exec(code) || []).slice(1).join("").toLowerCase();
   if (list) {
     document.addEventListener("keydown", (event) => {
-      const form = event.target.closest?.(".adjudication-edit");
+      // While the edit form is open, keys belong to it (Escape even after a click in its
+      // passage moved the focus out of it).
+      const form = list.querySelector(".adjudication-edit");
       if (form) {
         editFormKeys(event, form);
         return;
       }
-      if (typing(event) || list.querySelector(".adjudication-edit")) return;
+      if (typing(event)) return;
       const first = list.querySelector(".adjudication-item");
       const key = keyOf(event.code);
       const control = key && first && first.querySelector(`[data-key="${key}"]`);
