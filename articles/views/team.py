@@ -262,7 +262,11 @@ def layers_csv(request: HtmxHttpRequest, assignment_id: int) -> StreamingHttpRes
     return response
 
 
-def _board_or_404(assignment_id: int, article_id: int):
+def _board_or_404(
+    assignment_id: int, article_id: int
+) -> tuple[Assignment, Article, adjudicating.Board]:
+    """An independent assignment's article with at least two editors, as the reviewer sees
+    it; 404 otherwise."""
     assignment = _get_assignment(assignment_id)
     if not assignment.independent:
         raise Http404
