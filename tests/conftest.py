@@ -74,7 +74,10 @@ def run_jobs() -> None:
 
     thread = threading.Thread(target=work)
     thread.start()
-    thread.join(timeout=120)
+    thread.join(timeout=600)
+    # Still working: the test must not go on while jobs change the database under it (nor
+    # leave a connection open that keeps the test database from being dropped).
+    assert not thread.is_alive(), "the jobs did not finish within ten minutes"
     if failures:
         raise failures[0]
 
