@@ -111,8 +111,7 @@ def test_independent_assignment_from_creation_to_adjudicated_export(live_server,
     # amal's WIDE; a note is typed; "a word later" moves the start onto basim's NARROW.
     checker.keyboard.press("e")
     kind = checker.locator(".adjudication-edit input[name=kind]:checked")
-    kind.wait_for()
-    assert checker.evaluate("document.activeElement.name") == "kind"
+    expect(kind).to_be_focused()  # the form, loaded in place, takes the keyboard
     assert checker.locator(".adjudication-edit mark").inner_text() == WIDE
     checker.keyboard.press("Tab")  # speaker
     checker.keyboard.press("Tab")  # note
@@ -123,6 +122,7 @@ def test_independent_assignment_from_creation_to_adjudicated_export(live_server,
     assert checker.evaluate("document.activeElement.value") == "shrink_start"
     checker.keyboard.press("Enter")
     expect(checker.locator(".adjudication-edit mark")).to_have_text(NARROW)
+    expect(kind).to_be_focused()  # the redrawn form has the keyboard again
     assert checker.locator(".adjudication-edit .edit-exact").inner_text() == NARROW
     screenshot(checker, "adjudication")
     assert _serious(Axe(), checker, "adjudication with the edit form") == []
@@ -191,7 +191,8 @@ def test_adjudicating_three_editors_in_a_browser(live_server, page):
     # cancels and nothing is written.
     page.keyboard.press("e")
     form = page.locator(".adjudication-edit")
-    form.wait_for()
+    # Focused once loaded (then scrolled into view): only then are its words where they stay.
+    expect(form.locator("input[name=kind]:checked")).to_be_focused()
     select_with_mouse(page, "إن الحكومة", toolbar=False, within=".edit-context")
     expect(form.locator("mark")).to_have_text("إن الحكومة")
     start = FIRST_BODY.index("إن الحكومة")
