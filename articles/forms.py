@@ -38,6 +38,7 @@ from articles.tagging import ADJUSTMENTS, same_text
 from articles.text.cleaning import strip_invisible
 from articles.text.decoding import ENCODING_CHOICES
 from articles.webhooks import addresses
+from articles.webhooks import secrets as webhook_secrets
 
 ADJUST_CHOICES = [
     ("extend_start", _("مدّ البداية بكلمة")),
@@ -770,28 +771,42 @@ class WebhookEndpointForm(forms.ModelForm):
         assume_scheme="https",
         widget=forms.URLInput(attrs={"dir": "ltr"}),
     )
+    # Never put back into the page: after a refused form it is typed again.
+    secret = forms.CharField(
+        label=_("السر المشترك"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "يوقّع كل إرسال بـ HMAC-SHA256. اتركه فارغاً ليُصنع سرّ قوي؛ "
+            "يظهر مرة واحدة بعد التسجيل، فاحفظه عند المستقبِل."
+        ),
+        widget=forms.PasswordInput(attrs={"dir": "ltr", "autocomplete": "new-password"}),
+    )
     events = forms.MultipleChoiceField(
         label=_("الأحداث"),
         choices=WebhookEndpoint.Event.choices,
         widget=forms.CheckboxSelectMultiple,
     )
+    field_order = ["url", "secret", "events", "allow_private_address"]
 
     class Meta:
         model = WebhookEndpoint
-        fields = ["url", "secret", "events", "allow_private_address"]
-        labels = {
-            "secret": _("السر المشترك"),
-            "allow_private_address": _("السماح بعنوان داخلي"),
-        }
+        fields = ["url", "events", "allow_private_address"]
+        labels = {"allow_private_address": _("السماح بعنوان داخلي")}
         help_texts = {
-            "secret": _("يوقّع كل إرسال بـ HMAC-SHA256؛ احفظه عند المستقبِل."),
             "allow_private_address": _(
                 "للمستقبِلات داخل الشبكة فقط: بدونه يُرفض كل عنوان خاص أو محلي."
             ),
         }
-        widgets = {
-            "secret": forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
-        }
+
+    def save_with_secret(self) -> tuple[WebhookEndpoint, str]:
+        """The new endpoint, its secret stored encrypted, and that secret in clear (the
+        one time it is shown): the one typed, or a new random one."""
+        endpoint = self.save(commit=False)
+        secret = self.cleaned_data["secret"] or webhook_secrets.generate()
+        endpoint.set_secret(secret)
+        endpoint.save()
+        return endpoint, secret
 
     def clean(self):
         cleaned = super().clean() or {}

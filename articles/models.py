@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.kinds import KIND_CHOICES, KIND_SLUGS
+from articles.webhooks import secrets as webhook_secrets
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -1282,7 +1283,8 @@ class WebhookEndpoint(models.Model):
         SET_EXPORTED = "set.exported", _("صُدّرت مجموعة")
 
     url = models.URLField(max_length=500)
-    secret = models.CharField(max_length=200)
+    # Fernet-encrypted (articles/webhooks/secrets.py): shown in clear once, when made.
+    encrypted_secret = models.TextField(editable=False)
     events = ArrayField(models.CharField(max_length=40, choices=Event.choices))
     enabled = models.BooleanField(default=True)
     # Private, loopback and reserved hosts are refused unless an Admin says otherwise.
@@ -1291,6 +1293,15 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+    def set_secret(self, secret: str) -> None:
+        self.encrypted_secret = webhook_secrets.encrypt(secret)
+
+    def signing_secret(self) -> str:
+        """The secret in clear, for signing a delivery (never for a page)."""
+        return webhook_secrets.decrypt(self.encrypted_secret)
+
+    signing_secret.do_not_call_in_templates = True  # type: ignore[attr-defined]
 
 
 class WebhookDelivery(models.Model):

@@ -105,6 +105,11 @@ urlpatterns = [
     path("webhooks/", webhooks.webhook_list, name="webhook_list"),
     path("webhooks/<int:endpoint_id>/", webhooks.webhook_deliveries, name="webhook_deliveries"),
     path("webhooks/<int:endpoint_id>/toggle/", webhooks.toggle_webhook, name="toggle_webhook"),
+    path(
+        "webhooks/<int:endpoint_id>/rotate/",
+        webhooks.rotate_webhook_secret,
+        name="rotate_webhook_secret",
+    ),
     path("webhooks/<int:endpoint_id>/delete/", webhooks.delete_webhook, name="delete_webhook"),
     path("claims/<int:group_id>/label/", claims.rename_claim_group, name="rename_claim_group"),
     # Versions of an article's text, and the tags a new version left without a place

@@ -50,6 +50,9 @@ if not SECRET_KEY:
     SECRET_KEY = _DEV_SECRET_KEY
 elif not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure")):
     raise ImproperlyConfigured("SECRET_KEY is too weak for production: use 50+ random characters.")
+# Old keys, still accepted for what they signed or encrypted (sessions, webhook secrets)
+# while SECRET_KEY is rotated: docs/deploy.md.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

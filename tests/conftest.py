@@ -27,6 +27,16 @@ ARTIFACTS_DIR = Path(__file__).parent / "artifacts"
 PASSWORD = "correct-horse-battery-staple"
 
 
+def make_webhook_endpoint(*, url: str, events: list[str], secret: str = "s", **fields):
+    """An endpoint as the webhooks page makes one: its secret stored encrypted."""
+    from articles.models import WebhookEndpoint
+
+    endpoint = WebhookEndpoint(url=url, events=events, **fields)
+    endpoint.set_secret(secret)
+    endpoint.save()
+    return endpoint
+
+
 def make_user(username: str, role: str | None = None, **fields):
     # Transactional tests (live server) flush the groups the data migration made.
     if role and not Group.objects.filter(name=role).exists():

@@ -46,13 +46,12 @@ from articles.models import (
     TagSet,
     WebhookAttempt,
     WebhookDelivery,
-    WebhookEndpoint,
     WorkItem,
 )
 from articles.quotes.speakers import speaker_key
 from articles.roles import ADMINS, EDITORS, REVIEWERS
 from articles.team import guidelines
-from tests.conftest import make_article, make_source, make_user
+from tests.conftest import make_article, make_source, make_user, make_webhook_endpoint
 from tests.test_permission_matrix import MATRIX, _walk
 
 # --- The payloads -----------------------------------------------------------------------
@@ -379,7 +378,7 @@ def hostile(db):
         user=evil_admin,
     )
     # A receiver that answered with markup: the delivery log shows it as text.
-    endpoint = WebhookEndpoint.objects.create(
+    endpoint = make_webhook_endpoint(
         url=f"https://93.184.215.14/{SCRIPT}", secret="s", events=["tag.created"]
     )
     sent = WebhookDelivery.objects.create(

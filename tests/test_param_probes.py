@@ -22,10 +22,10 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 
 from articles import tagging
-from articles.models import Assignment, ClaimGroup, Tag, TagSet, WebhookEndpoint, WorkItem
+from articles.models import Assignment, ClaimGroup, Tag, TagSet, WorkItem
 from articles.quotes.speakers import speaker_key
 from articles.roles import ADMINS, EDITORS, REVIEWERS
-from tests.conftest import make_article, make_source, make_user
+from tests.conftest import make_article, make_source, make_user, make_webhook_endpoint
 from tests.test_permission_matrix import MATRIX, _walk
 
 
@@ -223,7 +223,7 @@ def data(db):
         tagging.create_tag(
             article=blind, user=user, kind="claim", start=0, end=4, annotator_id=user.pk
         )
-    endpoint = WebhookEndpoint.objects.create(
+    endpoint = make_webhook_endpoint(
         url="https://93.184.215.14/hook", secret="s", events=["tag.created"]
     )
     return {

@@ -25,13 +25,12 @@ from articles.models import (
     SuggestionRun,
     Tag,
     TagSet,
-    WebhookEndpoint,
     WorkItem,
 )
 from articles.quotes.speakers import speaker_key
 from articles.quotes.suggestion_store import RULES_VERSION
 from articles.roles import ADMINS, EDITORS, REVIEWERS
-from tests.conftest import make_article, make_source, make_user
+from tests.conftest import make_article, make_source, make_user, make_webhook_endpoint
 
 ANONYMOUS, NO_ROLE = "anonymous", "no role"
 ROLES = (ANONYMOUS, NO_ROLE, EDITORS, REVIEWERS, ADMINS)
@@ -146,6 +145,7 @@ MATRIX: dict[str, Rule] = {
     "webhook_list": Rule(get=ONLY_ADMINS, post=ONLY_ADMINS),
     "webhook_deliveries": Rule(get=ONLY_ADMINS, post=None),
     "toggle_webhook": Rule(get=None, post=ONLY_ADMINS),
+    "rotate_webhook_secret": Rule(get=None, post=ONLY_ADMINS),
     "delete_webhook": Rule(get=None, post=ONLY_ADMINS),  # walked last: it removes the endpoint
     # The REST API: the same roles as the pages that do the same thing. Where two names
     # share a path (list and create), both carry the rule of the whole path.
@@ -244,7 +244,7 @@ def objects(db, clients):
     WorkItem.objects.create(assignment=assignment, article=blind, editor=editor)
 
     Tag.objects.filter(pk=other.pk).update(verification="false")
-    endpoint = WebhookEndpoint.objects.create(
+    endpoint = make_webhook_endpoint(
         url="https://93.184.215.14/hook", secret="s", events=["tag.created"]
     )
     return {

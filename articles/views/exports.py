@@ -41,9 +41,9 @@ from newsdesk.replica import reads_from_replica
 PREVIEW_ROWS = 10
 
 
-def _get_tagset_for_user(request: HtmxHttpRequest, set_id: int, *, write: bool = False) -> TagSet:
+def get_tagset_for_user(request: HttpRequest, set_id: int, *, write: bool = False) -> TagSet:
     """Every exporter sees and downloads every set (they are the team's datasets); only
-    the owner or an Admin (change_tagset) changes one."""
+    the owner or an Admin (change_tagset) changes one. The page and the API look sets up here."""
     tagset = get_object_or_404(TagSet.objects.select_related("owner"), pk=set_id)
     if (
         write
@@ -161,8 +161,13 @@ def download_tags(request: HtmxHttpRequest) -> HttpResponseBase:
 @permission_required("articles.export_tags", raise_exception=True)
 @reads_from_replica
 def download_set(request: HtmxHttpRequest, set_id: int) -> HttpResponseBase:
-    tagset = _get_tagset_for_user(request, set_id)
-    frozen = tagset if tagset.frozen else None
+    return download_set_response(request, get_tagset_for_user(request, set_id))
+
+
+def download_set_response(request: HttpRequest, tagset: TagSet) -> HttpResponseBase:
+    """A saved set's file, and the record that it was exported (its date, and the webhook
+    event): the page and the API download a set through here, so both are announced."""
+    frozen = tagset if tagset.frozen else None  # a frozen set's files come from its rows
     response = download_response(
         request, tagset.current_tags(), name=tagset.name, label=tagset.name, frozen=frozen
     )
@@ -213,7 +218,7 @@ def save_set(request: HtmxHttpRequest) -> HttpResponse:
 @permission_required("articles.export_tags", raise_exception=True)
 def freeze_set(request: HtmxHttpRequest, set_id: int) -> HttpResponse:
     """Fix the set's current tags as its list, in one INSERT … SELECT."""
-    tagset = _get_tagset_for_user(request, set_id, write=True)
+    tagset = get_tagset_for_user(request, set_id, write=True)
     if not tagset.frozen:
         tagset.freeze()
         messages.success(
