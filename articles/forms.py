@@ -15,7 +15,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.exporting import FORMATS
+from articles.exporting import FORMATS, PREPARED_FORMATS
 from articles.kinds import KIND_CHOICES
 from articles.models import (
     Article,
@@ -28,6 +28,7 @@ from articles.models import (
     ReviewState,
     Source,
     Tag,
+    TagSet,
     Verification,
     WebhookEndpoint,
 )
@@ -476,6 +477,13 @@ class FormatForm(forms.Form):
         choices=[(name, label) for name, (label, _ext, _type) in FORMATS.items()],
         required=False,
     )
+
+
+class PrepareExportForm(forms.Form):
+    """A file for a worker to build: a saved set's, or (no set) the filter's next to it."""
+
+    format = forms.ChoiceField(choices=[(name, FORMATS[name][0]) for name in PREPARED_FORMATS])
+    tagset = forms.ModelChoiceField(queryset=TagSet.objects.all(), required=False)
 
 
 class SaveSetForm(forms.Form):

@@ -58,6 +58,22 @@ urlpatterns = [
     path("export/sets/", exports.save_set, name="save_tag_set"),
     path("export/sets/<int:set_id>/download/", exports.download_set, name="download_set"),
     path("export/sets/<int:set_id>/freeze/", exports.freeze_set, name="freeze_set"),
+    path("export/prepared/", exports.prepared_exports, name="prepared_exports"),
+    path(
+        "export/prepared/<int:export_id>/progress/",
+        exports.prepared_export_progress,
+        name="prepared_export_progress",
+    ),
+    path(
+        "export/prepared/<int:export_id>/retry/",
+        exports.retry_prepared_export,
+        name="retry_prepared_export",
+    ),
+    path(
+        "export/prepared/<int:export_id>/download/",
+        exports.download_prepared_export,
+        name="download_prepared_export",
+    ),
     # Tagging
     path("articles/<int:article_id>/tags/", tagging.tag_passage, name="tag_passage"),
     path("articles/<int:article_id>/tags/panel/", tagging.tag_panel, name="tag_panel"),

@@ -17,8 +17,8 @@ from django.db import connection
 from django.utils import timezone
 
 from articles.importing.pipeline import Importer
-from articles.jobs import indexing, worker
-from articles.models import Article, Source, Tag
+from articles.jobs import indexing, prepared_exports, worker
+from articles.models import Article, PreparedExport, Source, Tag, TagSet
 from articles.roles import ADMINS, EDITORS, REVIEWERS, sync_roles
 
 SAMPLES_DIR = Path(__file__).parent / "data" / "samples"
@@ -115,6 +115,22 @@ def make_tag(article: Article, start: int, end: int, *, user, kind: str = "claim
     tag.full_clean()
     tag.save()
     return tag
+
+
+def make_prepared_export(tagset: TagSet, fmt: str, **fields) -> PreparedExport:
+    """The set's file as a worker prepares it (the job's own code, in this transaction)."""
+    export = PreparedExport.objects.create(
+        requested_by=tagset.owner,
+        tagset=tagset,
+        format=fmt,
+        name=tagset.name,
+        article_url_base="http://testserver/articles/",
+        collection_id="http://testserver/export/",
+        expires_at=timezone.now() + prepared_exports.retention(),
+        **fields,
+    )
+    prepared_exports.build(export.pk)
+    return export
 
 
 def make_zip(entries: dict[str, bytes]) -> bytes:

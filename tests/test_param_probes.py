@@ -25,7 +25,13 @@ from articles import tagging
 from articles.models import Assignment, ClaimGroup, Tag, TagSet, WorkItem
 from articles.quotes.speakers import speaker_key
 from articles.roles import ADMINS, EDITORS, REVIEWERS
-from tests.conftest import make_article, make_source, make_user, make_webhook_endpoint
+from tests.conftest import (
+    make_article,
+    make_prepared_export,
+    make_source,
+    make_user,
+    make_webhook_endpoint,
+)
 from tests.test_permission_matrix import MATRIX, _walk
 
 
@@ -44,6 +50,9 @@ LISTS: dict[str, Endpoint] = {
     "export_page": Endpoint(REVIEWERS),
     "download_tags": Endpoint(REVIEWERS, "?format=csv"),
     "download_set": Endpoint(REVIEWERS, "?format=jsonl"),
+    "prepared_exports": Endpoint(REVIEWERS),
+    "prepared_export_progress": Endpoint(REVIEWERS),
+    "download_prepared_export": Endpoint(REVIEWERS),
     # One object's page, but it lists the object's parts: probe it as well.
     "read_article": Endpoint(EDITORS),
     "import_batch": Endpoint(ADMINS),
@@ -211,6 +220,7 @@ def data(db):
 
     batch = ImportBatch.objects.create(created_by=boss)
     tag_set = TagSet.objects.create(name="مجموعة", owner=reviewer, filters={"kind": ["claim"]})
+    prepared = make_prepared_export(tag_set, "xlsx")
     # Two claim groups by the two editors, so an ordering by creator would show.
     for n, user in enumerate((alice, zed)):
         group = ClaimGroup.objects.create(label=f"مجموعة {user.username}", created_by=user)
@@ -238,6 +248,7 @@ def data(db):
         "key": speaker_key("المتحدث alice"),
         "batch_id": batch.pk,
         "set_id": tag_set.pk,
+        "export_id": prepared.pk,
         "group_id": group.pk,
         "hashes": [u.password for u in get_user_model().objects.all()],
     }

@@ -8,11 +8,13 @@ does not take must be refused with 405.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from articles import tagging
 from articles.models import (
@@ -21,6 +23,8 @@ from articles.models import (
     ImportBatch,
     ImportItem,
     OutletRule,
+    PreparedExport,
+    PreparedExportChunk,
     QuoteSuggestion,
     SuggestionRun,
     Tag,
@@ -100,6 +104,11 @@ MATRIX: dict[str, Rule] = {
     "download_set": Rule(get=CHECKERS, post=None),
     # The set belongs to someone else: only an Admin may freeze it.
     "freeze_set": Rule(get=None, post=ONLY_ADMINS),
+    # Prepared exports: the matrix's reviewer asked for the one walked; Admins see every one.
+    "prepared_exports": Rule(get=CHECKERS, post=CHECKERS),
+    "prepared_export_progress": Rule(get=CHECKERS, post=None),
+    "retry_prepared_export": Rule(get=None, post=CHECKERS),
+    "download_prepared_export": Rule(get=CHECKERS, post=None),
     # Quote suggestions and speakers (issue 9): every reader looks, writers decide and merge.
     "accept_suggestion": Rule(get=None, post=WRITERS),
     "dismiss_suggestion": Rule(get=None, post=WRITERS),
@@ -247,7 +256,17 @@ def objects(db, clients):
     endpoint = make_webhook_endpoint(
         url="https://93.184.215.14/hook", secret="s", events=["tag.created"]
     )
+    prepared = PreparedExport.objects.create(
+        requested_by=get_user_model().objects.get(username=f"matrix-{REVIEWERS}"),
+        format="jsonld",
+        name="وسوم",
+        status=PreparedExport.Status.READY,
+        size_bytes=2,
+        expires_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    PreparedExportChunk.objects.create(export=prepared, number=0, data=b"{}")
     return {
+        "export_id": prepared.pk,
         "endpoint_id": endpoint.pk,
         "number": 1,
         "source_id": source.pk,

@@ -700,7 +700,7 @@ def test_decisions_recorded_per_editor_become_take_and_all():
     meaning: the editors are in `agreed_by`, the choice says what was done."""
     from django.db.migrations.executor import MigrationExecutor
 
-    before = [("articles", "0021_webhook_secrets_encrypted")]
+    before = [("articles", "0022_prepared_exports")]
     executor = MigrationExecutor(connection)
     after = executor.loader.graph.leaf_nodes()
     executor = MigrationExecutor(connection)

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0021_webhook_secrets_encrypted"),
+        ("articles", "0022_prepared_exports"),
     ]
 
     operations = [
