@@ -15,7 +15,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.exporting import FORMATS
+from articles.exporting import FORMATS, PREPARED_FORMATS
 from articles.kinds import KIND_CHOICES
 from articles.models import (
     Article,
@@ -28,6 +28,7 @@ from articles.models import (
     ReviewState,
     Source,
     Tag,
+    TagSet,
     Verification,
     WebhookEndpoint,
 )
@@ -38,6 +39,7 @@ from articles.tagging import ADJUSTMENTS, same_text
 from articles.text.cleaning import strip_invisible
 from articles.text.decoding import ENCODING_CHOICES
 from articles.webhooks import addresses
+from articles.webhooks import secrets as webhook_secrets
 
 ADJUST_CHOICES = [
     ("extend_start", _("مدّ البداية بكلمة")),
@@ -479,6 +481,13 @@ class FormatForm(forms.Form):
     )
 
 
+class PrepareExportForm(forms.Form):
+    """A file for a worker to build: a saved set's, or (no set) the filter's next to it."""
+
+    format = forms.ChoiceField(choices=[(name, FORMATS[name][0]) for name in PREPARED_FORMATS])
+    tagset = forms.ModelChoiceField(queryset=TagSet.objects.all(), required=False)
+
+
 class SaveSetForm(forms.Form):
     name = TypedTextField(
         label=_("اسم المجموعة"),
@@ -668,13 +677,57 @@ class AssignmentForm(forms.Form):
         return plan
 
 
-class AdjudicationForm(forms.Form):
-    """One decision on one disagreement, by its number in the list."""
+class AdjudicationItemField(forms.RegexField):
+    """An item of the adjudication page by the span it is known by: `kind:start:end`."""
 
-    item = forms.IntegerField(min_value=0)
-    choice = forms.ChoiceField(
-        choices=[("a", "a"), ("b", "b"), ("both", "both"), ("neither", "neither")]
-    )
+    def __init__(self, **kwargs):
+        super().__init__(r"^[a-z]{1,20}:\d{1,9}:\d{1,9}$", max_length=40, **kwargs)
+
+
+class AdjudicationForm(forms.Form):
+    """One decision on one item: take candidate N (from 1), all, or neither. `state` is what
+    the item held when the page was drawn."""
+
+    item = AdjudicationItemField()
+    state = forms.CharField(max_length=4000, required=False)
+    choice = forms.RegexField(r"^(all|neither|[1-9][0-9]?)$", max_length=7)
+
+    def clean(self):
+        data = super().clean() or {}
+        choice = data.get("choice")
+        if choice and choice.isdigit():
+            data["candidate"], data["choice"] = int(choice), "take"
+        else:
+            data["candidate"] = None
+        return data
+
+
+class AdjudicationEditStartForm(forms.Form):
+    """Which item to edit (the first still open when none is named), starting from which
+    candidate's tag."""
+
+    item = AdjudicationItemField(required=False)
+    candidate = forms.IntegerField(min_value=1, max_value=99, required=False)
+
+
+class AdjudicationEditForm(TagCreateForm):
+    """The reviewer's own span for an item: the selection checked against the body as when
+    tagging, with the kind, note and speaker of the inline tag form, and a boundary moved
+    by a word (`adjust`) without saving."""
+
+    item = AdjudicationItemField(widget=forms.HiddenInput)
+    state = forms.CharField(max_length=4000, required=False, widget=forms.HiddenInput)
+    kind = forms.ChoiceField(label=_("النوع"), choices=KIND_CHOICES, widget=forms.RadioSelect)
+    start = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    end = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    exact = forms.CharField(strip=False, max_length=100_000, widget=forms.HiddenInput)
+    speaker = TagEditForm.base_fields["speaker"]
+    note = TagEditForm.base_fields["note"]
+    adjust = forms.ChoiceField(choices=ADJUST_CHOICES, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "adjudication-%s")
+        super().__init__(*args, **kwargs)
 
 
 GUIDELINE_KINDS = [("", _("عام")), *KIND_CHOICES]
@@ -740,28 +793,42 @@ class WebhookEndpointForm(forms.ModelForm):
         assume_scheme="https",
         widget=forms.URLInput(attrs={"dir": "ltr"}),
     )
+    # Never put back into the page: after a refused form it is typed again.
+    secret = forms.CharField(
+        label=_("السر المشترك"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "يوقّع كل إرسال بـ HMAC-SHA256. اتركه فارغاً ليُصنع سرّ قوي؛ "
+            "يظهر مرة واحدة بعد التسجيل، فاحفظه عند المستقبِل."
+        ),
+        widget=forms.PasswordInput(attrs={"dir": "ltr", "autocomplete": "new-password"}),
+    )
     events = forms.MultipleChoiceField(
         label=_("الأحداث"),
         choices=WebhookEndpoint.Event.choices,
         widget=forms.CheckboxSelectMultiple,
     )
+    field_order = ["url", "secret", "events", "allow_private_address"]
 
     class Meta:
         model = WebhookEndpoint
-        fields = ["url", "secret", "events", "allow_private_address"]
-        labels = {
-            "secret": _("السر المشترك"),
-            "allow_private_address": _("السماح بعنوان داخلي"),
-        }
+        fields = ["url", "events", "allow_private_address"]
+        labels = {"allow_private_address": _("السماح بعنوان داخلي")}
         help_texts = {
-            "secret": _("يوقّع كل إرسال بـ HMAC-SHA256؛ احفظه عند المستقبِل."),
             "allow_private_address": _(
                 "للمستقبِلات داخل الشبكة فقط: بدونه يُرفض كل عنوان خاص أو محلي."
             ),
         }
-        widgets = {
-            "secret": forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
-        }
+
+    def save_with_secret(self) -> tuple[WebhookEndpoint, str]:
+        """The new endpoint, its secret stored encrypted, and that secret in clear (the
+        one time it is shown): the one typed, or a new random one."""
+        endpoint = self.save(commit=False)
+        secret = self.cleaned_data["secret"] or webhook_secrets.generate()
+        endpoint.set_secret(secret)
+        endpoint.save()
+        return endpoint, secret
 
     def clean(self):
         cleaned = super().clean() or {}

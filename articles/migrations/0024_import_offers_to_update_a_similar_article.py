@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0020_article_revisions"),
+        ("articles", "0023_adjudication_decisions_take_any_candidate_or_edit"),
     ]
 
     operations = [
