@@ -1185,10 +1185,10 @@ class AdjudicationDecision(models.Model):
     """One disagreement (or agreement) settled: which span was taken, and who had it."""
 
     class Choice(models.TextChoices):
-        TAKE_A = "a", _("خذ الأول")
-        TAKE_B = "b", _("خذ الثاني")
-        BOTH = "both", _("خذ الاثنين")
+        TAKE = "take", _("خذ مقطعاً")
+        ALL = "all", _("خذ الكل")
         NEITHER = "neither", _("لا شيء")
+        EDIT = "edit", _("حرّر")
 
     adjudication = models.ForeignKey(
         Adjudication, on_delete=models.CASCADE, related_name="decisions"
@@ -1197,14 +1197,15 @@ class AdjudicationDecision(models.Model):
     kind = models.CharField(max_length=20, choices=KIND_CHOICES)
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
-    # Usernames of the editors whose layers held the span that was taken (or, for
-    # "neither", of those who had tagged it).
+    # Usernames of the editors whose layers held what was written (for an edit, those whose
+    # span matches the edited one exactly: maybe none), or, for "neither", of those who had
+    # tagged the passage.
     agreed_by = ArrayField(models.CharField(max_length=150), default=list, blank=True)
 
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(choice__in=["a", "b", "both", "neither"]),
+                condition=Q(choice__in=["take", "all", "neither", "edit"]),
                 name="decision_choice_known",
             )
         ]

@@ -165,5 +165,10 @@ urlpatterns += [
         team.adjudicate_article,
         name="adjudicate_article",
     ),
+    path(
+        "assignments/<int:assignment_id>/articles/<int:article_id>/adjudicate/edit/",
+        team.adjudication_edit,
+        name="adjudication_edit",
+    ),
     path("guidelines/<slug:kind>/", team.guideline_page, name="guideline_page"),
 ]

@@ -144,6 +144,7 @@ MATRIX: dict[str, Rule] = {
     "agreement_csv": Rule(get=CHECKERS, post=None),
     "layers_csv": Rule(get=CHECKERS, post=None),
     "adjudicate_article": Rule(get=CHECKERS, post=CHECKERS),
+    "adjudication_edit": Rule(get=CHECKERS, post=CHECKERS),
     "guideline_page": Rule(get=READERS, post=ONLY_ADMINS),
     "claim_review_file": Rule(get=READERS, post=None),
     "claim_reviews_file": Rule(get=READERS, post=None),
@@ -304,6 +305,7 @@ SPECIAL_OBJECTS = {
     ("restore_tag", "tag_id"): "deleted_tag_id",
     ("delete_orphan", "tag_id"): "orphan_tag_id",
     ("adjudicate_article", "article_id"): "blind_article_id",
+    ("adjudication_edit", "article_id"): "blind_article_id",
 }
 
 
