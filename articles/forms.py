@@ -184,10 +184,12 @@ class ProfileForm(forms.ModelForm):
 
 
 class LiveCursorForm(forms.Form):
-    """The cursor a reading page polls with (articles/reading/live.py): `event-reviewtime`."""
+    """The cursor a reading page polls with (articles/reading/live.py):
+    `event-reviewtime-textversion` (pages drawn before the text version was polled send
+    the first two only)."""
 
     since = forms.RegexField(
-        regex=r"^\d{1,18}-\d{1,18}$",
+        regex=r"^\d{1,18}-\d{1,18}(-\d{1,9})?$",
         max_length=40,
         error_messages={"invalid": _("مؤشر التحديث غير صالح؛ أعد تحميل الصفحة.")},
     )
@@ -523,6 +525,18 @@ class UploadForm(forms.Form):
 
 class EncodingForm(forms.Form):
     encoding = forms.ChoiceField(label=_("الترميز"), choices=ENCODING_CHOICES)
+
+
+class SimilarFileForm(forms.Form):
+    """An Admin's answer for a file like an article of the same outlet: update that
+    article with it, or import it as a new one. `version` is the article's text version
+    the Admin saw, so a decision taken on a text changed since is refused."""
+
+    UPDATE, NEW = "update", "new"
+    choice = forms.ChoiceField(
+        choices=[(UPDATE, _("حدّث ذلك المقال")), (NEW, _("استورده مقالاً جديداً"))]
+    )
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
 
 # --- Review ---

@@ -583,6 +583,10 @@ class ImportItem(models.Model):
         DUPLICATE = "duplicate", _("مكرر")
         REJECTED = "rejected", _("مرفوض")
         UNSURE = "unsure", _("الترميز غير مؤكد")
+        # A near copy of an article of the same outlet: held until an Admin chooses to
+        # update that article (a new version of its text) or to import it as a new one.
+        SIMILAR = "similar", _("يشبه مقالاً من المصدر نفسه")
+        UPDATED = "updated", _("حدّث مقالاً موجوداً")
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveIntegerField()
@@ -593,7 +597,9 @@ class ImportItem(models.Model):
         Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_items"
     )
     encoding = models.CharField(_("الترميز"), max_length=20, blank=True)
-    # The file's bytes, kept only while it waits (pending, or an unsure encoding to pick).
+    # The file's bytes, kept only while it waits (pending, an unsure encoding to pick, or
+    # a similar article to update or not). For a similar file, `article` is the one it
+    # resembles.
     held_data = models.BinaryField(null=True, blank=True, editable=False)
 
     class Meta:

@@ -327,6 +327,18 @@ def hostile(db):
         encoding="cp1256",
         held_data=_hostile_body(3).encode("cp1256", errors="ignore"),
     )
+    # A file held as a newer version of the hostile article: the batch page names that
+    # article and offers to update it.
+    ImportItem.objects.create(
+        batch=item.batch,
+        position=100,
+        filename=HOSTILE_FILENAME,
+        status=ImportItem.Status.SIMILAR,
+        encoding="utf-8",
+        article=imported,
+        reason=HOSTILE,
+        held_data=_hostile_body(4).encode(),
+    )
     tag_set = TagSet.objects.create(name=f"{HOSTILE} مجموعة", owner=evil_reviewer)
     # The set's W3C file, built as a worker builds it, and an export that failed saying why.
     ready = make_prepared_export(tag_set, "jsonld")

@@ -78,6 +78,8 @@ MATRIX: dict[str, Rule] = {
     "import_batch": Rule(get=ONLY_ADMINS, post=None),
     "batch_progress": Rule(get=ONLY_ADMINS, post=None),
     "pick_encoding": Rule(get=ONLY_ADMINS, post=ONLY_ADMINS),
+    # Update an article of the same outlet with a held file, or import it as new.
+    "decide_similar": Rule(get=None, post=ONLY_ADMINS),
     "raw_article": Rule(get=ONLY_ADMINS, post=None),
     # What an outlet's clean-up learns: Admins only, like the rest of import.
     "correct_line": Rule(get=None, post=ONLY_ADMINS),
