@@ -67,6 +67,12 @@ def select_with_mouse(
     page.mouse.up()
     if toolbar:
         page.locator("#tag-toolbar").wait_for(state="visible")
+        # On a busy machine the toolbar may have shown a part of the drag: wait until it
+        # holds the whole selection.
+        page.wait_for_function(
+            "() => document.querySelector('#tag-toolbar').dataset.selection"
+            " === document.getSelection().toString()"
+        )
 
 
 def tag_text(page, tag_id: int) -> str:

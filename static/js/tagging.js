@@ -16,6 +16,9 @@
     const rects = range.getClientRects();
     const rect = rects.length ? rects[rects.length - 1] : range.getBoundingClientRect();
     pending = span;
+    // The selection the toolbar acts on, for tests that must not press a key before it
+    // has caught up with the mouse.
+    bar.dataset.selection = document.getSelection().toString();
     bar.hidden = false;
     const width = bar.offsetWidth;
     const left = Math.min(
