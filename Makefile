@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 MESSAGES_IGNORE := --ignore=.venv --ignore=bench --ignore=tests --ignore=staticfiles
 PORT ?= 8000
 
-.PHONY: run worker test bench install system-deps messages catalogue migrate demo lint format check-migrations check-deploy collectstatic serve-prod backup load load-two faults clean
+.PHONY: run worker test bench install system-deps messages catalogue migrate demo lint format check-migrations check-deploy collectstatic serve-prod backup load load-kill-worker load-restart-db clean
 
 # The web server and one background worker (imports, indexing); Ctrl-C stops both, and
 # if either stops on its own the other is stopped too.
@@ -88,18 +88,19 @@ collectstatic: install
 serve-prod: install collectstatic migrate
 	$(BIN)/gunicorn -c newsdesk/gunicorn.conf.py newsdesk.wsgi
 
-# Load and fault tests on loopback, bounded in time, against a bench PostgreSQL of their
-# own in bench/.pgdata (never the dev database); results in bench/results/. No extra
-# packages: the load client is plain threads (see bench/load.py for why not locust).
+# Load tests on loopback, bounded in time, against a bench PostgreSQL of their own in
+# bench/.pgdata (never the dev database): locust's simulated editors and a reviewer against
+# two gunicorn servers and two `manage.py worker` processes, an import running through
+# the workers meanwhile; results in bench/results/ (docs/deploy.md, section 8).
 # e.g. `make load LOAD_ARGS="--users 50 --seconds 60"`
 load: install
 	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
-load-two: install  ## two app servers on two ports sharing the database
-	$(BIN)/python bench/load.py --servers 2 $(LOAD_ARGS)
+load-kill-worker: install  ## the same, a worker killed (SIGKILL) in the middle of the import
+	$(BIN)/python bench/load.py --kill-worker $(LOAD_ARGS)
 
-faults: install  ## PostgreSQL stopped and restarted under load
-	$(BIN)/python bench/faults.py $(LOAD_ARGS)
+load-restart-db: install  ## the same, PostgreSQL stopped and started again during the run
+	$(BIN)/python bench/load.py --restart-postgres $(LOAD_ARGS)
 
 backup: install
 	mkdir -p backups

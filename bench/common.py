@@ -6,6 +6,7 @@ template), so "server time" excludes the network hop and the browser.
 
 from __future__ import annotations
 
+import argparse
 import os
 import platform
 import statistics
@@ -74,6 +75,25 @@ def bench_database(name: str = BENCH_DATABASE, keep: bool = False):
     finally:
         if not keep:
             connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def sized_arguments(description: str, *, articles: int, tags: int, runs: int = 20):
+    """The options of a benchmark that runs on the kept benchmark database at a size."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--articles", type=int, default=articles)
+    parser.add_argument("--tags", type=int, default=tags)
+    parser.add_argument("--runs", type=int, default=runs)
+    return parser
+
+
+@contextmanager
+def grown_bench_database(articles: int, tags: int):
+    """The kept benchmark database, grown by bench/data.py to `articles` and `tags`."""
+    with bench_database(keep=True):
+        from bench import data
+
+        data.grow(articles, tags)
+        yield
 
 
 def timings_ms(fn: Callable[[], object], runs: int, cpu: list[float] | None = None) -> list[float]:

@@ -211,10 +211,12 @@ def _api_client():
 
 
 def api_import_seconds(client, paths: list[Path]) -> float:
-    """Wall time to post every file to the import endpoint, a call per chunk."""
+    """Wall time to post every file to the import endpoint, a call per chunk. Every file
+    must come back imported: a figure made of duplicates would measure the wrong thing."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     started = time.perf_counter()
+    counts: dict[str, int] = {}
     for at in range(0, len(paths), API_FILES_PER_CALL):
         chunk = paths[at : at + API_FILES_PER_CALL]
         uploads = [SimpleUploadedFile(path.name, path.read_bytes()) for path in chunk]
@@ -223,7 +225,12 @@ def api_import_seconds(client, paths: list[Path]) -> float:
             raise RuntimeError(
                 f"API import failed: {response.status_code} {response.content[:500]}"
             )
-    return time.perf_counter() - started
+        for status, number in response.json()["counts"].items():
+            counts[status] = counts.get(status, 0) + number
+    seconds = time.perf_counter() - started
+    if counts.get("imported", 0) != len(paths):
+        raise RuntimeError(f"API import did not import every file: {counts}")
+    return seconds
 
 
 def measure(files: int, runs: int, log=print, workers: int = 2) -> dict:
@@ -262,11 +269,15 @@ def measure(files: int, runs: int, log=print, workers: int = 2) -> dict:
                 f"  queued, {count} worker(s): {queued[str(count)]['files_per_s']} files/s stored,"
                 f" {queued[str(count)]['indexed_files_per_s']} files/s indexed"
             )
-        client, paths = _api_client(), sorted(folder.iterdir())
+        client = _api_client()
         through_api = []
         for run in range(runs):
             _clear_imports()
-            through_api.append(api_import_seconds(client, paths))
+            # Files no earlier section imported (another seed), into an emptied database.
+            with tempfile.TemporaryDirectory() as api_tmp:
+                api_folder = Path(api_tmp)
+                generate(api_folder, files, seed=1000 + run)
+                through_api.append(api_import_seconds(client, sorted(api_folder.iterdir())))
             log(f"  API import run {run + 1}: {files / through_api[-1]:.0f} files/s")
     _clear_imports()
     floor = median(floors)

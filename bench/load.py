@@ -1,36 +1,39 @@
-"""Load test: the production server (gunicorn, DEBUG=0) under simulated editors and reviewers.
+"""Load test: the production setup on one machine under simulated editors and a reviewer.
 
     .venv/bin/python bench/load.py [--users 50] [--reviewers 1] [--seconds 60]
-                                   [--servers 1] [--workers 2] [--think 1.0]
+                                   [--servers 2] [--workers 2] [--import-files 1000]
+                                   [--kill-worker] [--restart-postgres]
 
-Everything runs on loopback against a dedicated bench database: a PostgreSQL cluster of
-its own in bench/.pgdata (started with pgserver's binaries, never the dev database), or
-`--database-url`. The script migrates it, collects static files, creates the users
-(N editors + reviewers) and articles, starts gunicorn (`--workers` each, on ports from
-`--port`, default 8104), logs every simulated user in through the real login form, then
-runs the users for `--seconds`:
+Everything runs on loopback against a PostgreSQL cluster of the bench's own in
+bench/.pgdata (pgserver's binaries, never the dev database; or `--database-url`). The
+script migrates it, creates the users and articles, and starts what production runs
+(docs/deploy.md): `--servers` gunicorn processes with the production settings on ports
+from `--port` (default 8104) and `--workers` `manage.py worker` processes, all on that one
+database. The users are locust's (bench/locustfile.py: what they do, and how the window
+is timed), run headless in a child process. `--import-files` generated files (bench's
+generator, bench/import_files.py) are queued with `manage.py import_articles --queue`
+`--import-at` seconds into the window, and the workers import them while the users work.
 
-- editors open the article list (sometimes searching), read articles, and create, edit
-  and delete tags through the htmx endpoints the reading page uses (CSRF token header,
-  session cookie, HX-Request), each keeping its cookies as a browser does;
-- reviewers open the review queue and the export page and download the CSV.
+Faults, on request:
+- `--kill-worker`: once the import has committed a chunk and files are still pending, the
+  worker running an import job is killed with SIGKILL in the middle of its chunk;
+- `--restart-postgres`: `--outage-at` seconds into the window PostgreSQL is stopped
+  (`pg_ctl stop -m fast`, open connections cut) for `--down` seconds, then started again.
+A worker that dies, killed or not, is started again at once, as systemd's
+`Restart=always` does in production; the app servers are never touched.
 
-With `--servers 2`, two gunicorn processes on two ports share the database and every
-user alternates between them request by request, so a session must live in the database
-to work at all. At the end each client's tags (created minus deleted) are compared with
-the rows in the database by `created_by`: nothing may be lost or duplicated.
+Reported (stdout and bench/results/load-*.txt/.json): locust's p50/p95/p99 per endpoint
+and overall with its error count; each editor's tags (created minus deleted) against the
+rows in the database, and every tag's history against its row; the import batch checked
+in the database (every file with one outcome, one article per imported file, none
+pending); with a restart, the answers before, during and after it and how long recovery
+took; CPU seconds used in the window by the app servers, the workers, PostgreSQL and
+locust itself (it shares the 2 cores with what it measures).
 
-Requests/s, p50/p95/p99 latency per endpoint and overall, error count, and the CPU used
-by the client, the app servers and PostgreSQL go to stdout and bench/results/.
-
-Why not locust: it would add gevent, Flask and friends to the install, and its per-user
-greenlets plus report server cost CPU that this 2-core machine shares with the server
-under test. Simulated users here are threads over `http.client` keep-alive connections:
-they spend their time waiting on sockets, and the client's own CPU is measured and
-reported so a reader can see what it took from the server.
-
-The client speaks plain HTTP and sends `X-Forwarded-Proto: https`, as the TLS proxy in
-front of the production server does (docs/deploy.md); the settings are the production ones.
+Why locust: it is maintained, runs headless and computes the percentiles itself; it
+costs more CPU than bare threads (gevent, requests), so its own CPU is measured and
+reported. What it does not give, the bench adds around it: the servers, workers and
+faults, the window's request log split by phase, and the checks against the database.
 """
 
 from __future__ import annotations
@@ -39,21 +42,19 @@ import argparse
 import http.client
 import json
 import os
-import random
 import re
-import resource
 import secrets
 import signal
-import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
-from collections import defaultdict
-from dataclasses import dataclass, field
-from http.cookies import SimpleCookie
+from collections import Counter
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
+
+from django.db import DatabaseError
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -64,8 +65,7 @@ PASSWORD = "bench-" + "load-" * 4
 SECRET_KEY = os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(60)
 sys.path.insert(0, str(ROOT))
 
-IDLE_RECONNECT = 1.5  # seconds; gunicorn closes a keep-alive connection idle for 2 s
-UNAVAILABLE_MARK = "الخدمة غير متاحة مؤقتاً".encode()  # the title of templates/503.html
+RECOVERY_GRACE = 3.0  # seconds after PostgreSQL is back before every request must succeed
 
 
 # --- The bench database ---------------------------------------------------------------------
@@ -152,7 +152,7 @@ def prepare(database_url: str, *, editors: int, reviewers: int, articles: int) -
     from django.db import connection
     from django.utils import timezone
 
-    from articles.models import Article, Tag, TagEvent
+    from articles.models import Article, ImportBatch, Tag, TagEvent
     from articles.roles import EDITORS, REVIEWERS
 
     call_command("migrate", verbosity=0, interactive=False)
@@ -161,6 +161,12 @@ def prepare(database_url: str, *, editors: int, reviewers: int, articles: int) -
     # Each run starts from no tags, so the count at the end is this run's alone.
     TagEvent.objects.all().delete()
     Tag.objects.all().delete()
+    # Earlier runs' imports go too, so this run's generated files are new to the database,
+    # and their jobs with them, so the workers start on this run's alone.
+    Article.objects.exclude(title__startswith="bench ").delete()
+    ImportBatch.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM procrastinate_jobs")
     User = get_user_model()
     hashed = make_password(PASSWORD)  # one hash for all: hashing is slow on purpose
     names = {
@@ -269,415 +275,271 @@ def _tree_cpu(pid: int | None) -> float:
 # --- Measurements -----------------------------------------------------------------------------
 
 
-@dataclass
-class Record:
-    at: float  # seconds since the start of the measured window
-    name: str
-    status: int  # 0: no answer (connection error)
-    ms: float
-    ok: bool
-    outage_page: bool = False  # a 503 with the project's page and Retry-After
-    # A streamed download cut off mid-way (chunked body without its end): the client
-    # knows the file is incomplete, as a browser reports a failed download.
-    interrupted: bool = False
+# --- The background workers -----------------------------------------------------------------
 
 
-class Stats:
-    def __init__(self):
-        self.records: list[Record] = []
+def _query(sql: str, params: list | None = None) -> list[tuple]:
+    from django.db import DatabaseError, connection
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    except DatabaseError:
+        connection.close()  # lost with a restart: the next query connects again
+        raise
+
+
+class Workers:
+    """`manage.py worker` processes on the bench database; one that dies is started again
+    at once, as systemd's `Restart=always` does (docs/deploy.md)."""
+
+    def __init__(self, count: int, database_url: str):
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        self.env = {**production_env(database_url), "LOG_LEVEL": "WARNING"}
+        self.log = open(RESULTS / "workers.log", "ab")  # noqa: SIM115
         self.lock = threading.Lock()
-        self.started = time.monotonic()
-        self.measuring = False
-        self.errors: list[str] = []
+        self.processes: list[subprocess.Popen] = []
+        self.ids: list[int | None] = []  # each one's row in procrastinate_workers
+        self.killed: set[int] = set()  # pids the bench killed on purpose
+        self.restarts: list[dict] = []
+        self.started = time.time()
+        for slot in range(count):
+            self.processes.append(self._spawn(slot))
+            self.ids.append(self._registered())
+        self.stopping = threading.Event()
+        self.supervisor = threading.Thread(target=self._supervise, daemon=True)
+        self.supervisor.start()
 
-    def add(self, record: Record, detail: str = "") -> None:
+    def _spawn(self, slot: int) -> subprocess.Popen:
+        command = [sys.executable, str(ROOT / "manage.py"), "worker", "--name", f"bench-{slot}"]
+        return subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=self.log, stderr=self.log)
+
+    def _registered(self, timeout: float = 30) -> int | None:
+        """The id of the worker that registered last, once a new one has."""
+        known = {row[0] for row in _query("SELECT id FROM procrastinate_workers")} - set(self.ids)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                rows = _query("SELECT id FROM procrastinate_workers ORDER BY id DESC LIMIT 1")
+            except DatabaseError:  # the database is restarting
+                rows = []
+            if rows and rows[0][0] not in known and rows[0][0] not in self.ids:
+                return rows[0][0]
+            time.sleep(0.1)
+        return None
+
+    def _supervise(self) -> None:
+        while not self.stopping.wait(0.2):
+            for slot, process in enumerate(self.processes):
+                if process.poll() is None:
+                    continue
+                with self.lock:
+                    self.restarts.append(
+                        {
+                            "at_s": round(time.time() - self.started, 1),
+                            "worker": slot,
+                            "exit": process.returncode,
+                            "killed_by_bench": process.pid in self.killed,
+                        }
+                    )
+                    self.processes[slot] = self._spawn(slot)
+                self.ids[slot] = self._registered()
+
+    def importing(self) -> list[int]:
+        """Slots of the workers running an import job now."""
+        rows = _query(
+            "SELECT worker_id FROM procrastinate_jobs WHERE status = 'doing'"
+            " AND task_name LIKE '%%import_batch'"
+        )
+        busy = {row[0] for row in rows}
+        return [slot for slot, worker_id in enumerate(self.ids) if worker_id in busy]
+
+    def kill(self, slot: int) -> None:
         with self.lock:
-            if self.measuring:
-                self.records.append(record)
-                if not record.ok and len(self.errors) < 50:
-                    self.errors.append(f"{record.name} {record.status} {detail}"[:300])
+            process = self.processes[slot]
+            self.killed.add(process.pid)
+            process.send_signal(signal.SIGKILL)
+
+    def cpu_seconds(self) -> float:
+        return sum(_tree_cpu(p.pid) for p in self.processes)
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.supervisor.join()
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self.log.close()
 
 
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
+# --- The import running through the workers --------------------------------------------------
 
 
-def summarise(records: list[Record], seconds: float) -> dict:
-    by_name: dict[str, list[Record]] = defaultdict(list)
-    for record in records:
-        by_name[record.name].append(record)
-    rows = {}
-    for name, group in sorted(by_name.items()) + [("ALL", records)]:
-        ms = [r.ms for r in group]
-        rows[name] = {
-            "requests": len(group),
-            "per_second": round(len(group) / seconds, 1) if seconds else 0,
-            "errors": sum(not r.ok for r in group),
-            "p50_ms": round(percentile(ms, 50), 1),
-            "p95_ms": round(percentile(ms, 95), 1),
-            "p99_ms": round(percentile(ms, 99), 1),
-            "max_ms": round(max(ms), 1) if ms else 0,
-            "mean_ms": round(statistics.fmean(ms), 1) if ms else 0,
+class Import:
+    """Generated files queued with `import_articles --queue`, watched in the database."""
+
+    def __init__(self, files: int, database_url: str):
+        from bench.import_files import generate
+
+        self.files = files
+        self.folder = Path(tempfile.mkdtemp(prefix="newsdesk-load-"))
+        generate(self.folder, files)
+        self.env = production_env(database_url)
+        self.batch_id: int | None = None
+        self.marks: dict[str, float] = {}
+
+    def queue(self, window_started: float) -> None:
+        self.marks["queued_s"] = round(time.time() - window_started, 2)
+        command = [sys.executable, str(ROOT / "manage.py"), "import_articles", "--queue"]
+        done = subprocess.run(
+            [*command, str(self.folder)], cwd=ROOT, env=self.env, capture_output=True, text=True
+        )
+        batch = re.search(r"#(\d+)", done.stdout)
+        if done.returncode or batch is None:  # e.g. the database went away while storing
+            self.marks["queue_failed"] = done.stderr.strip().splitlines()[-1:]
+            return
+        self.batch_id = int(batch.group(1))
+        self.marks["stored_s"] = round(time.time() - window_started, 2)
+
+    def statuses(self) -> dict[str, int]:
+        if self.batch_id is None:
+            return {}
+        rows = _query(
+            "SELECT status, count(*) FROM articles_importitem WHERE batch_id = %s GROUP BY status",
+            [self.batch_id],
+        )
+        return dict(rows)
+
+    def wait_until_done(self, window_started: float, timeout: float = 300) -> bool:
+        """Until no file of the batch is pending (a killed worker's job is retried after a
+        minute without heartbeat, docs/deploy.md): True if it got there."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and "queue_failed" not in self.marks:
+            try:
+                if self.batch_id is not None and not self.statuses().get("pending", 0):
+                    self.marks.setdefault("done_s", round(time.time() - window_started, 2))
+                    return True
+            except DatabaseError:  # the database is restarting
+                pass
+            time.sleep(0.2)
+        return False
+
+    def check(self) -> dict:
+        """Every file one outcome, one distinct article per imported file, nothing pending."""
+        from django.db import connection
+
+        connection.close()
+        statuses = self.statuses()
+        items, articles, distinct = _query(
+            "SELECT count(*), count(article_id), count(DISTINCT article_id)"
+            " FROM articles_importitem WHERE batch_id = %s AND status = 'imported'",
+            [self.batch_id],
+        )[0]
+        # An article imported twice would be a second row for the same file.
+        (stored,) = _query(
+            "SELECT count(*) FROM articles_article WHERE original_filename IN"
+            " (SELECT filename FROM articles_importitem WHERE batch_id = %s)",
+            [self.batch_id],
+        )[0]
+        positions = _query(
+            "SELECT count(*), count(DISTINCT position) FROM articles_importitem"
+            " WHERE batch_id = %s",
+            [self.batch_id],
+        )[0]
+        ok = (
+            positions[0] == positions[1] == self.files
+            and not statuses.get("pending")
+            and not statuses.get("duplicate")  # the generated files are all different
+            and items == articles == distinct == stored
+        )
+        return {
+            "files": self.files,
+            "batch": self.batch_id,
+            "outcomes": statuses,
+            "imported_items": items,
+            "articles_stored_for_them": stored,
+            "distinct_articles": distinct,
+            "marks_s": self.marks,
+            "ok": ok,
         }
-    return rows
 
 
-def table(rows: dict) -> str:
-    lines = [
-        f"{'endpoint':<22}{'reqs':>7}{'req/s':>8}{'errors':>7}{'p50':>8}{'p95':>8}{'p99':>8}{'max':>8}"
-    ]
-    for name, row in rows.items():
-        lines.append(
-            f"{name:<22}{row['requests']:>7}{row['per_second']:>8}{row['errors']:>7}"
-            f"{row['p50_ms']:>8}{row['p95_ms']:>8}{row['p99_ms']:>8}{row['max_ms']:>8}"
-        )
-    return "\n".join(lines)
+# --- Faults -------------------------------------------------------------------------------------
 
 
-# --- A simulated user -------------------------------------------------------------------------
-
-CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-ARTICLE_LINK = re.compile(r'href="/articles/(\d+)/"')
-FOCUS = re.compile(r'data-focus="(\d+)"')
-SEARCH_WORDS = ["بوتين", "الرئيس", "قال", "الحرب", "اجتماع", '"وزير الخارجية"']
-
-
-class Browser:
-    """One user's cookie jar and connections; alternates servers if given several."""
-
-    def __init__(self, ports: list[int], stats: Stats, name: str):
-        self.ports = ports
-        self.stats = stats
-        self.name = name
-        self.cookies: dict[str, str] = {}
-        self.connections: dict[int, tuple[http.client.HTTPConnection, float]] = {}
-        self.turn = random.randrange(len(ports))
-
-    def _connection(self, port: int) -> http.client.HTTPConnection:
-        conn, last = self.connections.get(port, (None, 0.0))
-        if conn is None or time.monotonic() - last > IDLE_RECONNECT:
-            if conn is not None:
-                conn.close()
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        return conn
-
-    def request(
-        self,
-        method: str,
-        path: str,
-        name: str,
-        *,
-        form: dict | None = None,
-        htmx: bool = False,
-        expect: tuple[int, ...] = (200,),
-    ) -> tuple[int, bytes]:
-        port = self.ports[self.turn % len(self.ports)]
-        self.turn += 1
-        origin = f"https://127.0.0.1:{port}"
-        headers = {"X-Forwarded-Proto": "https", "Host": f"127.0.0.1:{port}"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if method == "POST":
-            body = urlencode(form or {}, doseq=True).encode()
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Origin"] = origin
-            headers["Referer"] = origin + path
-            if "csrftoken" in self.cookies:
-                headers["X-CSRFToken"] = self.cookies["csrftoken"]
-        if htmx:
-            headers["HX-Request"] = "true"
-        conn = self._connection(port)
-        started = time.monotonic()
-        status, data, outage, interrupted = 0, b"", False, False
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            data = response.read()
-            status = response.status
-            for header in response.headers.get_all("Set-Cookie") or []:
-                cookie = SimpleCookie()
-                cookie.load(header)
-                for key, morsel in cookie.items():
-                    if morsel["max-age"] == "0" or not morsel.value and morsel["expires"]:
-                        self.cookies.pop(key, None)
-                    else:
-                        self.cookies[key] = morsel.value
-            outage = (
-                status == 503
-                and UNAVAILABLE_MARK in data
-                and response.headers.get("Retry-After") is not None
-            )
-            self.connections[port] = (conn, time.monotonic())
-        except (OSError, http.client.HTTPException) as error:
-            interrupted = isinstance(error, http.client.IncompleteRead)
-            conn.close()
-            self.connections.pop(port, None)
-            data = repr(error).encode()
-        ms = (time.monotonic() - started) * 1000
-        ok = status in expect
-        self.stats.add(
-            Record(started - self.stats.started, name, status, ms, ok, outage, interrupted),
-            detail=f"{method} {path}: {data[:160]!r}" if not ok else "",
-        )
-        return status, data
-
-    def login(self, username: str) -> bool:
-        _status, page = self.request("GET", "/login/", "login page")
-        token = CSRF_INPUT.search(page.decode("utf-8", "replace"))
-        if not token:
-            return False
-        status, _ = self.request(
-            "POST",
-            "/login/",
-            "login",
-            form={
-                "username": username,
-                "password": PASSWORD,
-                "csrfmiddlewaretoken": token.group(1),
-            },
-            expect=(302,),
-        )
-        return status == 302 and "sessionid" in self.cookies
+def kill_a_worker_mid_import(workers: Workers, job: Import, started: float, marks: dict) -> None:
+    """Once a chunk is committed and files are still pending, SIGKILL a worker that is
+    running an import job (so in the middle of its chunk's transaction)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and "queue_failed" not in job.marks:
+        if job.batch_id is not None:
+            statuses = job.statuses()
+            busy = workers.importing()
+            if statuses and not statuses.get("pending"):
+                break  # all in before a kill could land (a batch of one or two chunks)
+            if statuses.get("imported") and statuses.get("pending") and busy:
+                marks["files_imported_before"] = statuses["imported"]
+                marks["files_pending_before"] = statuses["pending"]
+                workers.kill(busy[0])
+                marks["killed_worker"] = busy[0]
+                marks["killed_at_s"] = round(time.time() - started, 2)
+                return
+        time.sleep(0.05)
+    marks["killed_worker"] = None  # the import ended before a kill could land
 
 
-@dataclass
-class Ledger:
-    """What one client did to tags: ids it created and deleted, and writes whose outcome
-    it could not know (no answer at all)."""
-
-    username: str
-    created: set[int] = field(default_factory=set)
-    deleted: set[int] = field(default_factory=set)
-    unknown_creates: int = 0
-    unknown_deletes: set[int] = field(default_factory=set)
+def restart_postgres(postgres: BenchPostgres, down: float, started: float, marks: dict) -> None:
+    marks["stop"] = time.time() - started
+    postgres.stop("fast")
+    marks["stopped"] = time.time() - started
+    time.sleep(down)
+    marks["start"] = time.time() - started
+    postgres.start_again()
+    marks["back"] = time.time() - started
 
 
-class Deadline:
-    def __init__(self, at: float):
-        self.at = at
-
-    def running(self) -> bool:
-        return time.monotonic() < self.at
+# --- Checks against the database ---------------------------------------------------------------
 
 
-def editor_loop(
-    browser: Browser, ledger: Ledger, articles: dict, deadline: Deadline, think: float
-) -> None:
-    ids = list(articles)
-    words = {
-        pk: [(m.start(), m.end()) for m in re.finditer(r"\S+", body)]
-        for pk, body in articles.items()
-    }
-    mine: dict[int, int] = {}  # tag id -> version
-    current = random.choice(ids)
-    while deadline.running():
-        roll = random.random()
-        if roll < 0.2:
-            query = random.choice(["", "", f"?q={quote(random.choice(SEARCH_WORDS))}", "?page=2"])
-            status, page = browser.request("GET", "/articles/" + query, "article list")
-            found = [int(pk) for pk in ARTICLE_LINK.findall(page.decode("utf-8", "replace"))]
-            found = [pk for pk in found if pk in articles]
-            if found:
-                current = random.choice(found)
-        elif roll < 0.45:
-            current = random.choice(ids)
-            browser.request("GET", f"/articles/{current}/", "read article")
-        elif roll < 0.7:
-            spans = words[current]
-            first = random.randrange(len(spans) - 6)
-            start, end = spans[first][0], spans[first + random.randint(0, 5)][1]
-            form = {
-                "kind": random.choice(["claim", "quote", "background"]),
-                "start": start,
-                "end": end,
-                "exact": articles[current][start:end],
-            }
-            status, page = browser.request(
-                "POST", f"/articles/{current}/tags/", "create tag", form=form, htmx=True
-            )
-            focus = FOCUS.search(page.decode("utf-8", "replace")) if status == 200 else None
-            if focus:
-                tag_id = int(focus.group(1))
-                ledger.created.add(tag_id)
-                mine[tag_id] = 1
-            elif status == 0:
-                ledger.unknown_creates += 1
-        elif roll < 0.85 and mine:
-            tag_id = random.choice(list(mine))
-            status, _ = browser.request("GET", f"/tags/{tag_id}/edit/", "edit form", htmx=True)
-            form = {
-                "kind": random.choice(["claim", "quote", "background"]),
-                "speaker": random.choice(["", "وزير الخارجية", "المتحدث الرسمي"]),
-                "note": f"ملاحظة {random.randrange(1000)}",
-                "version": mine[tag_id],
-            }
-            status, _ = browser.request(
-                "POST", f"/tags/{tag_id}/", "update tag", form=form, htmx=True
-            )
-            if status == 200:
-                mine[tag_id] += 1
-        elif mine:
-            tag_id = random.choice(list(mine))
-            status, _ = browser.request(
-                "POST",
-                f"/tags/{tag_id}/delete/",
-                "delete tag",
-                form={"version": mine[tag_id]},
-                htmx=True,
-            )
-            if status == 200:
-                ledger.deleted.add(tag_id)
-                del mine[tag_id]
-            elif status == 0:
-                ledger.unknown_deletes.add(tag_id)
-        else:
-            browser.request("GET", "/tags/", "tag list")
-        if think:
-            time.sleep(random.uniform(0.5 * think, 1.5 * think))
-
-
-def reviewer_loop(browser: Browser, deadline: Deadline, think: float) -> None:
-    while deadline.running():
-        roll = random.random()
-        if roll < 0.4:
-            browser.request("GET", "/review/", "review queue")
-        elif roll < 0.7:
-            browser.request("GET", "/export/?kind=claim", "export page")
-        else:
-            browser.request("GET", "/export/download/?format=csv&kind=quote", "export csv")
-        if think:
-            time.sleep(random.uniform(0.5 * think, 1.5 * think))
-
-
-# --- Running it -------------------------------------------------------------------------------
-
-
-def run_load(
-    ports: list[int],
-    prepared: dict,
-    *,
-    seconds: float,
-    think: float,
-    stats: Stats,
-    cpu_probes: dict,
-    warmup: float = 0,
-    on_window=None,
-) -> tuple[dict, list[Ledger]]:
-    """Log everyone in, then run the users for `seconds`; returns timings and ledgers."""
-    browsers, ledgers = [], []
-    usernames = [(u, "editor") for u in prepared["users"]["editor"]] + [
-        (u, "reviewer") for u in prepared["users"]["reviewer"]
-    ]
-    # Logins hash a password each (slow by design): before the measured window, 4 at a time.
-    stats.measuring = True
-    login_started = time.monotonic()
-    failed_logins = []
-    lock = threading.Semaphore(4)
-
-    def log_in(username: str) -> None:
-        with lock:
-            browser = Browser(ports, stats, username)
-            if not browser.login(username):
-                failed_logins.append(username)
-            browsers.append((browser, username))
-
-    threads = [threading.Thread(target=log_in, args=(u,)) for u, _ in usernames]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    login_seconds = time.monotonic() - login_started
-    with stats.lock:
-        login_records, stats.records = stats.records, []
-    roles = dict(usernames)
-
-    # The users start during the warm-up (workers load templates, caches fill); what
-    # they do then is neither recorded nor counted in the CPU figures.
-    stats.measuring = False
-    deadline = Deadline(time.monotonic() + warmup + seconds)
-    workers = []
-    for browser, username in browsers:
-        if username in failed_logins:
-            continue
-        if roles[username] == "editor":
-            ledger = Ledger(username)
-            ledgers.append(ledger)
-            target, args = editor_loop, (browser, ledger, prepared["articles"], deadline, think)
-        else:
-            target, args = reviewer_loop, (browser, deadline, think)
-        workers.append(threading.Thread(target=target, args=args, daemon=True))
-    for thread in workers:
-        thread.start()
-    time.sleep(warmup)
-    cpu_before = {name: probe() for name, probe in cpu_probes.items()}
-    client_before = resource.getrusage(resource.RUSAGE_SELF)
-    with stats.lock:
-        stats.started = time.monotonic()
-        stats.measuring = True
-    deadline.at = stats.started + seconds  # the window is exactly `seconds` long
-    if on_window is not None:
-        on_window()  # e.g. bench/faults.py schedules its outage from here
-    for thread in workers:
-        thread.join(timeout=seconds + 120)
-    elapsed = time.monotonic() - stats.started
-    stats.measuring = False
-    client_after = resource.getrusage(resource.RUSAGE_SELF)
-    cpu = {name: round(probe() - cpu_before[name], 1) for name, probe in cpu_probes.items()}
-    cpu["load client"] = round(
-        client_after.ru_utime
-        + client_after.ru_stime
-        - client_before.ru_utime
-        - client_before.ru_stime,
-        1,
-    )
-    return {
-        "seconds": round(elapsed, 1),
-        "login_seconds": round(login_seconds, 1),
-        "logins": len(login_records) // 2,
-        "failed_logins": failed_logins,
-        "cpu_seconds": cpu,
-        "cpu_share_of_2_cores": {k: f"{v / elapsed / 2:.0%}" for k, v in cpu.items()},
-    }, ledgers
-
-
-def count_tags(ledgers: list[Ledger]) -> dict:
-    """Each client's live tags (created minus deleted) against the database rows."""
+def count_tags(ledgers: dict[str, dict]) -> dict:
+    """Each editor's live tags (created minus deleted) against the database rows."""
     from django.db import connection
 
     from articles.models import Tag
 
     connection.close()
-    lost, extra, checked = {}, {}, 0
-    for ledger in ledgers:
-        expected = ledger.created - ledger.deleted
-        rows = set(
-            Tag.objects.filter(created_by__username=ledger.username).values_list("id", flat=True)
-        )
+    lost, extra, expected_total, found_total = {}, {}, 0, 0
+    for username, ledger in ledgers.items():
+        created, deleted = set(ledger["created"]), set(ledger["deleted"])
+        expected = created - deleted
+        rows = set(Tag.objects.filter(created_by__username=username).values_list("id", flat=True))
         # A delete that got no answer may or may not have happened; nothing else is excused.
-        missing = expected - rows - ledger.unknown_deletes
+        missing = expected - rows - set(ledger["unknown_deletes"])
         surplus = rows - expected
-        checked += len(expected)
+        expected_total += len(expected)
+        found_total += len(rows)
         if missing:
-            lost[ledger.username] = sorted(missing)
-        if surplus:
-            extra[ledger.username] = sorted(surplus)
+            lost[username] = sorted(missing)
+        if len(surplus) > ledger["unknown_creates"]:
+            extra[username] = sorted(surplus)
     connection.close()
     return {
-        "clients": len(ledgers),
-        "tags_expected": checked,
-        "created": sum(len(led.created) for led in ledgers),
-        "deleted": sum(len(led.deleted) for led in ledgers),
+        "editors": len(ledgers),
+        "created": sum(len(led["created"]) for led in ledgers.values()),
+        "deleted": sum(len(led["deleted"]) for led in ledgers.values()),
+        "expected_live": expected_total,
+        "found_in_database": found_total,
         "writes_without_answer": sum(
-            led.unknown_creates + len(led.unknown_deletes) for led in ledgers
+            led["unknown_creates"] + len(led["unknown_deletes"]) for led in ledgers.values()
         ),
         "lost": lost,
-        "unexpected": extra,
-        "ok": not lost
-        and all(len(extra.get(led.username, [])) <= led.unknown_creates for led in ledgers),
+        "duplicated_or_unexpected": extra,
+        "ok": not lost and not extra,
     }
 
 
@@ -721,23 +583,6 @@ def check_integrity() -> dict:
     }
 
 
-def outcome_lines(meta: dict, counts: dict, integrity: dict, errors: list[str]) -> list[str]:
-    verdict = "OK" if counts["ok"] else "MISMATCH"
-    return [
-        f"logins: {meta['logins']} in {meta['login_seconds']} s (before the window), "
-        f"failed: {meta['failed_logins']}",
-        f"CPU seconds in the window: {meta['cpu_seconds']} "
-        f"(share of 2 cores: {meta['cpu_share_of_2_cores']})",
-        f"tags per client vs database: {counts['created']} created, {counts['deleted']} "
-        f"deleted, {counts['tags_expected']} expected live; lost: {counts['lost'] or 'none'}; "
-        f"unexpected: {counts['unexpected'] or 'none'}; "
-        f"writes without an answer: {counts['writes_without_answer']} -> {verdict}",
-        f"integrity: {integrity['tags']} tags, {integrity['histories']} histories, "
-        f"problems: {integrity['problems'] or 'none'}",
-        *(f"  error: {e}" for e in errors[:10]),
-    ]
-
-
 def write_results(kind: str, report: dict, text: str) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -747,104 +592,294 @@ def write_results(kind: str, report: dict, text: str) -> Path:
     return path
 
 
-def arguments(description: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(description=description)
+# --- Running it -------------------------------------------------------------------------------
+
+
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50, help="simulated editors (default 50)")
     parser.add_argument("--reviewers", type=int, default=1, help="simulated reviewers (default 1)")
     parser.add_argument("--seconds", type=float, default=60, help="measured window (default 60)")
-    parser.add_argument("--servers", type=int, default=1, help="gunicorn processes, one per port")
+    parser.add_argument("--warmup", type=float, default=10, help="after the logins, unrecorded")
+    parser.add_argument("--think", type=float, default=1.0, help="mean pause between requests, s")
+    parser.add_argument("--servers", type=int, default=2, help="gunicorn processes (default 2)")
     parser.add_argument(
-        "--workers",
+        "--web-workers",
         type=int,
         default=0,
         help="gunicorn workers per server (default: newsdesk/gunicorn.conf.py's, 2 per core)",
     )
+    parser.add_argument("--workers", type=int, default=2, help="`manage.py worker` processes")
+    parser.add_argument("--import-files", type=int, default=1000, help="0: no import")
+    parser.add_argument("--import-at", type=float, default=5, help="s into the window")
+    parser.add_argument("--kill-worker", action="store_true", help="SIGKILL a worker mid-import")
+    parser.add_argument("--restart-postgres", action="store_true", help="stop and start it")
+    parser.add_argument("--outage-at", type=float, default=40, help="s into the window")
+    parser.add_argument("--down", type=float, default=5, help="seconds PostgreSQL stays down")
     parser.add_argument("--port", type=int, default=8104, help="first port (default 8104)")
-    parser.add_argument(
-        "--think", type=float, default=1.0, help="mean pause between a user's requests, s"
-    )
-    parser.add_argument("--warmup", type=float, default=5, help="unrecorded start, s (default 5)")
-    parser.add_argument("--articles", type=int, default=100, help="articles in the bench database")
-    parser.add_argument(
-        "--database-url", default="", help="use this database instead of bench/.pgdata"
-    )
-    return parser
+    parser.add_argument("--articles", type=int, default=100, help="articles the editors tag")
+    parser.add_argument("--database-url", default="", help="instead of bench/.pgdata")
+    args = parser.parse_args()
+    if args.restart_postgres and args.database_url:
+        parser.error("--restart-postgres needs the bench's own PostgreSQL (no --database-url)")
+    if args.kill_worker and not (args.import_files and args.workers > 1):
+        parser.error("--kill-worker needs an import and at least two workers")
+    return args
 
 
-def start_all(args) -> tuple[BenchPostgres | None, str, dict, list[AppServer]]:
+def run_locust(args, ports: list[int], prepared: dict, out: Path) -> subprocess.Popen:
+    config = {
+        "out": str(out),
+        "ports": ports,
+        "users": prepared["users"],
+        "reviewers": args.reviewers,
+        "password": PASSWORD,
+        "articles": prepared["articles"],
+        "think": args.think,
+        "warmup": args.warmup,
+        "seconds": args.seconds,
+    }
+    (out / "config.json").write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")
+    users = args.users + args.reviewers
+    spawn_rate = 5  # logins hash a password each (slow on purpose): a few per second
+    bound = users / spawn_rate + args.warmup + args.seconds + 120
+    command = [
+        str(BIN / "locust"),
+        "-f",
+        str(ROOT / "bench" / "locustfile.py"),
+        "--headless",
+        "--only-summary",
+        "--users",
+        str(users),
+        "--spawn-rate",
+        str(spawn_rate),
+        "--run-time",
+        f"{bound:.0f}s",
+        "--stop-timeout",
+        "30",  # users finish the request they are in, so the ledgers are complete
+        "--loglevel",
+        "WARNING",
+    ]
+    env = {**os.environ, "LOAD_CONFIG": str(out / "config.json")}
+    log = open(out / "locust.log", "wb")  # noqa: SIM115 (closed with the process)
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def wait_for_file(path: Path, process: subprocess.Popen, timeout: float) -> dict:
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"locust stopped before writing {path.name}; see its log")
+        time.sleep(0.05)
+    time.sleep(0.05)  # written in one call; let it land
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def phases(requests: list[list], started: float, marks: dict) -> dict:
+    """Answers before, during and after the PostgreSQL restart (by the time they came)."""
+    rows = [r for r in requests if r[0] >= started]
+
+    def answered(r) -> float:
+        return r[0] - started + r[3] / 1000
+
+    before = [r for r in rows if answered(r) < marks["stop"]]
+    during = [r for r in rows if marks["stop"] <= answered(r) < marks["back"]]
+    after = [r for r in rows if answered(r) >= marks["back"]]
+    bad_during = [r for r in during if not (r[4] or r[5] or r[6])]
+    first_ok = min((answered(r) for r in after if r[4]), default=None)
+    late_errors = [
+        r for r in after if r[0] - started >= marks["back"] + RECOVERY_GRACE and not r[4]
+    ]
+    return {
+        "marks_s": {k: round(v, 2) for k, v in marks.items()},
+        "status_before": dict(Counter(r[2] for r in before)),
+        "status_during": dict(Counter(r[2] for r in during)),
+        "status_after": dict(Counter(r[2] for r in after)),
+        "errors_during": sum(not r[4] for r in during),
+        "outage_pages_during": sum(r[5] for r in during),
+        "downloads_cut_off": sum(r[6] for r in during),
+        "other_failures_during": [(r[1], r[2]) for r in bad_during][:20],
+        "first_success_after_back_s": (
+            round(first_ok - marks["back"], 2) if first_ok is not None else None
+        ),
+        "errors_after_recovery": [(round(r[0] - started, 1), r[1], r[2]) for r in late_errors][:20],
+        "ok": not bad_during and first_ok is not None and not late_errors,
+    }
+
+
+FLOOR = "edit form"  # the cheapest authenticated request of the mix: a small fragment
+
+
+def with_floor(rows: dict) -> dict:
+    """Each endpoint's p50 and p95 also as multiples of the floor's p50, from the same run."""
+    floor = rows.get(FLOOR, {}).get("p50_ms") or min(r["p50_ms"] for r in rows.values())
+    for row in rows.values():
+        row["p50_x_floor"] = round(row["p50_ms"] / floor, 1)
+        row["p95_x_floor"] = round(row["p95_ms"] / floor, 1)
+    return rows
+
+
+def table(rows: dict) -> str:
+    lines = [
+        f"{'endpoint':<16}{'reqs':>7}{'req/s':>7}{'errors':>7}{'p50':>7}{'p95':>7}{'p99':>7}"
+        f"{'p50/floor':>10}{'p95/floor':>10}"
+    ]
+    for name, row in rows.items():
+        lines.append(
+            f"{name:<16}{row['requests']:>7}{row['per_second']:>7}{row['errors']:>7}"
+            f"{row['p50_ms']:>7}{row['p95_ms']:>7}{row['p99_ms']:>7}"
+            f"{row['p50_x_floor']:>10}{row['p95_x_floor']:>10}"
+        )
+    return "\n".join(lines) + f"\n(floor: the {FLOOR}'s p50, measured in the same window)"
+
+
+def main() -> int:
+    args = arguments()
     postgres = None
     if args.database_url:
         url = args.database_url
     else:
         postgres = BenchPostgres()
         url = postgres.start()
-    print(
-        f"bench database ready; preparing {args.users} editors, {args.reviewers} reviewer(s)…",
-        flush=True,
-    )
+    print(f"preparing {args.users} editors, {args.reviewers} reviewer(s)…", flush=True)
     prepared = prepare(url, editors=args.users, reviewers=args.reviewers, articles=args.articles)
-    servers = [AppServer(args.port + n, args.workers, url) for n in range(args.servers)]
+    job = Import(args.import_files, url) if args.import_files else None
+    servers = [AppServer(args.port + n, args.web_workers, url) for n in range(args.servers)]
     for server in servers:
         server.wait_ready()
-    time.sleep(1)  # let every worker boot before counting them
-    args.workers = servers[0].worker_count() or args.workers
-    print(f"{len(servers)} gunicorn server(s) × {args.workers} workers up on "
-          f"{', '.join(str(s.port) for s in servers)}", flush=True)  # fmt: skip
-    return postgres, url, prepared, servers
-
-
-def cpu_probes(postgres: BenchPostgres | None, servers: list[AppServer]) -> dict:
+    workers = Workers(args.workers, url)
+    web_workers = servers[0].worker_count() or args.web_workers
+    setup = (
+        f"{args.servers} gunicorn server(s) × {web_workers} workers, {args.workers} background"
+        f" workers, {args.users} editors + {args.reviewers} reviewer(s), think {args.think:g} s"
+    )
+    print(setup, flush=True)
+    out = Path(tempfile.mkdtemp(prefix="newsdesk-locust-"))
     probes = {f"gunicorn :{s.port}": s.cpu_seconds for s in servers}
+    probes["background workers"] = workers.cpu_seconds
     if postgres is not None:
         probes["postgresql"] = lambda: _tree_cpu(postgres.postmaster_pid())
-    return probes
-
-
-def main() -> int:
-    args = arguments(__doc__.splitlines()[0]).parse_args()
-    postgres, url, prepared, servers = start_all(args)
-    stats = Stats()
+    marks: dict = {}
+    kill_marks: dict = {}
+    timers: list[threading.Thread] = []
+    locust = run_locust(args, [s.port for s in servers], prepared, out)
     try:
-        print(f"running {args.users + args.reviewers} users for {args.seconds:g} s…", flush=True)
-        meta, ledgers = run_load(
-            [s.port for s in servers],
-            prepared,
-            seconds=args.seconds,
-            think=args.think,
-            stats=stats,
-            cpu_probes=cpu_probes(postgres, servers),
-            warmup=args.warmup,
-        )
+        started = wait_for_file(out / "window.json", locust, 600)["started"]
+        workers.started = started  # restarts are timed in the window
+        probes["locust"] = lambda: _tree_cpu(locust.pid)
+        cpu_before = {name: probe() for name, probe in probes.items()}
+        print(f"window started; {args.seconds:g} s…", flush=True)
+        if job is not None:
+            timers.append(threading.Timer(args.import_at, job.queue, [started]))
+            if args.kill_worker:
+                kill = kill_a_worker_mid_import
+                timers.append(
+                    threading.Thread(target=kill, args=(workers, job, started, kill_marks))
+                )
+        if args.restart_postgres:
+            timers.append(
+                threading.Timer(
+                    args.outage_at, restart_postgres, [postgres, args.down, started, marks]
+                )
+            )
+        for timer in timers:
+            timer.start()
+        stats = wait_for_file(out / "stats.json", locust, args.seconds + 120)
+        cpu = {name: round(probe() - cpu_before[name], 1) for name, probe in probes.items()}
+        if args.restart_postgres:  # a new postmaster: its CPU before the restart is gone
+            cpu.pop("postgresql", None)
+        locust.wait(timeout=120)
+        for timer in timers:
+            timer.join()
+        import_done = job.wait_until_done(started) if job is not None else True
     finally:
+        if locust.poll() is None:
+            locust.kill()
+        workers.stop()
         for server in servers:
             server.stop()
-    rows = summarise(stats.records, meta["seconds"])
+    ledgers = json.loads((out / "ledger.json").read_text(encoding="utf-8"))
+    requests = [json.loads(line) for line in (out / "requests.jsonl").open(encoding="utf-8")]
     counts = count_tags(ledgers)
     integrity = check_integrity()
+    imported = job.check() if job is not None else None
+    restart = phases(requests, started, marks) if args.restart_postgres else None
+    with_floor(stats["endpoints"])
+    overall = stats["endpoints"]["ALL"]
     report = {
         "settings": vars(args),
-        "run": meta,
-        "endpoints": rows,
-        "tag_count": counts,
+        "gunicorn_workers_per_server": web_workers,
+        "window_s": stats["seconds"],
+        "endpoints": stats["endpoints"],
+        "cpu_seconds": cpu,
+        "cpu_share_of_2_cores": {k: f"{v / stats['seconds'] / 2:.0%}" for k, v in cpu.items()},
+        "tags": counts,
         "integrity": integrity,
-        "first_errors": stats.errors[:20],
+        "import": imported,
+        "import_finished": import_done,
+        "worker_kill": kill_marks or None,
+        "worker_restarts": workers.restarts,
+        "postgres_restart": restart,
     }
-    overall = rows["ALL"]
-    verdict = "PASS" if overall["errors"] == 0 and overall["p95_ms"] < 200 else "MISS"
-    text = "\n".join(
-        [
-            f"Load: {args.users} editors + {args.reviewers} reviewer(s), {meta['seconds']} s, "
-            f"{args.servers} server(s) × {args.workers} workers, think {args.think} s, "
-            f"after a {args.warmup:g} s warm-up",
-            table(rows),
-            *outcome_lines(meta, counts, integrity, stats.errors),
-            f"target (zero errors, p95 < 200 ms): {verdict}",
-        ]
+    checks = {
+        "tags: none lost or duplicated": counts["ok"],
+        "tag histories consistent": integrity["ok"],
+    }
+    if imported is not None:
+        checks["import: every file once, none pending"] = import_done and imported["ok"]
+    if args.kill_worker:
+        checks["a worker was killed mid-import"] = kill_marks.get("killed_worker") is not None
+    if restart is not None:
+        checks["restart: only 503 pages, recovered, no error after"] = restart["ok"]
+    else:
+        checks["no errors"] = overall["errors"] == 0
+    verdict = "PASS" if all(checks.values()) else "FAIL"
+    target = "met" if overall["errors"] == 0 and overall["p95_ms"] < 200 else "missed"
+    lines = [
+        f"Load: {setup}; {stats['seconds']} s window after a {args.warmup:g} s warm-up",
+        table(stats["endpoints"]),
+        f"p95 < 200 ms with 0 errors: {target}",
+        f"CPU seconds in the window: {cpu} (share of 2 cores: {report['cpu_share_of_2_cores']})",
+        f"tags: {counts['created']} created, {counts['deleted']} deleted, {counts['expected_live']}"
+        f" expected live, {counts['found_in_database']} found in the database; lost:"
+        f" {counts['lost'] or 'none'}; duplicated/unexpected:"
+        f" {counts['duplicated_or_unexpected'] or 'none'}; writes without an answer:"
+        f" {counts['writes_without_answer']}",
+        f"integrity: {integrity['tags']} tags, {integrity['histories']} histories, problems:"
+        f" {integrity['problems'] or 'none'}",
+    ]
+    if imported is not None:
+        lines.append(
+            f"import: {imported['files']} files, outcomes {imported['outcomes']},"
+            f" {imported['articles_stored_for_them']} articles stored for"
+            f" {imported['imported_items']} imported files ({imported['distinct_articles']}"
+            f" distinct); times in the window {imported['marks_s']}"
+        )
+    if args.kill_worker:
+        lines.append(f"worker kill: {kill_marks}")
+    lines.append(f"worker restarts: {workers.restarts or 'none'}")
+    if restart is not None:
+        lines.append(
+            f"PostgreSQL restart {restart['marks_s']}: answers before {restart['status_before']},"
+            f" during {restart['status_during']}, after {restart['status_after']}; errors"
+            f" during: {restart['errors_during']} ({restart['outage_pages_during']} the 503 page,"
+            f" {restart['downloads_cut_off']} downloads cut off, other:"
+            f" {restart['other_failures_during'] or 'none'}); first success"
+            f" {restart['first_success_after_back_s']} s after it was back; errors after:"
+            f" {restart['errors_after_recovery'] or 'none'}"
+        )
+    lines += [f"{'held' if ok else 'NOT HELD'}: {name}" for name, ok in checks.items()]
+    lines.append(f"verdict: {verdict}")
+    text = "\n".join(lines)
+    kind = (
+        "load"
+        + ("-kill-worker" if args.kill_worker else "")
+        + ("-restart-postgres" if args.restart_postgres else "")
     )
-    path = write_results(f"load-{args.servers}srv", report, text)
+    path = write_results(kind, report, text)
     print(text)
-    print(f"results: {path}")
-    return 0 if verdict == "PASS" and counts["ok"] and integrity["ok"] else 1
+    print(f"results: {path} (locust's log: {out / 'locust.log'})")
+    return 0 if verdict == "PASS" else 1
 
 
 if __name__ == "__main__":

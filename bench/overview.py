@@ -9,13 +9,12 @@ Uses the benchmark database (bench/common.py, kept between runs; filled by bench
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import bench_database, summary, timings_ms
+from bench.common import grown_bench_database, sized_arguments, summary, timings_ms
 
 
 def recount_as_before() -> None:
@@ -72,15 +71,9 @@ def measure(runs: int) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=10_000)
-    parser.add_argument("--tags", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=20)
+    parser = sized_arguments(__doc__.splitlines()[0], articles=10_000, tags=1_000_000)
     args = parser.parse_args()
-    with bench_database(keep=True):
-        from bench import data
-
-        data.grow(args.articles, args.tags)
+    with grown_bench_database(args.articles, args.tags):
         result = measure(args.runs)
     for name, value in result.items():
         print(f"{name:<26} {value}")

@@ -17,6 +17,7 @@ Benchmarks (each a module of bench/ that also runs alone):
   tagging       create / edit / delete a tag on an article with 300 tags
   revisions     a correction of the text of an article with 500 tags, re-anchored
   search        p50 / p95 of the article and tag lists for Arabic queries
+  overview      the overview page read from the tallies, against recounting every tag
   export        CSV rows/s, peak memory, time ratio to a raw COPY of the same rows
   browser       headless Chromium on gunicorn: first paint, interactive, bytes
 """
@@ -114,7 +115,7 @@ def run(args: argparse.Namespace, own_database: bool = True) -> dict:
 def _measure_database(args: argparse.Namespace, report: dict) -> None:
     from django.test import Client
 
-    from bench import data, export, reading, revisions, search, tagging
+    from bench import data, export, overview, reading, revisions, search, tagging
     from bench.browser import bench_editor
 
     _forget_measured_articles()
@@ -167,6 +168,8 @@ def _measure_database(args: argparse.Namespace, report: dict) -> None:
     }
     log("search: Arabic queries")
     report["search"] = search.measure(args.runs * 2)
+    log("overview: from the tallies, and the recount it replaced")
+    report["overview"] = overview.measure(args.runs * 4)
     log("export: all tags as CSV, and raw COPY")
     report["export"] = export.measure(runs=min(args.runs, 3), formats=("csv",))
     report["growth"][-1]["export_csv"] = report["export"]["csv"]
@@ -246,6 +249,10 @@ def budget(report: dict) -> list[dict]:
     line("tag create, 300 tags", 20, create["median_ms"], "ms", create["min_ms"])
     correction = report["revisions"]
     line("correction, 500 tags", 200, correction["median_ms"], "ms", correction["min_ms"])
+    page = report["overview"]["overview_from_tallies"]
+    line(
+        f"overview, {report['overview']['tags']} tags", 200, page["median_ms"], "ms", page["min_ms"]
+    )
     browser = report.get("browser") or {}
     line("first contentful paint", 300, browser.get("first_contentful_paint_ms"), "ms")
     line("own JS + CSS, compressed", 60, browser.get("own_js_css_kb"), "KB")
@@ -373,6 +380,18 @@ def markdown(report: dict) -> str:
         for row in s[key]:
             out.append(f"| {row['query']} | {row['hits']} | {row['p50_ms']} | {row['p95_ms']} |")
         out.append("")
+    o = report["overview"]
+    out += [
+        "## Overview",
+        "",
+        f"{o['tags']} tags, {o['tally_rows']} tally rows after compaction: the page"
+        f" **{o['overview_from_tallies']['median_ms']} ms** median"
+        f" ({o['overview_x_floor']}x the floor, the profile page at"
+        f" {o['floor_profile_page']['median_ms']} ms); recounting every tag as the page"
+        f" did before: {o['recount_queries_before']['median_ms']} ms"
+        f" ({o['recount_x_floor']}x the floor).",
+        "",
+    ]
     e = report["export"]
     csv = e["csv"]
     out += [

@@ -9,7 +9,6 @@ whose bodies are the sample articles' paragraphs, so the queries find real words
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 from pathlib import Path
@@ -17,7 +16,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (
-    bench_database,
+    grown_bench_database,
+    sized_arguments,
     summary,
     template_context_recorded,
     timings_ms,
@@ -95,15 +95,9 @@ def print_rows(title: str, rows: list[dict]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=100_000)
-    parser.add_argument("--tags", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=20)
+    parser = sized_arguments(__doc__.splitlines()[0], articles=100_000, tags=1_000_000)
     args = parser.parse_args()
-    with bench_database(keep=True):
-        from bench import data
-
-        data.grow(args.articles, args.tags)
+    with grown_bench_database(args.articles, args.tags):
         result = measure(args.runs)
     print_rows("Article list (/articles/), first page of 25:", result["article_list"])
     print_rows("Tag list (/tags/), first page of 50:", result["tag_list"])

@@ -34,6 +34,7 @@ def test_bench_quick_run_writes_the_whole_report(tmp_path, monkeypatch):
         "tagging",
         "revisions",
         "search",
+        "overview",
         "export",
     } <= set(report)
     assert {"cpu", "cores", "ram_gb", "postgresql", "python", "django"} <= set(report["machine"])
@@ -55,6 +56,7 @@ def test_bench_quick_run_writes_the_whole_report(tmp_path, monkeypatch):
     assert report["revisions"]["tags_on_article"] == 500
     assert report["revisions"]["last_outcome"].get("orphan", 0) == 0
     assert len(report["search"]["article_list"]) == 12
+    assert report["overview"]["tags"] > 1000 and report["overview"]["overview_x_floor"] > 0
     assert report["export"]["rows"] > 1000 and report["export"]["csv"]["rows_per_s"] > 0
     assert report["export"]["csv"]["time_ratio_to_raw_copy"] > 0
     assert [g["articles"] for g in report["growth"]] == [20, 40, 60]
@@ -70,6 +72,6 @@ def test_bench_quick_run_writes_the_whole_report(tmp_path, monkeypatch):
         "queries per reading page constant",
     }
     text = md_path.read_text(encoding="utf-8")
-    headings = ("## Budget", "## Import", "## Reading page", "## Correction", "## Cost growth")
-    for heading in (*headings, "## Browser"):
+    headings = ("## Budget", "## Import", "## Reading page", "## Correction", "## Overview")
+    for heading in (*headings, "## Cost growth", "## Browser"):
         assert heading in text

@@ -1,9 +1,10 @@
 """The database lost mid-request: the 503 page wherever it happens, and no write kept
 whose answer failed.
 
-Found by bench/faults.py: with PostgreSQL stopped, loading the session raised in the
-middleware, where `DatabaseUnavailableMiddleware.process_exception` never sees it, and
-the answer was Django's plain 500. handler500 now tells the two apart.
+Found by the load test's PostgreSQL restart (bench/load.py): with PostgreSQL stopped,
+loading the session raised in the middleware, where
+`DatabaseUnavailableMiddleware.process_exception` never sees it, and the answer was
+Django's plain 500. handler500 now tells the two apart.
 """
 
 from __future__ import annotations

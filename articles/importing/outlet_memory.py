@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 
-from articles.jobs import indexing
 from articles.models import (
     Article,
     OutletRule,
@@ -94,6 +93,10 @@ def untagged(articles):
 def reclean_outlet(source: Source) -> Recleaned:
     """Clean the outlet's untagged articles again with what it has learned, atomically.
     An article whose new text would equal another article's keeps its old text."""
+    # Here, not at the top: the indexing job brings in the quote rules (compiled patterns,
+    # a tenth of a second), which an import, this module's other user, never needs.
+    from articles.jobs import indexing
+
     articles = Article.objects.filter(source=source)
     free = list(untagged(articles).order_by("pk"))
     waiting = articles.count() - len(free)

@@ -38,7 +38,9 @@ INVISIBLE_RE = re.compile("[" + "".join(chr(c) for c in INVISIBLE) + "]")
 
 ARABIC_RE = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
 WORD_RE = re.compile(r"\w+")
-NOT_ARABIC_LETTER_RE = re.compile(r"[^\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f]+")
+_ARABIC_LETTERS = "\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f"
+ARABIC_LETTER_RE = re.compile(f"[{_ARABIC_LETTERS}]")
+NOT_ARABIC_LETTER_RE = re.compile(f"[^{_ARABIC_LETTERS}]+")
 LATIN_LETTER_RE = re.compile(r"[A-Za-z]")
 NOT_LATIN_LETTER_RE = re.compile(r"[^A-Za-z]+")
 DIGIT_RE = re.compile(r"\d")
@@ -172,6 +174,12 @@ DATE_TOKENS_RE = re.compile(
 )
 TIME_RE = re.compile(r"\b\d{1,2}:\d{2}\b")
 HIJRI_RE = re.compile(r"\d\s*هـ|محرم|صفر|ربيع|جمادى|رجب|شعبان|رمضان|شوال|ذو القعدة|ذو الحجة")
+_DATE_PATTERNS = (  # tried in this order; the first valid date wins
+    (DATE_WORDS_RE, "dmy_word", ""),
+    (DATE_ISO_RE, "ymd", "-"),
+    (DATE_DMY_RE, "dmy", "/.-"),
+    (DATE_DMY_SHORT_RE, "dmy_short", "/"),
+)
 CRAWLER_DATE_RE = re.compile(r"^date\s+\d{4}-\d{2}-\d{2}\b")
 # A date at the start of the first story line: the capture tool's, or "تاريخ النشر: …".
 GLUED_DATE_RE = re.compile(
@@ -201,6 +209,8 @@ BREADCRUMB_RE = re.compile(
     r"(?:\S\s+[»›>/|]\s+\S.*){2,}|^(?:الرئيسية|الرئيسيه|home)\s*[»›>/|]", re.IGNORECASE
 )
 BREADCRUMB_CHARS_RE = re.compile(r"[»›>/|]")
+# What every breadcrumb has: a separator after a space, or a "home" link first.
+BREADCRUMB_HINT_RE = re.compile(r"\s[»›>/|]|^(?:الرئيسية|الرئيسيه|home)", re.IGNORECASE)
 MARKDOWN_HEADING_RE = re.compile(r"^#{1,6}\s+")
 MASTHEAD_SPLIT_RE = re.compile(
     r"رئيس\s*مجلس|رئيس\s*التحرير|مدير\s*التحرير|مستشار\s*التحرير|الإشراف العام|الإدارة والتحرير"
@@ -213,6 +223,12 @@ RECEIVED_BY_RE = re.compile(
     r"(?<!\w)(?:تلقته|تلقتها|تلقاه|تلقت|رصدته|رصدتها|رصده|حصلت عليه|اطلعت عليه|اطلعت عليها)\s+"
     r"[(«\"“]?(?P<name>[^\s،,()«»\"“”.]+(?:\s[^\s،,()«»\"“”.]+)?)[)»\"”]?(?=\s*[،,)]|\s+نسخة)"
 )
+# Separators inside a credit, a dateline or a byline; what a bare name line never holds.
+CREDIT_SPLIT_RE = re.compile(r"\s*[:/|\-–—ـ]\s*")
+DATELINE_SPLIT_RE = re.compile(r"\s+[/ـ\-–—]\s+")
+BYLINE_SPLIT_RE = re.compile(r"[/|]")
+NAME_LINE_REFUSED_RE = re.compile(r"[,،:/|»>]|\d{3,}")
+CREDIT_IN_PARENTHESES_RE = re.compile(r"\((\w[\w .]{0,30})\)")
 WRAPPED_MIN_WORDS = 14  # a hard-wrapped line is this long and runs on into the next
 
 # Social networks and share buttons, on lines of their own.
@@ -305,6 +321,7 @@ SPEECH_VERB_KEYS = {
     "اعلن", "أعلنت", "كتب", "كتبت", "غرد", "غردت", "أردف", "اردف", "استدرك", "واصل", "أكمل",
 }  # fmt: skip
 DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+EASTERN_DIGIT_RE = re.compile("[٠-٩۰-۹]")
 
 
 @dataclass
@@ -408,7 +425,7 @@ def clean(raw: str, memory: OutletMemory = NO_MEMORY) -> Cleaned:
     _mark_repeated(texts, rules, repeated_headline)
     for i, text in enumerate(texts):
         if text and rules[i] is None:
-            if line_key(text) in memory.furniture:
+            if memory.furniture and line_key(text) in memory.furniture:
                 rules[i] = "learned"
             elif not _has_word(text):
                 rules[i] = "stray"
@@ -456,7 +473,9 @@ def clean(raw: str, memory: OutletMemory = NO_MEMORY) -> Cleaned:
             continue
         if i == headline:
             text = MARKDOWN_HEADING_RE.sub("", text)
-        text, n = HASHTAG_RE.subn(lambda m: m.group(1).replace("_", " "), text)
+        n = 0
+        if "#" in text:  # the substitution is costly; few lines hold a hashtag
+            text, n = HASHTAG_RE.subn(lambda m: m.group(1).replace("_", " "), text)
         if n:
             edits.append(Removal(i + 1, i + 1, "hashtag", n))
         kept.append(text)
@@ -498,8 +517,9 @@ def strip_invisible(text: str) -> str:
 def line_key(text: str) -> str:
     """A line as compared with marker lists and an outlet's memory: no tatweel,
     punctuation, invisible characters or case; digits kept."""
-    text = INVISIBLE_RE.sub("", text).replace("\u0640", "").casefold()
-    return " ".join(PUNCTUATION_RE.sub("", text).split())
+    # Invisible characters are neither word characters nor spaces: the punctuation
+    # pattern removes them too (after case folding, which can leave combining marks).
+    return " ".join(PUNCTUATION_RE.sub("", text.casefold().replace("\u0640", "")).split())
 
 
 _key = line_key
@@ -509,6 +529,10 @@ _TRAILER_PREFIX_KEYS = tuple(_key(p) for p in TRAILER_PREFIXES)
 SOCIAL_KEYS = {_key(w) for w in SOCIAL_WORDS}
 _PAYWALL_KEYS = tuple(_key(w) for w in PAYWALL_PHRASES)
 _MASTHEAD_KEYS = tuple(_key(w) for w in MASTHEAD_PHRASES)
+# Any of the phrases inside a key: one regex search instead of a loop of `in` tests.
+_PAYWALL_RE = re.compile("|".join(map(re.escape, _PAYWALL_KEYS)))
+_MASTHEAD_RE = re.compile("|".join(map(re.escape, _MASTHEAD_KEYS)))
+_FREE_WORDS = frozenset({"مجانا", "free"})
 _SECTION_KEYS = {line_key(w) for w in SECTION_NAMES}
 _GENERIC_KEYS = {line_key(w) for w in GENERIC_BYLINE_PARTS} | {"رصد", "خاص", "متابعة"}
 
@@ -526,6 +550,8 @@ def _has_word(text: str) -> bool:
 def arabic_share(text: str) -> float:
     """The share of Arabic letters among the Arabic and Latin letters of a line (0 when it
     has none)."""
+    if LATIN_LETTER_RE.search(text) is None:  # most lines: no count needed
+        return 1.0 if ARABIC_LETTER_RE.search(text) else 0.0
     # Counted as what is left once every other character is deleted: no match objects.
     arabic = len(NOT_ARABIC_LETTER_RE.sub("", text))
     latin = len(NOT_LATIN_LETTER_RE.sub("", text))
@@ -558,7 +584,7 @@ def _is_date_only(text: str) -> bool:
     """A date (and time, weekday) with at most two other words: a dateline."""
     if not _parse_date(text):
         return False
-    rest = DATE_TOKENS_RE.sub(" ", text.translate(DIGITS))
+    rest = DATE_TOKENS_RE.sub(" ", _western_digits(text))
     return len(LETTER_WORD_RE.findall(rest)) <= 2
 
 
@@ -571,15 +597,15 @@ def furniture_kind(text: str) -> str | None:
         return "link"
     if is_code(text):
         return "code"
-    key = _key(text)
     words = _words(text)
     if words > 25:
         return None  # every rule below is about short lines
+    key = _key(text)
     if words <= 12 and (key in SOCIAL_KEYS or _social_line(key)):
         return "social"
-    if words <= 20 and any(phrase in key for phrase in _PAYWALL_KEYS):
+    if words <= 20 and _PAYWALL_RE.search(key):
         return "paywall"
-    if words <= 6 and any(word in key.split() for word in ("مجانا", "free")):
+    if words <= 6 and not _FREE_WORDS.isdisjoint(key.split()):
         return "paywall"  # "open the editor's digest free", "try it free"
     if words <= 8 and not has_arabic(text) and LATIN_LETTER_RE.search(text):
         return "latin"
@@ -655,20 +681,21 @@ def _second_story(texts: list[str], rules: list[str | None]) -> tuple[int, int] 
 
 
 def _mark_link_lists(texts: list[str], rules: list[str | None]) -> None:
-    i = 0
-    while i < len(texts):
-        run = []
-        j = i
-        while j < len(texts) and (
-            not texts[j] or (BULLET_RE.match(texts[j]) and _words(texts[j]) <= 20)
-        ):
-            if texts[j]:
-                run.append(j)
-            j += 1
+    """Two or more short bulleted lines, blank lines between them allowed."""
+    run: list[int] = []
+    for i, text in enumerate(texts):
+        if not text:
+            continue
+        if BULLET_RE.match(text) and _words(text) <= 20:
+            run.append(i)
+            continue
         if len(run) >= 2:
             for k in run:
                 rules[k] = rules[k] or "link_list"
-        i = max(j, i + 1)
+        run = []
+    if len(run) >= 2:
+        for k in run:
+            rules[k] = rules[k] or "link_list"
 
 
 def _mark_seen(texts: list[str], rules: list[str | None], seen: frozenset[str]) -> None:
@@ -688,15 +715,19 @@ def _mark_seen(texts: list[str], rules: list[str | None], seen: frozenset[str]) 
             rules[i] = "seen"
 
 
+@functools.lru_cache(maxsize=8192)
 def _is_breadcrumb(text: str) -> bool:
     """ "الرئيسية » أخبار » محليات": path separators between short parts."""
-    return BREADCRUMB_CHARS_RE.search(text) is not None and BREADCRUMB_RE.search(text) is not None
+    return (
+        BREADCRUMB_CHARS_RE.search(text) is not None
+        and BREADCRUMB_HINT_RE.search(text) is not None
+        and BREADCRUMB_RE.search(text) is not None
+    )
 
 
 def _is_masthead(text: str) -> bool:
     """Staff credits printed under a site's name ("رئيس التحرير …")."""
-    key = _key(text)
-    return any(phrase in key for phrase in _MASTHEAD_KEYS)
+    return _MASTHEAD_RE.search(_key(text)) is not None
 
 
 def _repeated_headline(texts: list[str], rules: list[str | None]) -> int | None:
@@ -715,11 +746,15 @@ def _repeated_headline(texts: list[str], rules: list[str | None]) -> int | None:
         text = texts[i]
         if not text:
             continue
-        staff_name = _is_masthead(previous)  # the name printed under "رئيس التحرير"
-        previous = text
+        above, previous = previous, text
         # A copy on the very next line is an image's caption printed under its alt text.
         elsewhere = [j for j in positions.get(text, []) if abs(j - i) > 1]
-        if rules[i] is None and elsewhere and not staff_name and _headline_like(text, 3):
+        if (
+            rules[i] is None
+            and elsewhere
+            and not _is_masthead(above)  # the name printed under "رئيس التحرير"
+            and _headline_like(text, 3)
+        ):
             return i
     return None
 
@@ -823,6 +858,7 @@ def _mark_header(
     return headline
 
 
+@functools.lru_cache(maxsize=8192)
 def _headline_like(text: str, min_words: int = HEADLINE_MIN_WORDS) -> bool:
     """A headline: mostly Arabic, not a menu, breadcrumb, masthead, dateline or label."""
     words = MARKDOWN_HEADING_RE.sub("", text).split()
@@ -853,7 +889,7 @@ def _mark_tail(texts: list[str], rules: list[str | None]) -> None:
         if text.endswith((":", "：")) or (text.startswith("و") and _words(text) >= 4):
             break
         run.append(i)
-    trailer_follows = any(r == "trailer" for r in rules)
+    trailer_follows = "trailer" in rules
     if len(run) >= 2 or (run and trailer_follows and _words(texts[run[0]]) <= 4):
         for i in run:
             rules[i] = "tail"
@@ -911,7 +947,7 @@ def _glued_prefix(text: str) -> tuple[str, str, datetime.date | None]:
     rest = text[match.end() :]
     if not rest or rest[0] in "\"“«”'" or not has_arabic(rest[:20]):
         return "", "", None
-    parts = [p.strip() for p in re.split(r"\s*[:/|\-–—ـ]\s*", credit) if p.strip()]
+    parts = [p.strip() for p in CREDIT_SPLIT_RE.split(credit) if p.strip()]
     outlet = next((p for p in parts if _key(p) not in _GENERIC_KEYS), "")
     if len(parts) >= 2 and ":" in credit:  # "الخرطوم: النورس نيوز": place, then outlet
         outlet = parts[1]
@@ -924,6 +960,8 @@ def _glued_suffix(text: str) -> str:
     """A blog engine's "The post … appeared first on …" stuck after the last sentence."""
     if "first on" not in text and "أول" not in text[-120:]:
         return ""  # the regex below is costly on long lines; most lines have no footer
+    if "The post" not in text and "ظهر" not in text:
+        return ""  # every footer the regex knows opens with one of these
     match = GLUED_SUFFIX_RE.search(text)
     return match.group(0) if match and match.start() > 0 else ""
 
@@ -931,17 +969,19 @@ def _glued_suffix(text: str) -> str:
 # --- date and outlet ------------------------------------------------------------------
 
 
+def _western_digits(text: str) -> str:
+    """Arabic-Indic digits as ASCII ones (translating costs more than looking for them)."""
+    return text.translate(DIGITS) if EASTERN_DIGIT_RE.search(text) else text
+
+
 @functools.lru_cache(maxsize=8192)
 def _parse_date(text: str) -> datetime.date | None:
     if DIGIT_RE.search(text) is None:  # every date pattern below needs a digit
         return None
-    text = text.translate(DIGITS)
-    for regex, order in (
-        (DATE_WORDS_RE, "dmy_word"),
-        (DATE_ISO_RE, "ymd"),
-        (DATE_DMY_RE, "dmy"),
-        (DATE_DMY_SHORT_RE, "dmy_short"),
-    ):
+    text = _western_digits(text)
+    for regex, order, separators in _DATE_PATTERNS:
+        if separators and not any(mark in text for mark in separators):
+            continue  # the pattern needs one of these marks between its numbers
         for match in regex.finditer(text):
             a, b, c = match.groups()
             try:
@@ -976,11 +1016,12 @@ def _article_date(
             continue
         if rules[i] is None and i > below and _is_paragraph(text):
             break  # into the story: dates there are events, not the publication date
+        found = _parse_date(text)
+        if found is None:
+            continue
         if HIJRI_RE.search(text) or (i < below and not TIME_RE.search(text)):
             continue  # the site header's "today": no time of publication, or Hijri
-        found = _parse_date(text)
-        if found:
-            return found
+        return found
     return None
 
 
@@ -1036,7 +1077,7 @@ def _outlet_from_dateline(text: str) -> str:
     an agency abbreviation in parentheses ("لندن (د ب أ)") is not an outlet."""
     if "(" in text or _parse_date(text) and "/" not in text:
         return ""
-    parts = [p.strip() for p in re.split(r"\s+[/ـ\-–—]\s+", text) if p.strip()]
+    parts = [p.strip() for p in DATELINE_SPLIT_RE.split(text) if p.strip()]
     if len(parts) < 2 or len(parts) > 3:
         return ""
     named = [p for p in parts if not _parse_date(p) and 1 <= _words(p) <= 3 and has_arabic(p)]
@@ -1065,7 +1106,7 @@ def _name_line_after(texts: list[str], rules: list[str | None], headline: int | 
             continue
         if not LETTER_WORD_RE.search(text):
             continue
-        if _parse_date(text) or re.search(r"[,،:/|»>]", text) or re.search(r"\d{3,}", text):
+        if _parse_date(text) or NAME_LINE_REFUSED_RE.search(text):
             continue
         key = _key(text)
         if key in _GENERIC_KEYS or key in SOCIAL_KEYS or key in _SECTION_KEYS:
@@ -1080,7 +1121,7 @@ def _footer_outlet(texts: list[str], rules: list[str | None]) -> str:
     """At the end: "(CNN)" as a credit line, or a site name before its web address."""
     removed = [i for i, t in enumerate(texts) if t and rules[i] is not None]
     for i in removed:
-        match = re.fullmatch(r"\((\w[\w .]{0,30})\)", texts[i])
+        match = CREDIT_IN_PARENTHESES_RE.fullmatch(texts[i])
         if match and rules[i] in ("tail", "latin", "trailer"):
             return match.group(1)
     for a, b in zip(removed, removed[1:], strict=False):
@@ -1104,7 +1145,7 @@ def _known_outlet(texts: list[str], rules: list[str | None]) -> str:
 
 def _outlet_from_byline(text: str) -> str:
     """ "بيونغ يانغ/صوت الشعب/وكالات:" → "صوت الشعب"; "الجديد برس:" → "الجديد برس"."""
-    parts = [p.strip() for p in re.split(r"[/|]", text.rstrip(":：-–— ")) if p.strip()]
+    parts = [p.strip() for p in BYLINE_SPLIT_RE.split(text.rstrip(":：-–— ")) if p.strip()]
     parts = [p for p in parts if unicodedata.normalize("NFC", p) not in GENERIC_BYLINE_PARTS]
     if not parts:
         return ""

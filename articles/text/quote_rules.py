@@ -150,6 +150,7 @@ _CLOSING = '”“»"″‟›'
 _ALWAYS_OPEN = "«‹„"
 _ALWAYS_CLOSE = "»›"
 _QUOTE_MARKS = frozenset(_OPENING + _CLOSING)
+_QUOTE_MARK_RE = re.compile("[" + re.escape("".join(sorted(_QUOTE_MARKS))) + "]")
 
 COMPLEMENTIZERS = _folded("إن أن إنه أنه إنها أنها إنهم أنهم إنهما أنهما بأن بأنه بأنها بأنهم")
 # Words that end a speaker phrase (prepositions, times, verbs of going) after the verb.
@@ -375,9 +376,8 @@ def _quotations(para: str) -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     stack: list[int] = []
-    for i, ch in enumerate(para):
-        if ch not in _QUOTE_MARKS:
-            continue
+    for mark in _QUOTE_MARK_RE.finditer(para):  # the marks only, not every character
+        i, ch = mark.start(), mark.group()
         before = para[i - 1] if i else " "
         after = para[i + 1] if i + 1 < len(para) else " "
         opens_here = before.isspace() or before in ":(،,[«“—-" or i == 0
@@ -651,12 +651,16 @@ TITLES = _folded(
 _NAME_FOLD = str.maketrans({"غ": "ج", "ق": "ج", "ك": "ك", "ث": "ت", "ذ": "د", "ظ": "ض"})
 
 
+_DOUBLED_LETTER_RE = re.compile(r"(.)\1+")
+
+
+@functools.lru_cache(maxsize=4096)  # a speaker's words come back in every suggestion
 def _fold_token(token: str) -> str:
     token = token.strip(_EDGE_PUNCT + "-–")
     if token.startswith("ال") and len(token) > 4:
         token = token[2:]
     token = token.translate(_NAME_FOLD)
-    token = re.sub(r"(.)\1+", r"\1", token)  # doubled letters: إيسلي / إيسيلي
+    token = _DOUBLED_LETTER_RE.sub(r"\1", token)  # doubled letters: إيسلي / إيسيلي
     token = token.replace("يي", "ي").replace("وو", "و")
     return token
 
@@ -673,9 +677,9 @@ def fold_speaker(name: str) -> str:
     """
     tokens = []
     for raw in _fold(name).replace("-", " ").split():
-        if raw in TITLES or _fold_token(raw) in _FOLDED_TITLES:
-            continue
         token = _fold_token(raw)
+        if raw in TITLES or token in _FOLDED_TITLES:
+            continue
         if token:
             tokens.append(token)
     return " ".join(tokens)

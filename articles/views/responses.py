@@ -35,7 +35,7 @@ SPEAKER_SUGGESTIONS = 200
 
 # A write and the answer built after it are one transaction: if the database goes away
 # between them, the write is rolled back, so the 503 page's "nothing was saved" is true and
-# the user's retry cannot duplicate what was written (found by bench/faults.py).
+# the user's retry cannot duplicate what was written (found by the load test's PostgreSQL restart).
 write_with_its_answer = transaction.atomic
 
 
