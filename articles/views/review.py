@@ -14,6 +14,7 @@ from articles.forms import ReviewForm, TagFilterForm
 from articles.kinds import KINDS
 from articles.models import ReviewState, StaleTag, Tag
 from articles.search.query import CappedPaginator
+from articles.search.result_rows import ReviewRowWords, render_review_row, render_review_rows
 from articles.search.tag_filter import filter_tags
 from articles.views.request import HtmxHttpRequest
 from articles.views.responses import write_with_its_answer
@@ -53,6 +54,7 @@ def review_queue(request: HtmxHttpRequest) -> HttpResponse:
         "page": page,
         "kinds": KINDS,
         "querystring": querystring.urlencode(),
+        "review_rows": render_review_rows(page.object_list, ReviewRowWords.build(request)),
     }
     template = "articles/review/review_queue.html"
     if request.htmx and request.htmx.target == "queue":
@@ -89,10 +91,7 @@ def review_tag(request: HtmxHttpRequest, tag_id: int) -> HttpResponse:
         elif status == 400:
             messages.error(request, _("تعذّر حفظ المراجعة."))
         return redirect("review_queue")
-    context = {
-        "tag": tag,
-        "form_errors": form.errors if status == 400 else None,
-        "stale": stale,
-        "decided": status == 200,
-    }
-    return render(request, "articles/review/review_queue.html#row", context, status=status)
+    row = render_review_row(
+        tag, ReviewRowWords.build(request), decided=status == 200, stale=stale, failed=status == 400
+    )
+    return HttpResponse(row, status=status)
