@@ -181,14 +181,15 @@ def _copy_queryset(queryset: QuerySet[Tag], article_url_base: str) -> QuerySet:
     return queryset.order_by("id").annotate(**aliases).values_list(*aliases)
 
 
-def _buffered(pieces: Iterable[bytes], size: int = CHUNK_BYTES) -> Iterator[bytes]:
-    """Join small pieces (COPY sends one message per row) into chunks of about `size`."""
+def buffered(pieces: Iterable[bytes], size: int = CHUNK_BYTES) -> Iterator[bytes]:
+    """Join small pieces (COPY sends one message per row) into chunks of `size` bytes,
+    the last one shorter."""
     buffer = bytearray()
     for piece in pieces:
         buffer += piece
-        if len(buffer) >= size:
-            yield bytes(buffer)
-            buffer.clear()
+        while len(buffer) >= size:
+            yield bytes(buffer[:size])
+            del buffer[:size]
     if buffer:
         yield bytes(buffer)
 
@@ -210,7 +211,7 @@ def csv_chunks(queryset: QuerySet[Tag], *, article_url_base: str, bom: bool = Tr
     def generate() -> Iterator[bytes]:
         yield (BOM if bom else b"") + csv_header()
         with database.cursor() as cursor, cursor.cursor.copy(statement, params) as copy:
-            yield from _buffered(bytes(block) for block in copy)
+            yield from buffered(bytes(block) for block in copy)
 
     return generate()
 
@@ -320,7 +321,7 @@ def rows(queryset: QuerySet[Tag], *, article_url_base: str) -> Iterator[dict]:
 def jsonl_chunks(records: Iterable[dict]) -> Iterator[bytes]:
     """JSON Lines: one object per tag, the exact text, nothing neutralised."""
     lines = ((json.dumps(row, ensure_ascii=False) + "\n").encode() for row in records)
-    return _buffered(lines)
+    return buffered(lines)
 
 
 ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -403,7 +404,7 @@ def jsonld_chunks(records: Iterable[dict], *, label: str, collection_id: str) ->
             separator = ",\n"
         yield b"\n]}}\n"
 
-    return _buffered(pieces())
+    return buffered(pieces())
 
 
 def xlsx_file(records: Iterable[dict]):
@@ -434,6 +435,52 @@ def xlsx_file(records: Iterable[dict]):
     workbook.close()
     handle.seek(0)
     return handle
+
+
+def file_chunks(handle, size: int = CHUNK_BYTES) -> Iterator[bytes]:
+    """A written file (an XLSX) read back in pieces of `size`, then closed."""
+    with handle:
+        while piece := handle.read(size):
+            yield piece
+
+
+# Built in the background above PREPARED_EXPORT_MIN_ROWS tags: the formats that can't
+# stream (XLSX) or stream slowly (every annotation is a JSON object built in Python). CSV
+# comes from COPY and JSON Lines streams at once, so they always download directly.
+PREPARED_FORMATS = ("xlsx", "jsonld")
+
+
+def export_records(
+    tags: QuerySet[Tag], *, frozen: TagSet | None, article_url_base: str
+) -> Iterator[dict]:
+    """The rows of an export: a frozen set's stored rows, or the tags as they are now."""
+    if frozen is not None:
+        return frozen_rows(frozen, article_url_base=article_url_base)
+    return rows(tags, article_url_base=article_url_base)
+
+
+def export_file(
+    fmt: str,
+    tags: QuerySet[Tag],
+    records: Iterable[dict],
+    *,
+    frozen: bool,
+    article_url_base: str,
+    label: str,
+    collection_id: str,
+):
+    """The export in format `fmt`: an open temporary file for XLSX (a zip is written
+    whole), byte chunks for the others. The direct download and the prepared export both
+    write their files here, so the two are the same file."""
+    if fmt == "xlsx":
+        return xlsx_file(records)
+    if fmt in ("csv", "csv-plain") and frozen:
+        return csv_chunks_from_rows(records, bom=fmt == "csv")
+    if fmt in ("csv", "csv-plain"):
+        return csv_chunks(tags, article_url_base=article_url_base, bom=fmt == "csv")
+    if fmt == "jsonl":
+        return jsonl_chunks(records)
+    return jsonld_chunks(records, label=label, collection_id=collection_id)
 
 
 # --- Frozen sets: the rows stored when the set was frozen. ---
@@ -488,7 +535,7 @@ def csv_chunks_from_rows(records: Iterable[dict], *, bom: bool = True) -> Iterat
             out.seek(0)
             out.truncate()
 
-    return _buffered(lines())
+    return buffered(lines())
 
 
 def snapshot_sets_without_rows(connection) -> None:

@@ -15,7 +15,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.exporting import FORMATS
+from articles.exporting import FORMATS, PREPARED_FORMATS
 from articles.kinds import KIND_CHOICES
 from articles.models import (
     Article,
@@ -28,6 +28,7 @@ from articles.models import (
     ReviewState,
     Source,
     Tag,
+    TagSet,
     Verification,
     WebhookEndpoint,
 )
@@ -39,6 +40,7 @@ from articles.tagging import ADJUSTMENTS, same_text
 from articles.text.cleaning import strip_invisible
 from articles.text.decoding import ENCODING_CHOICES
 from articles.webhooks import addresses
+from articles.webhooks import secrets as webhook_secrets
 
 ADJUST_CHOICES = [
     ("extend_start", _("مدّ البداية بكلمة")),
@@ -502,6 +504,13 @@ class FormatForm(forms.Form):
     )
 
 
+class PrepareExportForm(forms.Form):
+    """A file for a worker to build: a saved set's, or (no set) the filter's next to it."""
+
+    format = forms.ChoiceField(choices=[(name, FORMATS[name][0]) for name in PREPARED_FORMATS])
+    tagset = forms.ModelChoiceField(queryset=TagSet.objects.all(), required=False)
+
+
 class SaveSetForm(forms.Form):
     name = TypedTextField(
         label=_("اسم المجموعة"),
@@ -751,28 +760,42 @@ class WebhookEndpointForm(forms.ModelForm):
         assume_scheme="https",
         widget=forms.URLInput(attrs={"dir": "ltr"}),
     )
+    # Never put back into the page: after a refused form it is typed again.
+    secret = forms.CharField(
+        label=_("السر المشترك"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "يوقّع كل إرسال بـ HMAC-SHA256. اتركه فارغاً ليُصنع سرّ قوي؛ "
+            "يظهر مرة واحدة بعد التسجيل، فاحفظه عند المستقبِل."
+        ),
+        widget=forms.PasswordInput(attrs={"dir": "ltr", "autocomplete": "new-password"}),
+    )
     events = forms.MultipleChoiceField(
         label=_("الأحداث"),
         choices=WebhookEndpoint.Event.choices,
         widget=forms.CheckboxSelectMultiple,
     )
+    field_order = ["url", "secret", "events", "allow_private_address"]
 
     class Meta:
         model = WebhookEndpoint
-        fields = ["url", "secret", "events", "allow_private_address"]
-        labels = {
-            "secret": _("السر المشترك"),
-            "allow_private_address": _("السماح بعنوان داخلي"),
-        }
+        fields = ["url", "events", "allow_private_address"]
+        labels = {"allow_private_address": _("السماح بعنوان داخلي")}
         help_texts = {
-            "secret": _("يوقّع كل إرسال بـ HMAC-SHA256؛ احفظه عند المستقبِل."),
             "allow_private_address": _(
                 "للمستقبِلات داخل الشبكة فقط: بدونه يُرفض كل عنوان خاص أو محلي."
             ),
         }
-        widgets = {
-            "secret": forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
-        }
+
+    def save_with_secret(self) -> tuple[WebhookEndpoint, str]:
+        """The new endpoint, its secret stored encrypted, and that secret in clear (the
+        one time it is shown): the one typed, or a new random one."""
+        endpoint = self.save(commit=False)
+        secret = self.cleaned_data["secret"] or webhook_secrets.generate()
+        endpoint.set_secret(secret)
+        endpoint.save()
+        return endpoint, secret
 
     def clean(self):
         cleaned = super().clean() or {}

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.kinds import KIND_CHOICES, KIND_SLUGS
+from articles.webhooks import secrets as webhook_secrets
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -712,6 +713,81 @@ class FrozenRow(models.Model):
         return f"{self.tagset_id}:{self.tag_id}"
 
 
+class PreparedExportQuerySet(models.QuerySet):
+    def kept(self) -> PreparedExportQuerySet:
+        """Those not past their retention period (the periodic clean-up drops the rest)."""
+        return self.filter(expires_at__gt=timezone.now())
+
+    def expired(self) -> PreparedExportQuerySet:
+        return self.filter(expires_at__lte=timezone.now())
+
+
+class PreparedExport(models.Model):
+    """An export too big to stream comfortably, built by a worker into a file a reviewer
+    downloads when it is ready. The file's bytes stay in PostgreSQL (PreparedExportChunk)
+    until `expires_at`; what to export is kept as the direct download would read it: a
+    saved set, or the filter, plus the addresses written into the file."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("في الانتظار")
+        RUNNING = "running", _("قيد الإعداد")
+        READY = "ready", _("جاهز")
+        FAILED = "failed", _("فشل")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="prepared_exports"
+    )
+    tagset = models.ForeignKey(
+        TagSet,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="prepared_exports",
+    )
+    filters = models.JSONField(default=dict, blank=True)  # when no set: the page's filter
+    format = models.CharField(max_length=20)
+    name = models.CharField(max_length=200)  # the file name's stem and the collection label
+    article_url_base = models.CharField(max_length=500)
+    collection_id = models.CharField(max_length=2000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    size_bytes = models.BigIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    objects = PreparedExportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["requested_by", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.name}.{self.format} ({self.status})"
+
+    @property
+    def waiting(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class PreparedExportChunk(models.Model):
+    """One piece of a prepared export's file, in order; the download streams them."""
+
+    export = models.ForeignKey(PreparedExport, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["export", "number"], name="prepared_chunk_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.export_id}:{self.number}"
+
+
 # --- Tagging history: who changed which tag, and how ----------------------------------
 
 
@@ -1295,7 +1371,8 @@ class WebhookEndpoint(models.Model):
         SET_EXPORTED = "set.exported", _("صُدّرت مجموعة")
 
     url = models.URLField(max_length=500)
-    secret = models.CharField(max_length=200)
+    # Fernet-encrypted (articles/webhooks/secrets.py): shown in clear once, when made.
+    encrypted_secret = models.TextField(editable=False)
     events = ArrayField(models.CharField(max_length=40, choices=Event.choices))
     enabled = models.BooleanField(default=True)
     # Private, loopback and reserved hosts are refused unless an Admin says otherwise.
@@ -1304,6 +1381,15 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+    def set_secret(self, secret: str) -> None:
+        self.encrypted_secret = webhook_secrets.encrypt(secret)
+
+    def signing_secret(self) -> str:
+        """The secret in clear, for signing a delivery (never for a page)."""
+        return webhook_secrets.decrypt(self.encrypted_secret)
+
+    signing_secret.do_not_call_in_templates = True  # type: ignore[attr-defined]
 
 
 class WebhookDelivery(models.Model):

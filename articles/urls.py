@@ -58,6 +58,22 @@ urlpatterns = [
     path("export/sets/", exports.save_set, name="save_tag_set"),
     path("export/sets/<int:set_id>/download/", exports.download_set, name="download_set"),
     path("export/sets/<int:set_id>/freeze/", exports.freeze_set, name="freeze_set"),
+    path("export/prepared/", exports.prepared_exports, name="prepared_exports"),
+    path(
+        "export/prepared/<int:export_id>/progress/",
+        exports.prepared_export_progress,
+        name="prepared_export_progress",
+    ),
+    path(
+        "export/prepared/<int:export_id>/retry/",
+        exports.retry_prepared_export,
+        name="retry_prepared_export",
+    ),
+    path(
+        "export/prepared/<int:export_id>/download/",
+        exports.download_prepared_export,
+        name="download_prepared_export",
+    ),
     # Tagging
     path("articles/<int:article_id>/tags/", tagging.tag_passage, name="tag_passage"),
     path("articles/<int:article_id>/tags/panel/", tagging.tag_panel, name="tag_panel"),
@@ -105,6 +121,11 @@ urlpatterns = [
     path("webhooks/", webhooks.webhook_list, name="webhook_list"),
     path("webhooks/<int:endpoint_id>/", webhooks.webhook_deliveries, name="webhook_deliveries"),
     path("webhooks/<int:endpoint_id>/toggle/", webhooks.toggle_webhook, name="toggle_webhook"),
+    path(
+        "webhooks/<int:endpoint_id>/rotate/",
+        webhooks.rotate_webhook_secret,
+        name="rotate_webhook_secret",
+    ),
     path("webhooks/<int:endpoint_id>/delete/", webhooks.delete_webhook, name="delete_webhook"),
     path("claims/<int:group_id>/label/", claims.rename_claim_group, name="rename_claim_group"),
     # Versions of an article's text, and the tags a new version left without a place

@@ -50,6 +50,9 @@ if not SECRET_KEY:
     SECRET_KEY = _DEV_SECRET_KEY
 elif not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure")):
     raise ImproperlyConfigured("SECRET_KEY is too weak for production: use 50+ random characters.")
+# Old keys, still accepted for what they signed or encrypted (sessions, webhook secrets)
+# while SECRET_KEY is rotated: docs/deploy.md.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -229,6 +232,14 @@ IMPORT_FILES_PER_COMMIT = env_int("IMPORT_FILES_PER_COMMIT", 200)
 IMPORT_BYTES_PER_COMMIT = env_int("IMPORT_BYTES_PER_COMMIT", 32 * 1024 * 1024)
 # Jobs queued for a big batch, so that this many workers can share it.
 IMPORT_JOBS_PER_BATCH = env_int("IMPORT_JOBS_PER_BATCH", 2)
+
+# Exports (XLSX, W3C annotations) of at least this many tags are built by a worker into a
+# file downloaded when ready, instead of at once: an XLSX is written whole before its first
+# byte can leave (a zip), and at this size that already keeps a request waiting seconds.
+PREPARED_EXPORT_MIN_ROWS = env_int("PREPARED_EXPORT_MIN_ROWS", 20_000)
+# Prepared files live in PostgreSQL; long enough to fetch after a weekend, short enough
+# that the bytes don't pile up (a 100,000-tag XLSX is ~20 MB).
+PREPARED_EXPORT_RETENTION_DAYS = env_int("PREPARED_EXPORT_RETENTION_DAYS", 3)
 
 # Background jobs: a queue in the same PostgreSQL (procrastinate), worked by
 # `manage.py worker`. Tasks live in articles/jobs/tasks.py.

@@ -17,14 +17,24 @@ from django.db import connection
 from django.utils import timezone
 
 from articles.importing.pipeline import Importer
-from articles.jobs import indexing, worker
-from articles.models import Article, Source, Tag
+from articles.jobs import indexing, prepared_exports, worker
+from articles.models import Article, PreparedExport, Source, Tag, TagSet
 from articles.roles import ADMINS, EDITORS, REVIEWERS, sync_roles
 
 SAMPLES_DIR = Path(__file__).parent / "data" / "samples"
 SAMPLE_FILES = sorted(SAMPLES_DIR.glob("*.txt"))
 ARTIFACTS_DIR = Path(__file__).parent / "artifacts"
 PASSWORD = "correct-horse-battery-staple"
+
+
+def make_webhook_endpoint(*, url: str, events: list[str], secret: str = "s", **fields):
+    """An endpoint as the webhooks page makes one: its secret stored encrypted."""
+    from articles.models import WebhookEndpoint
+
+    endpoint = WebhookEndpoint(url=url, events=events, **fields)
+    endpoint.set_secret(secret)
+    endpoint.save()
+    return endpoint
 
 
 def make_user(username: str, role: str | None = None, **fields):
@@ -74,7 +84,10 @@ def run_jobs() -> None:
 
     thread = threading.Thread(target=work)
     thread.start()
-    thread.join(timeout=120)
+    thread.join(timeout=600)
+    # Still working: the test must not go on while jobs change the database under it (nor
+    # leave a connection open that keeps the test database from being dropped).
+    assert not thread.is_alive(), "the jobs did not finish within ten minutes"
     if failures:
         raise failures[0]
 
@@ -102,6 +115,22 @@ def make_tag(article: Article, start: int, end: int, *, user, kind: str = "claim
     tag.full_clean()
     tag.save()
     return tag
+
+
+def make_prepared_export(tagset: TagSet, fmt: str, **fields) -> PreparedExport:
+    """The set's file as a worker prepares it (the job's own code, in this transaction)."""
+    export = PreparedExport.objects.create(
+        requested_by=tagset.owner,
+        tagset=tagset,
+        format=fmt,
+        name=tagset.name,
+        article_url_base="http://testserver/articles/",
+        collection_id="http://testserver/export/",
+        expires_at=timezone.now() + prepared_exports.retention(),
+        **fields,
+    )
+    prepared_exports.build(export.pk)
+    return export
 
 
 def make_zip(entries: dict[str, bytes]) -> bytes:

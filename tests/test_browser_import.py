@@ -19,6 +19,7 @@ def test_admin_uploads_two_samples_and_a_bad_file_and_sees_three_rows(
     bad = tmp_path / "picture.txt"
     bad.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
     login(page, live_server, admin)
+    page.click(".nav-menu summary")  # the Admin's menu in the top bar
     page.click("a[href='/imports/']")
     page.set_input_files("input[type=file]", [str(SAMPLE_FILES[0]), str(SAMPLE_FILES[3]), str(bad)])
     page.click("#upload-button")

@@ -16,6 +16,7 @@ row in one of those tables (plus, for a new URL parameter, one object in `hostil
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 import uuid
@@ -30,6 +31,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
 from articles import revisions, tagging
 from articles.api import tokens
@@ -42,17 +44,23 @@ from articles.models import (
     ImportBatch,
     ImportItem,
     OutletRule,
+    PreparedExport,
     Tag,
     TagSet,
     WebhookAttempt,
     WebhookDelivery,
-    WebhookEndpoint,
     WorkItem,
 )
 from articles.quotes.speakers import speaker_key
 from articles.roles import ADMINS, EDITORS, REVIEWERS
 from articles.team import guidelines
-from tests.conftest import make_article, make_source, make_user
+from tests.conftest import (
+    make_article,
+    make_prepared_export,
+    make_source,
+    make_user,
+    make_webhook_endpoint,
+)
 from tests.test_permission_matrix import MATRIX, _walk
 
 # --- The payloads -----------------------------------------------------------------------
@@ -131,6 +139,9 @@ SWEEP: dict[str, Visit] = {
     "export_page": Visit(REVIEWERS, SEARCH, htmx_target="preview"),
     "download_tags": Visit(REVIEWERS, ("?format=csv", "?format=csv-plain", "?format=jsonl")),
     "download_set": Visit(REVIEWERS, ("?format=csv", "?format=jsonld")),
+    "prepared_exports": Visit(REVIEWERS),
+    "prepared_export_progress": Visit(REVIEWERS),  # a failed one: its error is shown
+    "download_prepared_export": Visit(REVIEWERS),
     "speaker_list": Visit(EDITORS),
     "speaker_detail": Visit(EDITORS),
     "claim_panel": Visit(EDITORS, htmx_target="claim-panel", plain=False),
@@ -189,6 +200,7 @@ NO_USER_TEXT: dict[str, str] = {
 DOWNLOADS = {
     "download_tags",
     "download_set",
+    "download_prepared_export",
     "revision_text",
     "agreement_csv",
     "layers_csv",
@@ -202,6 +214,7 @@ SPECIAL_OBJECTS = {
     ("pick_encoding", "item_id"): "unsure_item_id",
     ("claim_panel", "tag_id"): "claim_tag_id",
     ("adjudicate_article", "article_id"): "blind_article_id",
+    ("download_prepared_export", "export_id"): "ready_export_id",
 }
 
 
@@ -312,6 +325,16 @@ def hostile(db):
         held_data=_hostile_body(3).encode("cp1256", errors="ignore"),
     )
     tag_set = TagSet.objects.create(name=f"{HOSTILE} مجموعة", owner=evil_reviewer)
+    # The set's W3C file, built as a worker builds it, and an export that failed saying why.
+    ready = make_prepared_export(tag_set, "jsonld")
+    failed = PreparedExport.objects.create(
+        requested_by=evil_reviewer,
+        format="xlsx",
+        name=HOSTILE,
+        status=PreparedExport.Status.FAILED,
+        error=f"OSError: {HOSTILE}",
+        expires_at=timezone.now() + datetime.timedelta(days=1),
+    )
     # A claim group and claim status: the label and the evidence are free text.
     group = ClaimGroup.objects.create(label=f"{HOSTILE} ادعاء", created_by=evil_editor)
     Tag.objects.filter(pk=tags[0].pk).update(
@@ -376,7 +399,7 @@ def hostile(db):
         user=evil_admin,
     )
     # A receiver that answered with markup: the delivery log shows it as text.
-    endpoint = WebhookEndpoint.objects.create(
+    endpoint = make_webhook_endpoint(
         url=f"https://93.184.215.14/{SCRIPT}", secret="s", events=["tag.created"]
     )
     sent = WebhookDelivery.objects.create(
@@ -401,6 +424,8 @@ def hostile(db):
         "batch_id": item.batch_id,
         "unsure_item_id": unsure.pk,
         "set_id": tag_set.pk,
+        "export_id": failed.pk,
+        "ready_export_id": ready.pk,
     }
 
 

@@ -22,10 +22,16 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 
 from articles import tagging
-from articles.models import Assignment, ClaimGroup, Tag, TagSet, WebhookEndpoint, WorkItem
+from articles.models import Assignment, ClaimGroup, Tag, TagSet, WorkItem
 from articles.quotes.speakers import speaker_key
 from articles.roles import ADMINS, EDITORS, REVIEWERS
-from tests.conftest import make_article, make_source, make_user
+from tests.conftest import (
+    make_article,
+    make_prepared_export,
+    make_source,
+    make_user,
+    make_webhook_endpoint,
+)
 from tests.test_permission_matrix import MATRIX, _walk
 
 
@@ -44,6 +50,9 @@ LISTS: dict[str, Endpoint] = {
     "export_page": Endpoint(REVIEWERS),
     "download_tags": Endpoint(REVIEWERS, "?format=csv"),
     "download_set": Endpoint(REVIEWERS, "?format=jsonl"),
+    "prepared_exports": Endpoint(REVIEWERS),
+    "prepared_export_progress": Endpoint(REVIEWERS),
+    "download_prepared_export": Endpoint(REVIEWERS),
     # One object's page, but it lists the object's parts: probe it as well.
     "read_article": Endpoint(EDITORS),
     "import_batch": Endpoint(ADMINS),
@@ -209,6 +218,7 @@ def data(db):
 
     batch = ImportBatch.objects.create(created_by=boss)
     tag_set = TagSet.objects.create(name="مجموعة", owner=reviewer, filters={"kind": ["claim"]})
+    prepared = make_prepared_export(tag_set, "xlsx")
     # Two claim groups by the two editors, so an ordering by creator would show.
     for n, user in enumerate((alice, zed)):
         group = ClaimGroup.objects.create(label=f"مجموعة {user.username}", created_by=user)
@@ -221,7 +231,7 @@ def data(db):
         tagging.create_tag(
             article=blind, user=user, kind="claim", start=0, end=4, annotator_id=user.pk
         )
-    endpoint = WebhookEndpoint.objects.create(
+    endpoint = make_webhook_endpoint(
         url="https://93.184.215.14/hook", secret="s", events=["tag.created"]
     )
     return {
@@ -236,6 +246,7 @@ def data(db):
         "key": speaker_key("المتحدث alice"),
         "batch_id": batch.pk,
         "set_id": tag_set.pk,
+        "export_id": prepared.pk,
         "group_id": group.pk,
         "hashes": [u.password for u in get_user_model().objects.all()],
     }

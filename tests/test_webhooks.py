@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import http.server
+import json
 import threading
 import time
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from articles import tagging
 from articles.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from articles.webhooks import addresses, delivery, signing
-from tests.conftest import make_article, make_user, run_jobs
+from tests.conftest import make_article, make_user, make_webhook_endpoint, run_jobs
 
 SECRET = "a-shared-secret"
 
@@ -60,7 +63,7 @@ def failing_receiver():
 
 
 def endpoint_for(url: str, **fields) -> WebhookEndpoint:
-    return WebhookEndpoint.objects.create(
+    return make_webhook_endpoint(
         url=url,
         secret=SECRET,
         events=[WebhookEndpoint.Event.TAG_CREATED],
@@ -135,7 +138,7 @@ def test_a_rolled_back_write_sends_nothing():
 @pytest.mark.django_db
 def test_disabled_endpoints_and_other_events_record_nothing():
     endpoint_for("http://127.0.0.1:9/hook", enabled=False)
-    WebhookEndpoint.objects.create(
+    make_webhook_endpoint(
         url="http://127.0.0.1:9/other", secret=SECRET, events=[WebhookEndpoint.Event.TAG_DELETED]
     )
     tagging.create_tag(
@@ -230,9 +233,7 @@ def test_a_finished_import_is_announced_once():
     from articles.jobs import tasks
     from articles.models import ImportBatch, ImportItem
 
-    WebhookEndpoint.objects.create(
-        url="http://127.0.0.1:9/h", secret=SECRET, events=["import.finished"]
-    )
+    make_webhook_endpoint(url="http://127.0.0.1:9/h", secret=SECRET, events=["import.finished"])
     batch = ImportBatch.objects.create(created_by=make_user("importer"))
     item = ImportItem.objects.create(
         batch=batch, position=0, filename="a.txt", status=ImportItem.Status.PENDING
@@ -253,9 +254,7 @@ def test_an_exported_set_is_announced(client):
     from articles.models import TagSet
     from articles.roles import REVIEWERS
 
-    WebhookEndpoint.objects.create(
-        url="http://127.0.0.1:9/h", secret=SECRET, events=["set.exported"]
-    )
+    make_webhook_endpoint(url="http://127.0.0.1:9/h", secret=SECRET, events=["set.exported"])
     reviewer = make_user("exporter", REVIEWERS)
     tag_set = TagSet.objects.create(name="مجموعة", owner=reviewer)
     client.force_login(reviewer)
@@ -263,3 +262,78 @@ def test_an_exported_set_is_announced(client):
     assert response.status_code == 200
     sent = WebhookDelivery.objects.get()
     assert sent.event == "set.exported" and f'"set_id": {tag_set.pk}' in sent.body
+
+
+@pytest.mark.django_db
+def test_a_set_exported_through_the_api_is_announced_as_from_the_page():
+    from django.urls import reverse
+
+    from articles.api import tokens
+    from articles.models import TagSet
+    from articles.roles import REVIEWERS
+
+    make_webhook_endpoint(url="http://127.0.0.1:9/h", secret=SECRET, events=["set.exported"])
+    reviewer = make_user("exporter", REVIEWERS)
+    tag_set = TagSet.objects.create(name="مجموعة", owner=reviewer)
+    _token, secret = tokens.create_token(user=reviewer, name="export")
+    client = Client(headers={"Authorization": f"Bearer {secret}"})
+    response = client.get(reverse("api:set_export", args=[tag_set.pk]) + "?format=jsonl")
+    assert response.status_code == 200
+    sent = WebhookDelivery.objects.get()
+    assert sent.event == "set.exported" and f'"set_id": {tag_set.pk}' in sent.body
+    assert '"user": "exporter"' in sent.body
+    tag_set.refresh_from_db()
+    assert tag_set.last_exported_at is not None
+
+
+def _create_tag_capturing_queries(article, user, start: int) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        tagging.create_tag(article=article, user=user, kind="claim", start=start, end=start + 3)
+    return [query["sql"] for query in queries.captured_queries]
+
+
+@pytest.mark.django_db
+def test_a_tag_write_costs_no_query_for_webhooks_when_no_endpoint_listens():
+    article = make_article()
+    user = make_user("writer")
+    # Endpoints that do not listen to this event change nothing either.
+    endpoint_for("http://127.0.0.1:9/off", enabled=False)
+    make_webhook_endpoint(
+        url="http://127.0.0.1:9/other", secret=SECRET, events=[WebhookEndpoint.Event.TAG_DELETED]
+    )
+    without = _create_tag_capturing_queries(article, user, 0)
+    # The endpoints are read inside the statement that stores the tag's history.
+    reading_endpoints = [sql for sql in without if "articles_webhookendpoint" in sql]
+    assert len(reading_endpoints) == 1 and "INSERT INTO" in reading_endpoints[0]
+    assert "articles_tagevent" in reading_endpoints[0]
+    assert not WebhookDelivery.objects.exists()
+
+    endpoint_for("http://127.0.0.1:9/one")
+    endpoint_for("http://127.0.0.1:9/two")
+    with_two = _create_tag_capturing_queries(article, user, 4)
+    # Only the two jobs that send them are added: one per listening endpoint.
+    assert len(with_two) == len(without) + 2
+    sent = list(WebhookDelivery.objects.order_by("endpoint__url"))
+    assert [delivery.endpoint.url for delivery in sent] == [
+        "http://127.0.0.1:9/one",
+        "http://127.0.0.1:9/two",
+    ]
+    assert sent[0].event_id != sent[1].event_id
+    for delivery_row in sent:
+        body = json.loads(delivery_row.body)
+        assert body["id"] == str(delivery_row.event_id)
+        assert body["event"] == "tag.created" and body["data"]["tag"]["start"] == 4
+
+
+@pytest.mark.django_db
+def test_a_tag_create_has_a_fixed_number_of_queries(django_assert_num_queries):
+    article = make_article()
+    user = make_user("writer")
+    tagging.create_tag(article=article, user=user, kind="claim", start=0, end=3)  # warm up
+    # savepoint, article lock, same-passage check, tag, text-version check, history
+    # (+ deliveries), release
+    with django_assert_num_queries(7):
+        tagging.create_tag(article=article, user=user, kind="claim", start=4, end=7)
+    endpoint_for("http://127.0.0.1:9/one")
+    with django_assert_num_queries(8):  # and one job per listening endpoint
+        tagging.create_tag(article=article, user=user, kind="claim", start=8, end=11)

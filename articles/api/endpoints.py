@@ -1,5 +1,6 @@
-"""The API's routes. Each one validates its input with the page's form, calls the same
-function the page calls, and checks the same permission (articles/roles.py)."""
+"""The API's routes. Each one validates its input with the page's form, looks its object
+up with the page's access helper, calls the same function the page calls, and checks the
+same permission (articles/roles.py)."""
 
 # No `from __future__ import annotations`: django-ninja reads the parameter annotations
 # at import time to build the request schemas.
@@ -36,7 +37,6 @@ from articles.forms import (
 from articles.importing.pipeline import process_pending
 from articles.importing.uploads import Incoming, iter_uploads, store_batch
 from articles.models import (
-    Article,
     ClaimGroup,
     ImportItem,
     StaleTag,
@@ -49,7 +49,10 @@ from articles.quotes import speakers
 from articles.search.article_filter import filter_articles
 from articles.search.tag_filter import as_querydict, filter_tags, stored_filters
 from articles.team import layers
-from articles.views.exports import download_response, sets_with_sizes
+from articles.views.claims import get_claim_group
+from articles.views.exports import download_set_response, get_tagset_for_user, sets_with_sizes
+from articles.views.reading import get_article_for_user
+from articles.views.review import get_tag_for_reviewer
 
 MAX_PAGE_SIZE = 200
 
@@ -166,7 +169,7 @@ def list_articles(request: ApiRequest):
 )
 def get_article(request: ApiRequest, article_id: int):
     """One article with its body and every tag on it, in reading order."""
-    article = get_object_or_404(Article.objects.select_related("source"), pk=article_id)
+    article = get_article_for_user(request, article_id)
     # The layer the caller tags on this article: their own blind one, else the final one.
     layer = layers.writing_layer(request.user, article)
     tags = layers.tags_in_layer(article, layer).select_related("created_by")
@@ -260,7 +263,7 @@ def list_tags(request: ApiRequest):
 def create_tag(request: ApiRequest, payload: schemas.TagIn):
     """Tag a passage: code-point offsets and the exact text there, checked as in the
     browser (a mismatch is refused, nothing stored)."""
-    article = get_object_or_404(Article, pk=payload.article)
+    article = get_article_for_user(request, payload.article)
     data = _valid(TagCreateForm(payload.dict(), article=article))
     try:
         tag = tagging.create_tag(
@@ -379,7 +382,7 @@ def tag_history(request: ApiRequest, tag_id: int):
 @transaction.atomic
 def review_tag(request: ApiRequest, tag_id: int, payload: schemas.ReviewIn):
     """Accept or reject (or send back to pending) the tag as of `version`, with a comment."""
-    tag = get_object_or_404(Tag, pk=tag_id)
+    tag = get_tag_for_reviewer(request, tag_id)
     values = {"state": payload.decision, "version": payload.version, "comment": payload.comment}
     data = _valid(ReviewForm(values))
     try:
@@ -473,11 +476,7 @@ def create_set(request: ApiRequest, payload: schemas.TagSetIn):
 )
 def export_set(request: ApiRequest, set_id: int) -> HttpResponseBase:
     """The set's tags as a file, streamed: csv (default), csv-plain, xlsx, jsonl, jsonld."""
-    tagset = get_object_or_404(TagSet, pk=set_id)
-    frozen = tagset if tagset.frozen else None  # a frozen set's files come from its rows
-    return download_response(
-        request, tagset.current_tags(), name=tagset.name, label=tagset.name, frozen=frozen
-    )
+    return download_set_response(request, get_tagset_for_user(request, set_id))
 
 
 # --- Claims and speakers ----------------------------------------------------------------
@@ -538,7 +537,7 @@ def claim_reviews(request: ApiRequest):
     tags=["claims"],
 )
 def get_claim(request: ApiRequest, group_id: int):
-    group = get_object_or_404(ClaimGroup, pk=group_id)
+    group = get_claim_group(group_id)
     order = {tag.pk: n for n, tag in enumerate(linking.members(group))}  # by outlet, then date
     members = sorted(_tags().filter(pk__in=order), key=lambda tag: order[tag.pk])
     return {

@@ -73,3 +73,12 @@ def defer_webhook(delivery_id: int, in_seconds: int = 0) -> None:
 
     schedule_in = {"seconds": in_seconds} if in_seconds else None
     _defer(tasks.deliver_webhook, schedule_in=schedule_in, delivery_id=delivery_id)
+
+
+def defer_prepared_export(export_id: int) -> None:
+    """Have a worker write a prepared export's file; asking twice while it waits adds none."""
+    from articles.jobs import tasks
+
+    with contextlib.suppress(AlreadyEnqueued):
+        lock = f"prepared-export-{export_id}"
+        _defer(tasks.prepare_export, queueing_lock=lock, export_id=export_id)

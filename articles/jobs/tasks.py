@@ -17,7 +17,7 @@ from procrastinate.contrib.django import app
 
 from articles.claims import passage_index
 from articles.importing.pipeline import process_pending
-from articles.jobs import indexing, queue
+from articles.jobs import indexing, prepared_exports, queue
 from articles.models import ImportBatch, ImportItem, TagTally, WebhookEndpoint
 from articles.webhooks import delivery
 
@@ -58,6 +58,12 @@ def index_articles(article_ids: list[int]) -> None:
     indexing.index_articles(article_ids)
 
 
+@app.task(queue="exports")
+def prepare_export(export_id: int) -> None:
+    """No automatic retry: a failure is shown on the export page, where it can be retried."""
+    prepared_exports.build(export_id)
+
+
 @app.task(queue="webhooks")
 def deliver_webhook(delivery_id: int) -> None:
     """Retries are scheduled on the delivery row itself (see articles.webhooks.delivery)."""
@@ -77,6 +83,13 @@ def recount_document_frequencies(timestamp: int) -> None:  # noqa: ARG001 (the s
 def drop_expired_held_files(timestamp: int) -> None:  # noqa: ARG001 (the scheduled time, passed by procrastinate)
     dropped = drop_held_files_older_than(days=settings.IMPORT_HELD_RETENTION_DAYS)
     logger.info("held upload bytes dropped for %s files", dropped)
+
+
+@app.periodic(cron="53 * * * *")
+@app.task(queue="upkeep", queueing_lock="drop_expired_prepared_exports")
+def drop_expired_prepared_exports(timestamp: int) -> None:  # noqa: ARG001 (as above)
+    dropped = prepared_exports.drop_expired()
+    logger.info("expired prepared exports dropped: %s", dropped)
 
 
 @app.periodic(cron="*/5 * * * *")

@@ -33,6 +33,11 @@ SIMILAR_SHOWN = 8
 GROUPS_PER_PAGE = 100
 
 
+def get_claim_group(group_id: int) -> ClaimGroup:
+    """Every reader of tags sees every group; the decorator (or the API's auth) checks the role."""
+    return get_object_or_404(ClaimGroup.objects.select_related("created_by"), pk=group_id)
+
+
 def _get_claim(tag_id: int) -> Tag:
     return get_object_or_404(
         Tag.objects.select_related("article__source", "claim_group"), pk=tag_id, kind=CLAIM
@@ -179,7 +184,7 @@ def claim_status(request: HtmxHttpRequest, tag_id: int) -> HttpResponse:
 @require_GET
 @permission_required("articles.view_tag", raise_exception=True)
 def claim_group(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
-    group = get_object_or_404(ClaimGroup.objects.select_related("created_by"), pk=group_id)
+    group = get_claim_group(group_id)
     members = linking.members(group)
     context = {
         "group": group,
@@ -195,7 +200,7 @@ def claim_group(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
 @permission_required("articles.change_tag", raise_exception=True)
 @write_with_its_answer
 def rename_claim_group(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
-    group = get_object_or_404(ClaimGroup, pk=group_id)
+    group = get_claim_group(group_id)
     form = GroupLabelForm(request.POST)
     status = 200
     if form.is_valid():

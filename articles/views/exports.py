@@ -23,12 +23,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles import exporting
 from articles.exporting import FORMATS
-from articles.forms import FormatForm, SaveSetForm, TagFilterForm
-from articles.models import Tag, TagSet, WebhookEndpoint
+from articles.forms import FormatForm, PrepareExportForm, SaveSetForm, TagFilterForm
+from articles.jobs import prepared_exports as preparing
+from articles.jobs import queue
+from articles.models import PreparedExport, Tag, TagSet, WebhookEndpoint
 from articles.search.tag_filter import (
     as_querydict,
     filter_tags,
@@ -41,9 +43,9 @@ from newsdesk.replica import reads_from_replica
 PREVIEW_ROWS = 10
 
 
-def _get_tagset_for_user(request: HtmxHttpRequest, set_id: int, *, write: bool = False) -> TagSet:
+def get_tagset_for_user(request: HttpRequest, set_id: int, *, write: bool = False) -> TagSet:
     """Every exporter sees and downloads every set (they are the team's datasets); only
-    the owner or an Admin (change_tagset) changes one."""
+    the owner or an Admin (change_tagset) changes one. The page and the API look sets up here."""
     tagset = get_object_or_404(TagSet.objects.select_related("owner"), pk=set_id)
     if (
         write
@@ -77,7 +79,14 @@ def sets_with_sizes() -> Sequence[TagSet]:
 @permission_required("articles.export_tags", raise_exception=True)
 def export_page(request: HtmxHttpRequest) -> HttpResponse:
     form = TagFilterForm(request.GET)
-    context = {"form": form, "formats": FORMATS, "save_form": SaveSetForm()}
+    context = {
+        "form": form,
+        "formats": FORMATS,
+        "save_form": SaveSetForm(),
+        # Formats built by a worker once a set reaches PREPARED_EXPORT_MIN_ROWS tags.
+        "prepared_formats": exporting.PREPARED_FORMATS,
+        "prepare_from": settings.PREPARED_EXPORT_MIN_ROWS,
+    }
     status = 200
     if form.is_valid():
         tags = filter_tags(Tag.objects.all(), form.cleaned_data)
@@ -108,25 +117,21 @@ def download_response(
     _label, extension, content_type = FORMATS[fmt]
     base = request.build_absolute_uri(reverse("article_list"))
     filename = f"{name}-{timezone.localdate().isoformat()}.{extension}"
+    records = exporting.export_records(tags, frozen=frozen, article_url_base=base)
+    body = exporting.export_file(
+        fmt,
+        tags,
+        records,
+        frozen=frozen is not None,
+        article_url_base=base,
+        label=label,
+        collection_id=request.build_absolute_uri(),
+    )
     response: HttpResponseBase
-    if frozen is not None:
-        records = exporting.frozen_rows(frozen, article_url_base=base)
-    else:
-        records = exporting.rows(tags, article_url_base=base)
     if fmt == "xlsx":
-        response = FileResponse(exporting.xlsx_file(records), content_type=content_type)
+        response = FileResponse(body, content_type=content_type)
     else:
-        if fmt in ("csv", "csv-plain") and frozen is not None:
-            chunks = exporting.csv_chunks_from_rows(records, bom=fmt == "csv")
-        elif fmt in ("csv", "csv-plain"):
-            chunks = exporting.csv_chunks(tags, article_url_base=base, bom=fmt == "csv")
-        elif fmt == "jsonl":
-            chunks = exporting.jsonl_chunks(records)
-        else:
-            chunks = exporting.jsonld_chunks(
-                records, label=label, collection_id=request.build_absolute_uri()
-            )
-        response = StreamingHttpResponse(chunks, content_type=content_type)
+        response = StreamingHttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, _safe_filename(filename))
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -161,8 +166,13 @@ def download_tags(request: HtmxHttpRequest) -> HttpResponseBase:
 @permission_required("articles.export_tags", raise_exception=True)
 @reads_from_replica
 def download_set(request: HtmxHttpRequest, set_id: int) -> HttpResponseBase:
-    tagset = _get_tagset_for_user(request, set_id)
-    frozen = tagset if tagset.frozen else None
+    return download_set_response(request, get_tagset_for_user(request, set_id))
+
+
+def download_set_response(request: HttpRequest, tagset: TagSet) -> HttpResponseBase:
+    """A saved set's file, and the record that it was exported (its date, and the webhook
+    event): the page and the API download a set through here, so both are announced."""
+    frozen = tagset if tagset.frozen else None  # a frozen set's files come from its rows
     response = download_response(
         request, tagset.current_tags(), name=tagset.name, label=tagset.name, frozen=frozen
     )
@@ -213,10 +223,118 @@ def save_set(request: HtmxHttpRequest) -> HttpResponse:
 @permission_required("articles.export_tags", raise_exception=True)
 def freeze_set(request: HtmxHttpRequest, set_id: int) -> HttpResponse:
     """Fix the set's current tags as its list, in one INSERT … SELECT."""
-    tagset = _get_tagset_for_user(request, set_id, write=True)
+    tagset = get_tagset_for_user(request, set_id, write=True)
     if not tagset.frozen:
         tagset.freeze()
         messages.success(
             request, _("جُمّدت المجموعة: ملفاتها لن تتغير بعد الآن، مهما عُدّلت وسومها أو حُذفت.")
         )
     return redirect("export_page")
+
+
+# --- Prepared exports: big files built by a worker, downloaded when ready. ---
+
+
+def _get_prepared_export_for_user(request: HtmxHttpRequest, export_id: int) -> PreparedExport:
+    """A reviewer reaches the exports they asked for; an Admin (view_preparedexport) every
+    one. Past its retention period an export is gone, even before the clean-up runs."""
+    exports = PreparedExport.objects.kept().select_related("tagset")
+    if not request.user.has_perm("articles.view_preparedexport"):
+        exports = exports.filter(requested_by=request.user)
+    return get_object_or_404(exports, pk=export_id)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("articles.export_tags", raise_exception=True)
+def prepared_exports(request: HtmxHttpRequest) -> HttpResponse:
+    """My prepared exports (GET), or ask for one (POST: a format, and a set or the filter).
+    Below PREPARED_EXPORT_MIN_ROWS tags the file downloads at once, as it always did."""
+    if request.method == "POST":
+        return _prepare_export(request)
+    exports = (
+        PreparedExport.objects.kept().filter(requested_by=request.user).select_related("tagset")
+    )
+    context = {"exports": exports, "formats": FORMATS}
+    return render(request, "articles/exports/prepared_exports.html", context)
+
+
+def _prepare_export(request: HtmxHttpRequest) -> HttpResponse:
+    form = PrepareExportForm(request.POST)
+    filter_form = TagFilterForm(request.POST)
+    if not (form.is_valid() and filter_form.is_valid()):
+        return HttpResponseBadRequest(_("طلب تصدير غير صالح: صيغة أو مجموعة أو مرشّح غير معروف."))
+    fmt, tagset = form.cleaned_data["format"], form.cleaned_data["tagset"]
+    filters: dict[str, list[str]] = {}
+    if tagset is not None:
+        rows = tagset.frozen_rows.count() if tagset.frozen else tagset.current_tags().count()
+        direct = reverse("download_set", args=[tagset.pk]) + f"?format={fmt}"
+        name = tagset.name
+    else:
+        filters = stored_filters(request.POST)
+        rows = filter_tags(Tag.objects.all(), filter_form.cleaned_data).count()
+        querydict = as_querydict(filters)
+        querydict["format"] = fmt
+        direct = reverse("download_tags") + "?" + querydict.urlencode()
+        name = _("وسوم")
+    if rows < settings.PREPARED_EXPORT_MIN_ROWS:
+        return redirect(direct)
+    with transaction.atomic():
+        export = PreparedExport.objects.create(
+            requested_by=request.user,
+            tagset=tagset,
+            filters=filters,
+            format=fmt,
+            name=name,
+            # What the direct download would write into the file, from this request.
+            article_url_base=request.build_absolute_uri(reverse("article_list")),
+            collection_id=request.build_absolute_uri(direct),
+            rows_total=rows,
+            expires_at=timezone.now() + preparing.retention(),
+        )
+        queue.defer_prepared_export(export.pk)
+    messages.success(request, _("يُعَدّ الملف في الخلفية، ولو أُغلقت الصفحة؛ تجده هنا حين يجهز."))
+    return redirect("prepared_exports")
+
+
+@require_GET
+@permission_required("articles.export_tags", raise_exception=True)
+def prepared_export_progress(request: HtmxHttpRequest, export_id: int) -> HttpResponse:
+    """One export's row, polled by htmx while a worker builds its file."""
+    export = _get_prepared_export_for_user(request, export_id)
+    context = {"export": export, "formats": FORMATS}
+    return render(request, "articles/exports/prepared_exports.html#export-row", context)
+
+
+@require_POST
+@permission_required("articles.export_tags", raise_exception=True)
+def retry_prepared_export(request: HtmxHttpRequest, export_id: int) -> HttpResponse:
+    export = _get_prepared_export_for_user(request, export_id)
+    with transaction.atomic():
+        failed = PreparedExport.objects.filter(pk=export.pk, status=PreparedExport.Status.FAILED)
+        if failed.update(
+            status=PreparedExport.Status.QUEUED,
+            error="",
+            rows_done=0,
+            finished_at=None,
+            expires_at=timezone.now() + preparing.retention(),
+        ):
+            queue.defer_prepared_export(export.pk)
+    return redirect("prepared_exports")
+
+
+@require_GET
+@permission_required("articles.export_tags", raise_exception=True)
+def download_prepared_export(request: HtmxHttpRequest, export_id: int) -> HttpResponseBase:
+    """The stored file, streamed a few megabytes at a time from PostgreSQL."""
+    export = _get_prepared_export_for_user(request, export_id)
+    if export.status != PreparedExport.Status.READY:
+        return HttpResponse(
+            _("الملف لم يجهز بعد."), status=409, content_type="text/plain; charset=utf-8"
+        )
+    _label, extension, content_type = FORMATS[export.format]
+    filename = f"{export.name}-{timezone.localdate(export.created_at).isoformat()}.{extension}"
+    response = StreamingHttpResponse(preparing.stored_chunks(export), content_type=content_type)
+    response["Content-Length"] = str(export.size_bytes)
+    response["Content-Disposition"] = content_disposition_header(True, _safe_filename(filename))
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -6,7 +6,7 @@ from collections import Counter
 
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -33,8 +33,9 @@ from articles.views.request import HtmxHttpRequest
 ARTICLES_PER_PAGE = 25
 
 
-def get_article_for_user(request: HtmxHttpRequest, article_id: int) -> Article:
-    """Every role may read every article; the permission decorator checks the role."""
+def get_article_for_user(request: HttpRequest, article_id: int) -> Article:
+    """Every role may read every article; the permission decorator (or the API's auth)
+    checks the role."""
     articles = Article.objects.select_related("source", "suggestion_run")
     return get_object_or_404(articles, pk=article_id)
 

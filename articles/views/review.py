@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -26,8 +26,9 @@ def _tags():
     return Tag.objects.select_related("article__source", "created_by", "reviewed_by")
 
 
-def _get_tag_for_reviewer(request: HtmxHttpRequest, tag_id: int) -> Tag:
-    """Reviewers and Admins review every tag; the decorator checks the permission."""
+def get_tag_for_reviewer(request: HttpRequest, tag_id: int) -> Tag:
+    """Reviewers and Admins review every tag; the decorator (or the API's auth) checks
+    the permission."""
     return get_object_or_404(_tags(), pk=tag_id)
 
 
@@ -66,7 +67,7 @@ def review_queue(request: HtmxHttpRequest) -> HttpResponse:
 @permission_required("articles.review_tag", raise_exception=True)
 @write_with_its_answer
 def review_tag(request: HtmxHttpRequest, tag_id: int) -> HttpResponse:
-    tag = _get_tag_for_reviewer(request, tag_id)
+    tag = get_tag_for_reviewer(request, tag_id)
     form = ReviewForm(request.POST)
     status, stale = 200, False
     if not form.is_valid():

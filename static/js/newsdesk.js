@@ -14,3 +14,17 @@ document.addEventListener("mouseover", (event) => {
       .forEach((el) => el.classList.add("is-current"));
   }
 });
+
+// The Admin's menu in the top bar (a <details>): Escape shuts it and gives the focus back
+// to its summary; a click anywhere else shuts it too, as a menu does.
+document.addEventListener("keydown", (event) => {
+  const menu = event.target.closest?.("details.nav-menu[open]");
+  if (event.key !== "Escape" || !menu) return;
+  menu.open = false;
+  menu.querySelector("summary").focus();
+});
+document.addEventListener("click", (event) => {
+  document.querySelectorAll("details.nav-menu[open]").forEach((menu) => {
+    if (!menu.contains(event.target)) menu.open = false;
+  });
+});
