@@ -197,10 +197,12 @@ class ProfileForm(forms.ModelForm):
 
 
 class LiveCursorForm(forms.Form):
-    """The cursor a reading page polls with (articles/reading/live.py): `event-reviewtime`."""
+    """The cursor a reading page polls with (articles/reading/live.py):
+    `event-reviewtime-textversion` (pages drawn before the text version was polled send
+    the first two only)."""
 
     since = forms.RegexField(
-        regex=r"^\d{1,18}-\d{1,18}$",
+        regex=r"^\d{1,18}-\d{1,18}(-\d{1,9})?$",
         max_length=40,
         error_messages={"invalid": _("مؤشر التحديث غير صالح؛ أعد تحميل الصفحة.")},
     )
@@ -550,6 +552,18 @@ class EncodingForm(forms.Form):
     encoding = forms.ChoiceField(label=_("الترميز"), choices=ENCODING_CHOICES)
 
 
+class SimilarFileForm(forms.Form):
+    """An Admin's answer for a file like an article of the same outlet: update that
+    article with it, or import it as a new one. `version` is the article's text version
+    the Admin saw, so a decision taken on a text changed since is refused."""
+
+    UPDATE, NEW = "update", "new"
+    choice = forms.ChoiceField(
+        choices=[(UPDATE, _("حدّث ذلك المقال")), (NEW, _("استورده مقالاً جديداً"))]
+    )
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
 # --- Review ---
 
 
@@ -688,13 +702,57 @@ class AssignmentForm(forms.Form):
         return plan
 
 
-class AdjudicationForm(forms.Form):
-    """One decision on one disagreement, by its number in the list."""
+class AdjudicationItemField(forms.RegexField):
+    """An item of the adjudication page by the span it is known by: `kind:start:end`."""
 
-    item = forms.IntegerField(min_value=0)
-    choice = forms.ChoiceField(
-        choices=[("a", "a"), ("b", "b"), ("both", "both"), ("neither", "neither")]
-    )
+    def __init__(self, **kwargs):
+        super().__init__(r"^[a-z]{1,20}:\d{1,9}:\d{1,9}$", max_length=40, **kwargs)
+
+
+class AdjudicationForm(forms.Form):
+    """One decision on one item: take candidate N (from 1), all, or neither. `state` is what
+    the item held when the page was drawn."""
+
+    item = AdjudicationItemField()
+    state = forms.CharField(max_length=4000, required=False)
+    choice = forms.RegexField(r"^(all|neither|[1-9][0-9]?)$", max_length=7)
+
+    def clean(self):
+        data = super().clean() or {}
+        choice = data.get("choice")
+        if choice and choice.isdigit():
+            data["candidate"], data["choice"] = int(choice), "take"
+        else:
+            data["candidate"] = None
+        return data
+
+
+class AdjudicationEditStartForm(forms.Form):
+    """Which item to edit (the first still open when none is named), starting from which
+    candidate's tag."""
+
+    item = AdjudicationItemField(required=False)
+    candidate = forms.IntegerField(min_value=1, max_value=99, required=False)
+
+
+class AdjudicationEditForm(TagCreateForm):
+    """The reviewer's own span for an item: the selection checked against the body as when
+    tagging, with the kind, note and speaker of the inline tag form, and a boundary moved
+    by a word (`adjust`) without saving."""
+
+    item = AdjudicationItemField(widget=forms.HiddenInput)
+    state = forms.CharField(max_length=4000, required=False, widget=forms.HiddenInput)
+    kind = forms.ChoiceField(label=_("النوع"), choices=KIND_CHOICES, widget=forms.RadioSelect)
+    start = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    end = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    exact = forms.CharField(strip=False, max_length=100_000, widget=forms.HiddenInput)
+    speaker = TagEditForm.base_fields["speaker"]
+    note = TagEditForm.base_fields["note"]
+    adjust = forms.ChoiceField(choices=ADJUST_CHOICES, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "adjudication-%s")
+        super().__init__(*args, **kwargs)
 
 
 GUIDELINE_KINDS = [("", _("عام")), *KIND_CHOICES]

@@ -597,6 +597,10 @@ class ImportItem(models.Model):
         DUPLICATE = "duplicate", _("مكرر")
         REJECTED = "rejected", _("مرفوض")
         UNSURE = "unsure", _("الترميز غير مؤكد")
+        # A near copy of an article of the same outlet: held until an Admin chooses to
+        # update that article (a new version of its text) or to import it as a new one.
+        SIMILAR = "similar", _("يشبه مقالاً من المصدر نفسه")
+        UPDATED = "updated", _("حدّث مقالاً موجوداً")
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveIntegerField()
@@ -607,7 +611,9 @@ class ImportItem(models.Model):
         Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_items"
     )
     encoding = models.CharField(_("الترميز"), max_length=20, blank=True)
-    # The file's bytes, kept only while it waits (pending, or an unsure encoding to pick).
+    # The file's bytes, kept only while it waits (pending, an unsure encoding to pick, or
+    # a similar article to update or not). For a similar file, `article` is the one it
+    # resembles.
     held_data = models.BinaryField(null=True, blank=True, editable=False)
 
     class Meta:
@@ -1199,10 +1205,10 @@ class AdjudicationDecision(models.Model):
     """One disagreement (or agreement) settled: which span was taken, and who had it."""
 
     class Choice(models.TextChoices):
-        TAKE_A = "a", _("خذ الأول")
-        TAKE_B = "b", _("خذ الثاني")
-        BOTH = "both", _("خذ الاثنين")
+        TAKE = "take", _("خذ مقطعاً")
+        ALL = "all", _("خذ الكل")
         NEITHER = "neither", _("لا شيء")
+        EDIT = "edit", _("حرّر")
 
     adjudication = models.ForeignKey(
         Adjudication, on_delete=models.CASCADE, related_name="decisions"
@@ -1211,14 +1217,15 @@ class AdjudicationDecision(models.Model):
     kind = models.CharField(max_length=20, choices=KIND_CHOICES)
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
-    # Usernames of the editors whose layers held the span that was taken (or, for
-    # "neither", of those who had tagged it).
+    # Usernames of the editors whose layers held what was written (for an edit, those whose
+    # span matches the edited one exactly: maybe none), or, for "neither", of those who had
+    # tagged the passage.
     agreed_by = ArrayField(models.CharField(max_length=150), default=list, blank=True)
 
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(choice__in=["a", "b", "both", "neither"]),
+                condition=Q(choice__in=["take", "all", "neither", "edit"]),
                 name="decision_choice_known",
             )
         ]

@@ -9,6 +9,7 @@ first, nothing is written and `StaleTag` carries the current state (or None if d
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -47,7 +48,9 @@ class TagGone(Exception):
     """Restore asked for a tag that was never deleted, or that exists again."""
 
 
-def snapshot(tag: Tag) -> dict:
+def snapshot(tag: Tag | SimpleNamespace) -> dict:
+    """What a tag's history keeps of it; `tag` may be a row read with `.values()` (a
+    correction reads every tag of an article, where model instances cost too much)."""
     data = {name: getattr(tag, name) for name in SNAPSHOT_FIELDS + CLAIM_FIELDS}
     data["created_by"] = tag.created_by_id
     data["annotator"] = tag.annotator_id  # the layer it belongs to (None: the final one)

@@ -30,6 +30,7 @@ urlpatterns = [
     path("imports/<int:batch_id>/", imports.import_batch, name="import_batch"),
     path("imports/<int:batch_id>/progress/", imports.batch_progress, name="batch_progress"),
     path("imports/items/<int:item_id>/encoding/", imports.pick_encoding, name="pick_encoding"),
+    path("imports/items/<int:item_id>/similar/", imports.decide_similar, name="decide_similar"),
     path("articles/<int:article_id>/raw/", imports.raw_article, name="raw_article"),
     path(
         "articles/<int:article_id>/raw/lines/<int:number>/correct/",
@@ -164,6 +165,11 @@ urlpatterns += [
         "assignments/<int:assignment_id>/articles/<int:article_id>/adjudicate/",
         team.adjudicate_article,
         name="adjudicate_article",
+    ),
+    path(
+        "assignments/<int:assignment_id>/articles/<int:article_id>/adjudicate/edit/",
+        team.adjudication_edit,
+        name="adjudication_edit",
     ),
     path("guidelines/<slug:kind>/", team.guideline_page, name="guideline_page"),
 ]

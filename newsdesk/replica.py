@@ -62,7 +62,10 @@ class ReplicaRouter:
     """Reads of marked views to the replica; all writes, and reads after a write, to the primary."""
 
     def db_for_read(self, _model: type, **hints: Any) -> str:
-        return REPLICA if _replica_allowed.get() else PRIMARY
+        # The flag outlives its request in this thread (a streamed export reads after the view
+        # returns): asking again whether a replica is configured keeps code that runs later in
+        # the thread, outside a request, off an alias that has gone.
+        return REPLICA if _replica_allowed.get() and replica_configured() else PRIMARY
 
     def db_for_write(self, _model: type, **hints: Any) -> str:
         _replica_allowed.set(False)  # read-your-writes for the rest of the request

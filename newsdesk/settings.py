@@ -224,7 +224,8 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 200
 IMPORT_MAX_FILE_BYTES = env_int("IMPORT_MAX_FILE_BYTES", 5 * 1024 * 1024)
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 IMPORT_MAX_UPLOAD_FILES = env_int("IMPORT_MAX_UPLOAD_FILES", 500)
-# Bytes of a file held for an admin's decision (encoding unsure) are dropped after this.
+# Bytes of a file held for an admin's decision (encoding unsure, or a similar article to
+# update or not) are dropped after this.
 IMPORT_HELD_RETENTION_DAYS = env_int("IMPORT_HELD_RETENTION_DAYS", 30)
 # Files per transaction in a background import (a commit waits for the disk).
 IMPORT_FILES_PER_COMMIT = env_int("IMPORT_FILES_PER_COMMIT", 200)

@@ -99,3 +99,58 @@ def test_a_correction_keeps_the_highlight_and_queues_the_orphan(live_server, pag
     screenshot(editor_page, "revisions-history")
     assert not errors and not page.js_errors
     context.close()
+
+
+def test_an_open_page_learns_of_a_correction_that_moves_no_tag(live_server, page):
+    """The editor's page stays open while an Admin corrects a word no tag covers: no tag
+    event is written, yet within a poll the page shows the new text and says why."""
+    from articles import revisions
+
+    editor = make_user("browser-reader", EDITORS)
+    admin = make_user("browser-corrector", ADMINS)
+    article = make_article(BODY, title="اجتماع الحكومة")
+    quote = _tag(article, QUOTE_TEXT, editor, QUOTE)
+    login(page, live_server, editor)
+    page.goto(f"{live_server.url}{article.get_absolute_url()}")
+    assert "النقابات" in page.locator("#article-body").inner_text()
+
+    corrected = BODY.replace("مع النقابات", "مع نقابات العمال")
+    revisions.apply_new_body(article, corrected, admin, "اسم الجهة كاملاً", from_version=1)
+    body = page.locator("#article-body")
+    body.get_by_text("نقابات العمال").wait_for(timeout=15_000)  # a poll is every 3 s
+    assert page.get_by_text("فصار النص النسخة 2").first.is_visible()
+    assert tag_text(page, quote.pk) == QUOTE_TEXT  # the highlight is drawn on the new text
+    screenshot(page, "revisions-live-correction")
+
+
+def test_an_admin_updates_an_article_from_a_newer_file_of_its_outlet(live_server, page):
+    """The batch page names the article a held file resembles and offers the two choices;
+    "update" makes a new version of that article and its tag follows."""
+    from articles.importing.pipeline import Importer
+    from articles.models import ImportBatch, ImportItem
+
+    admin = make_user("browser-importer", ADMINS)
+    first_file = f"اجتماع الحكومة\n\n{BODY}\n\nالمصدر: وكالة الساحل".encode()
+    article = Importer(user=admin).import_bytes("first.txt", first_file).article
+    quote = _tag(article, QUOTE_TEXT, make_user("browser-tagger", EDITORS), QUOTE)
+    newer = first_file.decode().replace("نهاية الشهر المقبل.", f"نهاية الشهر المقبل.\n\n{ADDED}")
+    batch = ImportBatch.objects.create(created_by=admin)
+    batch.items.create(
+        position=0,
+        filename="newer.txt",
+        status=ImportItem.Status.SIMILAR,
+        article=article,
+        encoding="utf-8",
+        held_data=newer.encode(),
+    )
+    login(page, live_server, admin)
+    page.goto(f"{live_server.url}{batch.get_absolute_url()}")
+    row = page.locator("tr.status-similar")
+    assert row.get_by_role("link", name=article.title).is_visible()
+    screenshot(page, "import-similar-choice", element=row)
+    row.get_by_role("button", name="حدّث ذلك المقال").click()
+    page.locator("tr.status-updated").wait_for()
+    article.refresh_from_db()
+    assert article.body_version == 2 and ADDED in article.body
+    page.goto(f"{live_server.url}{article.get_absolute_url()}")
+    assert tag_text(page, quote.pk) == QUOTE_TEXT

@@ -20,8 +20,8 @@ pytestmark = pytest.mark.browser
 
 # Finds `phrase` (the nth time) in the article text and returns the client rectangles
 # of its first and last line boxes, so the test can drag the mouse over it.
-PHRASE_RECTS = """([phrase, nth]) => {
-  const paragraphs = [...document.querySelectorAll('#article-body p[data-start]')];
+PHRASE_RECTS = """([phrase, nth, within]) => {
+  const paragraphs = [...document.querySelectorAll(`${within} p[data-start]`)];
   let seen = 0;
   for (const p of paragraphs) {
     let at = p.textContent.indexOf(phrase);
@@ -51,10 +51,13 @@ PHRASE_RECTS = """([phrase, nth]) => {
 }"""
 
 
-def select_with_mouse(page, phrase: str, nth: int = 0, *, toolbar: bool = True) -> None:
+def select_with_mouse(
+    page, phrase: str, nth: int = 0, *, toolbar: bool = True, within: str = "#article-body"
+) -> None:
     """Drag from the first letter to the last one, right to left like an Arabic reader
-    (then, on the reading page, wait for the tagging toolbar)."""
-    rects = page.evaluate(PHRASE_RECTS, [phrase, nth])
+    (then, on the reading page, wait for the tagging toolbar). `within`: the element whose
+    paragraphs hold the phrase."""
+    rects = page.evaluate(PHRASE_RECTS, [phrase, nth, within])
     left, right, top, bottom = rects["first"]
     page.mouse.move(right - 1, (top + bottom) / 2)
     page.mouse.down()
@@ -64,6 +67,12 @@ def select_with_mouse(page, phrase: str, nth: int = 0, *, toolbar: bool = True) 
     page.mouse.up()
     if toolbar:
         page.locator("#tag-toolbar").wait_for(state="visible")
+        # On a busy machine the toolbar may have shown a part of the drag: wait until it
+        # holds the whole selection.
+        page.wait_for_function(
+            "() => document.querySelector('#tag-toolbar').dataset.selection"
+            " === document.getSelection().toString()"
+        )
 
 
 def tag_text(page, tag_id: int) -> str:

@@ -159,6 +159,8 @@ SWEEP: dict[str, Visit] = {
     "agreement_csv": Visit(REVIEWERS),
     "layers_csv": Visit(REVIEWERS),
     "adjudicate_article": Visit(REVIEWERS),
+    # The reviewer's own span: the form prefilled from each editor's hostile tag.
+    "adjudication_edit": Visit(REVIEWERS, ("", "?candidate=2"), htmx_target="editor-1"),
     "guideline_page": Visit(EDITORS, ("", "?version=1")),
     "claim_review_file": Visit(EDITORS),
     "claim_reviews_file": Visit(EDITORS, ("", "?verification=false")),
@@ -214,6 +216,7 @@ SPECIAL_OBJECTS = {
     ("pick_encoding", "item_id"): "unsure_item_id",
     ("claim_panel", "tag_id"): "claim_tag_id",
     ("adjudicate_article", "article_id"): "blind_article_id",
+    ("adjudication_edit", "article_id"): "blind_article_id",
     ("download_prepared_export", "export_id"): "ready_export_id",
 }
 
@@ -323,6 +326,18 @@ def hostile(db):
         status=ImportItem.Status.UNSURE,
         encoding="cp1256",
         held_data=_hostile_body(3).encode("cp1256", errors="ignore"),
+    )
+    # A file held as a newer version of the hostile article: the batch page names that
+    # article and offers to update it.
+    ImportItem.objects.create(
+        batch=item.batch,
+        position=100,
+        filename=HOSTILE_FILENAME,
+        status=ImportItem.Status.SIMILAR,
+        encoding="utf-8",
+        article=imported,
+        reason=HOSTILE,
+        held_data=_hostile_body(4).encode(),
     )
     tag_set = TagSet.objects.create(name=f"{HOSTILE} مجموعة", owner=evil_reviewer)
     # The set's W3C file, built as a worker builds it, and an export that failed saying why.

@@ -78,7 +78,7 @@ def test_edits_and_deletions_by_others_are_changes(editor_client, editor, articl
     assert f'id="tag-{tag.pk}"' not in html.split("deleted-tags")[0]
 
 
-@pytest.mark.parametrize("since", ["", "abc", "1", "1-2-3", "-1-2", "9" * 30 + "-1"])
+@pytest.mark.parametrize("since", ["", "abc", "1", "1-2-3-4", "-1-2", "9" * 30 + "-1", "1-2-"])
 def test_a_bad_cursor_is_400_with_a_reason(editor_client, article, since):
     response = poll(editor_client, article, since)
     assert response.status_code == 400
@@ -112,3 +112,45 @@ def test_a_review_is_announced_once_though_it_is_in_the_history_too(article):
     reviewing.review(tag_id=tag.pk, version=tag.version, state="accepted", reviewer=reviewer)
     lines = live.others_changes(article.pk, before, editor)
     assert len(lines) == 1 and "live-reviewer" in lines[0]
+
+
+def test_a_correction_that_moves_no_tag_sends_every_open_page_the_new_text(
+    editor_client, admin_user, article
+):
+    """No tag on the article, so the correction writes no tag event: the text version in
+    the cursor is what tells the open pages. The correcting Admin's own other tab too."""
+    from articles import revisions
+    from articles.models import TagEvent
+
+    since = cursor_of(editor_client.get(article.get_absolute_url()).content.decode())
+    corrected = article.body.replace("جاهزة للتنفيذ", "جاهزة تماماً للتنفيذ")
+    revisions.apply_new_body(article, corrected, admin_user, "كلمة سقطت", from_version=1)
+    assert not TagEvent.objects.filter(article=article).exists()
+    response = poll(editor_client, article, since)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="article-body"' in html and "جاهزة تماماً للتنفيذ" in html
+    assert f"{admin_user.get_username()}: تصحيح، فصار النص النسخة 2" in html
+    assert cursor_of(html).endswith("-2")
+    assert poll(editor_client, article, cursor_of(html)).status_code == 204
+    # The Admin's own page, opened before the correction, is told as well.
+    editor_client.force_login(admin_user)
+    assert "جاهزة تماماً للتنفيذ" in poll(editor_client, article, since).content.decode()
+
+
+def test_a_tag_made_on_the_old_text_after_a_correction_is_refused(
+    editor_client, admin_user, article
+):
+    from articles import revisions
+    from articles.models import Tag
+
+    old_body = article.body
+    start = old_body.index("الخطة")
+    revisions.apply_new_body(
+        article, old_body.replace("قال الوزير", "قال وزير النقل"), admin_user, "الاسم الكامل"
+    )
+    # The page still shows the old text: its selection's offsets point at other words now.
+    data = {"kind": "claim", "start": start, "end": start + 5, "exact": "الخطة"}
+    response = editor_client.post(reverse("tag_passage", args=[article.pk]), data, **HTMX)
+    assert response.status_code == 422
+    assert not Tag.objects.filter(article=article).exists()

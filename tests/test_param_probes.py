@@ -71,6 +71,7 @@ LISTS: dict[str, Endpoint] = {
     "agreement_csv": Endpoint(REVIEWERS),
     "layers_csv": Endpoint(REVIEWERS),
     "adjudicate_article": Endpoint(REVIEWERS),
+    "adjudication_edit": Endpoint(REVIEWERS),
     "guideline_page": Endpoint(EDITORS),
     "claim_reviews_file": Endpoint(EDITORS),
     "api_tokens": Endpoint(EDITORS),
@@ -122,6 +123,7 @@ NOT_A_LIST: dict[str, str] = {
 SPECIAL_OBJECTS = {
     ("tag_history", "tag_id"): "tag_id",
     ("adjudicate_article", "article_id"): "blind_article_id",
+    ("adjudication_edit", "article_id"): "blind_article_id",
 }
 
 # Each probe must leave the answer exactly as it was without it.

@@ -78,6 +78,8 @@ MATRIX: dict[str, Rule] = {
     "import_batch": Rule(get=ONLY_ADMINS, post=None),
     "batch_progress": Rule(get=ONLY_ADMINS, post=None),
     "pick_encoding": Rule(get=ONLY_ADMINS, post=ONLY_ADMINS),
+    # Update an article of the same outlet with a held file, or import it as new.
+    "decide_similar": Rule(get=None, post=ONLY_ADMINS),
     "raw_article": Rule(get=ONLY_ADMINS, post=None),
     # What an outlet's clean-up learns: Admins only, like the rest of import.
     "correct_line": Rule(get=None, post=ONLY_ADMINS),
@@ -144,6 +146,7 @@ MATRIX: dict[str, Rule] = {
     "agreement_csv": Rule(get=CHECKERS, post=None),
     "layers_csv": Rule(get=CHECKERS, post=None),
     "adjudicate_article": Rule(get=CHECKERS, post=CHECKERS),
+    "adjudication_edit": Rule(get=CHECKERS, post=CHECKERS),
     "guideline_page": Rule(get=READERS, post=ONLY_ADMINS),
     "claim_review_file": Rule(get=READERS, post=None),
     "claim_reviews_file": Rule(get=READERS, post=None),
@@ -304,6 +307,7 @@ SPECIAL_OBJECTS = {
     ("restore_tag", "tag_id"): "deleted_tag_id",
     ("delete_orphan", "tag_id"): "orphan_tag_id",
     ("adjudicate_article", "article_id"): "blind_article_id",
+    ("adjudication_edit", "article_id"): "blind_article_id",
 }
 
 

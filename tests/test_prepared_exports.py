@@ -24,10 +24,17 @@ from articles.models import (
     Tag,
     TagSet,
     WebhookDelivery,
-    WebhookEndpoint,
 )
 from articles.roles import REVIEWERS
-from tests.conftest import make_article, make_source, make_tag, make_user, run_jobs, sample_text
+from tests.conftest import (
+    make_article,
+    make_source,
+    make_tag,
+    make_user,
+    make_webhook_endpoint,
+    run_jobs,
+    sample_text,
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("job_queue")]
 
@@ -279,9 +286,7 @@ def test_only_the_requester_and_admins_reach_a_prepared_export(
 
 def test_a_prepared_set_export_is_announced_to_webhooks(reviewer_client, reviewer, tags, settings):
     settings.PREPARED_EXPORT_MIN_ROWS = 1
-    WebhookEndpoint.objects.create(
-        url="http://127.0.0.1:9/h", secret="s" * 32, events=["set.exported"]
-    )
+    make_webhook_endpoint(url="http://127.0.0.1:9/h", secret="s" * 32, events=["set.exported"])
     tagset = TagSet.objects.create(name="مجموعة", owner=reviewer, filters={})
     _prepare(reviewer_client, format="jsonld", tagset=tagset.pk)
     assert not WebhookDelivery.objects.exists()  # not before the file exists

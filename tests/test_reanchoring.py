@@ -87,3 +87,44 @@ def test_generated_corpus_none_wrong_none_lost():
     assert figures.exact + figures.corrected_in_place + figures.orphaned == figures.tags
     assert figures.exact_share >= 0.98
     assert figures.orphaned > 0  # the edits did destroy some tagged text
+
+
+def test_a_copy_of_a_repeated_line_removed_orphans_instead_of_guessing():
+    """A headline printed several times as furniture: one copy removed and the next line
+    rewritten. The texts cannot tell which copy went, so a tag on a copy whose context
+    changed is an orphan, never moved onto a neighbouring copy by the diff's choice."""
+    line = "خطاب الرئيس أمام البرلمان"
+    old = f"{line}\n\n{line}\nصورة\n\n{line}\n\n{line}\n\nقال الرئيس إن الموازنة ستقر قريباً."
+    tagged = old.index(f"صورة\n\n{line}") + len("صورة\n\n")
+    anchor = Anchor(tagged, tagged + 4, "خطاب", *context_of(old, tagged, tagged + 4))
+    # The tagged copy and its line end are removed; a sentence is added below the next copy.
+    new = old[:tagged] + old[tagged + len(line) + 1 :]
+    new = new.replace("\n\nقال", "\n\nوأضاف مصدر أن الجلسة طويلة\nقال")
+    placement = Reanchorer(old, new).place(anchor)
+    assert placement.how == ORPHAN
+
+
+def test_a_repeated_line_whose_copies_all_stay_keeps_its_tags():
+    line = "خطاب الرئيس أمام البرلمان"
+    old = f"{line}\n\n{line}\n\nقال الرئيس إن الموازنة ستقر قريباً."
+    new = old.replace("قال الرئيس", "وقال رئيس الدولة")
+    second = old.index(line, 1)
+    anchor = Anchor(second, second + 4, "خطاب", *context_of(old, second, second + 4))
+    placement = Reanchorer(old, new).place(anchor)
+    assert (placement.how, placement.start) == (KEPT, new.index(line, 1))
+
+
+def test_a_sentence_printed_twice_is_not_taken_for_the_deleted_copy():
+    """A statement repeated at the end of a story: the first paragraph is removed and the
+    hamza fixed in the repeat. The tag was on the removed copy; the repeat has the same text
+    and context after folding, so nothing tells them apart: an orphan, not a guess."""
+    said = "أكد أن الحكومة ستقرر بعد اجتماعها المطول اعلان الخطة الجديدة للنقل العام غداً"
+    old = f"قال المتحدث {said}.\n\nوشهدت المدينة أمطاراً غزيرة.\n\nوكرر الوزير في الختام {said}."
+    new = old.split("\n\n", 1)[1].replace("اعلان", "إعلان")
+    placement = Reanchorer(old, new).place(_anchor(old, "اعلان الخطة"))
+    assert placement.how == ORPHAN
+    # The repeat's own tag is never put on the other copy either: at worst an orphan.
+    last = old.rindex("اعلان الخطة")
+    anchor = Anchor(last, last + 11, "اعلان الخطة", *context_of(old, last, last + 11))
+    placement = Reanchorer(old, new).place(anchor)
+    assert placement.how == ORPHAN or placement.start == new.rindex("إعلان الخطة")

@@ -158,10 +158,16 @@ def test_suggestions_passages_and_search_follow_the_new_text(db, editor, admin_u
     assert moved.state == QuoteSuggestion.State.DISMISSED
     assert new_body[moved.start : moved.end] == moved.exact == dismissed.exact
     passages = Passage.objects.filter(article=article)
+    # The old text's passages went with it; a job indexes the new text, as for an import.
+    assert not passages.exists()
+    from articles.jobs import indexing
+    from articles.models import Article
+
+    assert Article.objects.get(pk=article.pk).indexed_at is None
+    assert indexing.index_articles([article.pk]) == 1  # what the job runs
     assert any("الأمطار" in new_body[p.start : p.end] for p in passages)
     from django.contrib.postgres.search import SearchQuery
 
-    from articles.models import Article
     from articles.text.arabic import fold_full
 
     rain = SearchQuery(fold_full("الأمطار"), config="simple")

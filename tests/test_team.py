@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 
 import pytest
@@ -21,7 +23,7 @@ from articles.models import (
     WorkItem,
 )
 from articles.roles import ADMINS, EDITORS, REVIEWERS
-from articles.team import guidelines
+from articles.team import adjudicating, guidelines
 from articles.team.distribution import distribute
 from tests.conftest import make_article, make_user
 from tests.test_api import token_client
@@ -56,6 +58,14 @@ def team(db):
         "article": article,
         "assignment": assignment,
     }
+
+
+def _decision(assignment, article, choice: str, index: int = 0) -> dict[str, str]:
+    """The form a button of the adjudication page posts, for its `index`-th open item."""
+    board = adjudicating.board(assignment, article)
+    assert board is not None
+    item = board.items[index]
+    return {"item": item.token, "state": item.state, "choice": choice}
 
 
 def _tag(client: Client, article, start: int, end: int, kind: str = "claim"):
@@ -279,12 +289,13 @@ def test_agreement_and_adjudication_end_to_end(team):
     listing = reviewer.get(url).content.decode()
     # The boundary-only disagreement comes first.
     assert listing.index("خلاف حدود") < listing.index("عند محرر واحد")
-    assert reviewer.post(url, {"item": 0, "choice": "a"}).status_code == 302
-    assert reviewer.post(url, {"item": 0, "choice": "neither"}).status_code == 302
+    assignment = team["assignment"]
+    assert reviewer.post(url, _decision(assignment, article, "1")).status_code == 302
+    assert reviewer.post(url, _decision(assignment, article, "neither")).status_code == 302
     final = list(Tag.objects.values_list("start", "end"))
     assert final == [(gov, gov + len("الحكومة"))]
     decisions = list(AdjudicationDecision.objects.order_by("id").values_list("choice", "agreed_by"))
-    assert decisions == [("a", ["first"]), ("neither", ["first"])]
+    assert decisions == [("take", ["first"]), ("neither", ["first"])]
 
 
 def test_guidelines_are_versioned_and_rendered_safely(team):
@@ -350,7 +361,8 @@ def test_an_assignment_can_accept_adjudicated_tags_at_once(team):
         annotator_id=team["first"].pk,
     )  # fmt: skip
     url = reverse("adjudicate_article", args=[team["assignment"].pk, article.pk])
-    assert _client(team["reviewer"]).post(url, {"item": 0, "choice": "a"}).status_code == 302
+    data = _decision(team["assignment"], article, "1")
+    assert _client(team["reviewer"]).post(url, data).status_code == 302
     final = Tag.objects.get()
     assert final.review_state == "accepted" and final.reviewed_by == team["reviewer"]
 
@@ -392,7 +404,8 @@ def test_take_both_keeps_a_span_the_final_layer_holds_once(team):
     tagging.create_tag(article=article, user=team["reviewer"], kind="claim", start=gov, end=end)
     reviewer = _client(team["reviewer"])
     url = reverse("adjudicate_article", args=[team["assignment"].pk, article.pk])
-    response = reviewer.post(url, {"item": 0, "choice": "both"}, follow=True)
+    data = _decision(team["assignment"], article, "all")
+    response = reviewer.post(url, data, follow=True)
     assert response.status_code == 200
     assert "في الطبقة النهائية من قبل" in response.content.decode()
     final = sorted(Tag.objects.filter(article=article).values_list("start", "end"))
@@ -444,3 +457,276 @@ def test_the_reading_page_query_count_does_not_grow_with_layers(team):
                 annotator_id=editor.pk,
             )  # fmt: skip
     assert counts() == before
+
+
+def _three_layers(team):
+    """A third editor joins the article; each editor's claims on it, by word."""
+    third = make_user("third", EDITORS)
+    WorkItem.objects.create(assignment=team["assignment"], article=team["article"], editor=third)
+    gov, tax = BODY.index("الحكومة"), BODY.index("الضرائب")
+    budget = BODY.index("الميزانية")
+    spans = {
+        # All three on «الحكومة»; first and second agree, third cuts it with «إن».
+        team["first"]: [(gov, gov + len("الحكومة"))],
+        team["second"]: [(gov, gov + len("الحكومة"))],
+        third: [(gov - 3, gov + len("الحكومة")), (budget, budget + len("الميزانية"))],
+    }
+    spans[team["first"]].append((tax, tax + len("الضرائب")))
+    for editor, editor_spans in spans.items():
+        for start, end in editor_spans:
+            tagging.create_tag(
+                article=team["article"], user=editor, kind="claim", start=start, end=end,
+                annotator_id=editor.pk,
+            )  # fmt: skip
+    return third
+
+
+def test_adjudication_shows_and_takes_every_editors_layer(team):
+    """Three editors: the third's spans are items and candidates like the others' (only
+    two layers were read before, and the third editor's work was never shown)."""
+    article, assignment = team["article"], team["assignment"]
+    _three_layers(team)
+    board = adjudicating.board(assignment, article)
+    assert board is not None and board.names == ("first", "second", "third")
+    shown = [
+        (item.group, [(c.tag.exact, c.editors) for c in item.candidates], item.missing)
+        for item in board.items
+    ]
+    assert shown == [
+        # The boundary disagreement: two editors' cut against the third's, together.
+        ("boundary", [("الحكومة", ("first", "second")), ("إن الحكومة", ("third",))], ()),
+        ("one-sided", [("الضرائب", ("first",))], ("second", "third")),
+        ("one-sided", [("الميزانية", ("third",))], ("first", "second")),
+    ]
+    reviewer = _client(team["reviewer"])
+    url = reverse("adjudicate_article", args=[assignment.pk, article.pk])
+    page = reviewer.get(url).content.decode()
+    assert "إن الحكومة" in page and "الميزانية" in page and "<bdi>third</bdi>" in page
+    # Take the third editor's cut of the government, then the budget only they tagged.
+    assert reviewer.post(url, _decision(assignment, article, "2")).status_code == 302
+    assert reviewer.post(url, _decision(assignment, article, "1", index=1)).status_code == 302
+    assert reviewer.post(url, _decision(assignment, article, "neither")).status_code == 302
+    final = sorted(Tag.objects.values_list("exact", flat=True))
+    assert final == sorted(["إن الحكومة", "الميزانية"])
+    decisions = list(AdjudicationDecision.objects.order_by("id").values_list("choice", "agreed_by"))
+    assert decisions == [("take", ["third"]), ("take", ["third"]), ("neither", ["first"])]
+    assert "حُسم كل شيء" in reviewer.get(url).content.decode()
+
+
+def test_take_all_writes_every_candidate_of_three_editors(team):
+    article, assignment = team["article"], team["assignment"]
+    _three_layers(team)
+    reviewer = _client(team["reviewer"])
+    url = reverse("adjudicate_article", args=[assignment.pk, article.pk])
+    assert reviewer.post(url, _decision(assignment, article, "all")).status_code == 302
+    assert sorted(Tag.objects.values_list("exact", flat=True)) == ["إن الحكومة", "الحكومة"]
+    assert AdjudicationDecision.objects.get().agreed_by == ["first", "second", "third"]
+    # "All" of a single candidate is not offered, and refused if posted.
+    refused = reviewer.post(url, _decision(assignment, article, "all"))
+    assert refused.status_code == 422 and Tag.objects.count() == 2
+
+
+def test_agreement_compares_every_pair_of_three_editors(team):
+    _three_layers(team)
+    response = _client(team["reviewer"]).get(reverse("agreement_csv", args=[team["assignment"].pk]))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    by_pair = {row[0]: row for row in rows[1:] if row[1] == "all"}
+    assert set(by_pair) == {"all", "first / second", "first / third", "second / third"}
+    # Exact F1 per pair. first: gov, tax; second: gov; third: «إن» gov, budget.
+    # first/second: 1 matched, 1 only first → 2·1/(2+1) = 0.667.
+    # first/third: 0 matched, 2 + 2 unmatched → 0. second/third: 0 matched, 1 + 2 → 0.
+    # All pairs pooled: 1 matched, 1 + 4 + 3 = 8 unmatched → 2/(2+8) = 0.200.
+    exact = {pair: row[3] for pair, row in by_pair.items()}
+    assert exact == {
+        "all": "0.200", "first / second": "0.667", "first / third": "0.000",
+        "second / third": "0.000",
+    }  # fmt: skip
+
+
+def _edit_url(team) -> str:
+    return reverse("adjudication_edit", args=[team["assignment"].pk, team["article"].pk])
+
+
+def _editing_layers(team) -> tuple[int, int]:
+    """Claims: first «الحكومة ستخفض الضرائب», second «ستخفض الضرائب» (a boundary item)."""
+    gov = BODY.index("الحكومة")
+    tax_end = BODY.index("الضرائب") + len("الضرائب")
+    cut = BODY.index("ستخفض")
+    for editor, kind, start, end in (
+        (team["first"], "claim", gov, tax_end),
+        (team["second"], "claim", cut, tax_end),
+    ):
+        tagging.create_tag(
+            article=team["article"], user=editor, kind=kind, start=start, end=end,
+            note=f"ملاحظة {editor.username}", annotator_id=editor.pk,
+        )  # fmt: skip
+    return gov, tax_end
+
+
+def test_the_edit_form_is_prefilled_from_a_candidate(team):
+    gov, _tax_end = _editing_layers(team)
+    reviewer = _client(team["reviewer"])
+    board = adjudicating.board(team["assignment"], team["article"])
+    assert board is not None
+    token = board.items[0].token
+    # htmx: the form alone, prefilled from the first candidate (first's tag).
+    fragment = reviewer.get(_edit_url(team), {"item": token}, HTTP_HX_REQUEST="true")
+    html = fragment.content.decode()
+    assert fragment.status_code == 200 and "<h1" not in html
+    assert "ملاحظة first</textarea>" in html
+    assert f'name="start" value="{gov}"' in html
+    assert "<mark>الحكومة ستخفض الضرائب</mark>" in html
+    # From the second candidate, and without htmx: the whole page with the form in it.
+    page = reviewer.get(_edit_url(team), {"item": token, "candidate": 2}).content.decode()
+    assert "<h1" in page and "ملاحظة second</textarea>" in page
+    assert "<mark>ستخفض الضرائب</mark>" in page
+    # No item named: the first open one.
+    assert "<mark>الحكومة ستخفض الضرائب</mark>" in reviewer.get(_edit_url(team)).content.decode()
+    assert reviewer.get(_edit_url(team), {"item": "x"}).status_code == 422
+    assert reviewer.get(_edit_url(team), {"item": "claim:1:2"}).status_code == 409
+
+
+def _edit_data(team, start: int, end: int, **changes) -> dict:
+    board = adjudicating.board(team["assignment"], team["article"])
+    assert board is not None
+    item = board.items[0]
+    data = {
+        "item": item.token, "state": item.state, "kind": "claim", "start": start, "end": end,
+        "exact": BODY[start:end], "note": "", "speaker": "",
+    }  # fmt: skip
+    return {**data, **changes}
+
+
+def test_an_edited_span_is_the_decision(team):
+    gov, tax_end = _editing_layers(team)
+    reviewer = _client(team["reviewer"])
+    # Moving a boundary by a word redraws the form and writes nothing.
+    moved = reviewer.post(_edit_url(team), _edit_data(team, gov, tax_end, adjust="shrink_start"))
+    assert moved.status_code == 200 and not Tag.objects.exists()
+    assert "<mark>ستخفض الضرائب</mark>" in moved.content.decode()
+    # The whole sentence as one quote with a speaker: neither editor drew that.
+    data = _edit_data(team, gov, tax_end, kind="quote", speaker="الوزير", note="حسم المراجع")
+    assert reviewer.post(_edit_url(team), data).status_code == 302
+    final = Tag.objects.get()
+    assert (final.kind, final.exact, final.speaker, final.note) == (
+        "quote", "الحكومة ستخفض الضرائب", "الوزير", "حسم المراجع",
+    )  # fmt: skip
+    assert final.annotator_id is None and final.review_state == "pending"
+    decision = AdjudicationDecision.objects.get()
+    assert (decision.choice, decision.agreed_by) == ("edit", [])
+    # The item is decided: the same form again (another tab) is refused as stale.
+    again = reviewer.post(_edit_url(team), data)
+    assert again.status_code == 409 and Tag.objects.count() == 1
+    assert "حُسم هذا المقطع" in again.content.decode()
+
+
+def test_an_edit_that_matches_an_editor_records_them(team):
+    _gov, tax_end = _editing_layers(team)
+    cut = BODY.index("ستخفض")
+    reviewer = _client(team["reviewer"])
+    data = _edit_data(team, cut, tax_end, note="صياغتي")
+    assert reviewer.post(_edit_url(team), data, HTTP_HX_REQUEST="true")["HX-Redirect"]
+    assert AdjudicationDecision.objects.get().agreed_by == ["second"]
+    assert Tag.objects.get().note == "صياغتي"
+
+
+def test_a_bad_or_stale_edit_writes_nothing_and_says_why(team):
+    gov, tax_end = _editing_layers(team)
+    reviewer = _client(team["reviewer"])
+    # The selection does not match the body there.
+    wrong = reviewer.post(_edit_url(team), _edit_data(team, gov, tax_end, exact="شيء آخر"))
+    assert wrong.status_code == 422
+    assert "النص المحدد لا يطابق نص المقال" in wrong.content.decode()
+    beyond = reviewer.post(_edit_url(team), _edit_data(team, gov, 10_000, exact="x"))
+    assert beyond.status_code == 422
+    unreadable = reviewer.post(_edit_url(team), {**_edit_data(team, gov, tax_end), "start": "x"})
+    assert unreadable.status_code == 422
+    # An editor changed their tag after the form was drawn: refused, the form kept.
+    data = _edit_data(team, gov, tax_end, note="لن يضيع")
+    layer_tag = Tag.all_layers.get(annotator=team["second"])
+    tagging.update_tag(
+        tag=layer_tag, version=layer_tag.version, user=team["second"], kind="claim",
+        note="تغيّرت", speaker="",
+    )  # fmt: skip
+    stale = reviewer.post(_edit_url(team), data, HTTP_HX_REQUEST="true")
+    assert stale.status_code == 409
+    assert "غيّر أحد المحررين وسومه" in stale.content.decode()
+    assert "لن يضيع</textarea>" in stale.content.decode()
+    # A take decision on the page drawn before the change is refused too.
+    take = {"item": data["item"], "state": data["state"], "choice": "1"}
+    url = reverse("adjudicate_article", args=[team["assignment"].pk, team["article"].pk])
+    assert reviewer.post(url, take).status_code == 409
+    assert not Tag.objects.exists() and not AdjudicationDecision.objects.exists()
+    # Decided in another tab while the form was open: the form is sent to the list.
+    fresh = _edit_data(team, gov, tax_end)
+    assert reviewer.post(url, {**fresh, "choice": "neither"}).status_code == 302
+    gone = reviewer.post(_edit_url(team), fresh, HTTP_HX_REQUEST="true")
+    assert gone["HX-Redirect"] == url and not Tag.objects.exists()
+    assert "حُسم هذا المقطع" in reviewer.get(url).content.decode()  # the message, once
+
+
+def test_only_adjudicating_reviewers_edit_and_only_with_csrf(team):
+    gov, tax_end = _editing_layers(team)
+    data = _edit_data(team, gov, tax_end)
+    for editor in (team["first"], team["second"]):
+        client = _client(editor)
+        assert client.get(_edit_url(team)).status_code == 403
+        assert client.post(_edit_url(team), data).status_code == 403
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(team["reviewer"])
+    assert strict.post(_edit_url(team), data).status_code == 403
+    assert not Tag.objects.exists()
+
+
+def test_orphans_of_a_correction_wait_outside_adjudication_and_agreement(team):
+    """A layer tag a correction left without a place counts in an older text: it is not a
+    candidate (taking it would write its old offsets into the new text) nor a span."""
+    _three_layers(team)
+    orphan = Tag.all_layers.get(annotator__username="third", exact="الميزانية")
+    Tag.all_layers.filter(pk=orphan.pk).update(orphaned=True)
+    board = adjudicating.board(team["assignment"], team["article"])
+    assert board is not None
+    assert "الميزانية" not in [c.tag.exact for item in board.items for c in item.candidates]
+    response = _client(team["reviewer"]).get(reverse("agreement_csv", args=[team["assignment"].pk]))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    # first/third without the orphan: first gov, tax; third «إن» gov → 0 matched, 2 + 1.
+    # Pooled: 1 matched (first/second), 1 + 3 + 2 = 6 unmatched → 2/(2+6) = 0.250.
+    assert [row[3] for row in rows[1:] if row[:2] == ["all", "all"]] == ["0.250"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_decisions_recorded_per_editor_become_take_and_all():
+    """Decisions from when adjudication read two editors ("a", "b", "both") keep their
+    meaning: the editors are in `agreed_by`, the choice says what was done."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("articles", "0022_prepared_exports")]
+    executor = MigrationExecutor(connection)
+    after = executor.loader.graph.leaf_nodes()
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    user = old.get_model("auth", "User").objects.create(username="old-reviewer")
+    article = old.get_model("articles", "Article").objects.create(
+        title="t", body=BODY, body_sha256="c" * 64
+    )
+    assignment = old.get_model("articles", "Assignment").objects.create(
+        name="قديم", mode="independent", created_by=user
+    )
+    adjudication = old.get_model("articles", "Adjudication").objects.create(
+        assignment=assignment, article=article, adjudicated_by=user
+    )
+    for n, choice in enumerate(("a", "b", "both", "neither")):
+        old.get_model("articles", "AdjudicationDecision").objects.create(
+            adjudication=adjudication, choice=choice, kind="claim", start=n, end=n + 1
+        )
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    try:
+        choices = list(
+            AdjudicationDecision.objects.order_by("start").values_list("choice", flat=True)
+        )
+        assert choices == ["take", "take", "all", "neither"]
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())

@@ -216,7 +216,9 @@ def _import(request: ApiRequest, incoming: Iterable[Incoming]) -> dict:
 def import_files(request: ApiRequest, files: File[list[UploadedFile]]):
     """Upload .txt files or .zip archives (multipart, field `files`, repeat it for many):
     one result per file, as on the import page: imported, duplicate, rejected (with the
-    reason) or unsure (the encoding needs a person: pick it on the batch page)."""
+    reason), unsure (the encoding needs a person: pick it on the batch page) or similar
+    (a near copy of `article`, from the same outlet: update it or import the file as a new
+    article on the batch page)."""
     return _import(request, iter_uploads(files))
 
 

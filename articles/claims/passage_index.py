@@ -11,8 +11,8 @@ passages like a claim:
 4. re-rank the 200 in Python with the IDF-weighted cosine of `articles/text/similarity.py`.
 
 Passages are written by the indexing job after import (articles/jobs/indexing.py), by
-`manage.py index_passages` for articles restored by other means, and again for one article in
-the transaction that gives its text a new version (articles/revisions/versions.py).
+`manage.py index_passages` for articles restored by other means, and again by the indexing job
+after a new version of a text (its old passages go in the transaction that makes it).
 docs/claims.md has the measurements and the query plan.
 """
 
@@ -98,13 +98,6 @@ def drop_passages(articles: list[Article]) -> int:
             )
         old.delete()
     return n
-
-
-def reindex_articles(articles: list[Article]) -> int:
-    """Replace the passages of articles whose text has just got a new version, in the
-    caller's transaction, so that search never sees passages of a text that is gone."""
-    drop_passages(articles)
-    return index_articles(articles)
 
 
 def add_counts(counts: dict[int, int]) -> None:

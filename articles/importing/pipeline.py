@@ -3,8 +3,10 @@
 decode → normalise → clean → dedupe → store. Each file gives exactly one
 `ImportResult`: imported (maybe flagged as a near-duplicate), duplicate (of which
 article), rejected (with a reason in Arabic), or, only when the caller asks to hold them,
-unsure (the encoding guess needs a person). A rejected file writes nothing, and each
-file is stored in its own transaction, so one bad file never spoils a batch.
+unsure (the encoding guess needs a person) or similar (a near copy of an article of the
+same outlet: a newer version of that story, or a new one, as an Admin decides; see
+articles/importing/similar.py). A rejected file writes nothing, and each file is stored in
+its own transaction, so one bad file never spoils a batch.
 
 The claim index and quote suggestions of new articles are not computed here: a job
 deferred in the same transaction does it (articles/jobs/indexing.py), so the import
@@ -32,6 +34,8 @@ IMPORTED = "imported"
 DUPLICATE = "duplicate"
 REJECTED = "rejected"
 UNSURE = "unsure"
+SIMILAR = "similar"
+HELD = (UNSURE, SIMILAR)  # statuses whose file keeps its bytes for an Admin's decision
 
 RECENT_ARTICLES = 5000  # how far back near-duplicates are looked for
 PREVIEW_CHARS = 600
@@ -46,6 +50,7 @@ class ImportResult:
     encoding: str = ""
     preview: str = ""  # the decoded start of an unsure file
     removed: list[dict] = field(default_factory=list)
+    held: bytes | None = None  # a similar file's bytes, kept for the decision
 
     @property
     def near_duplicate_of(self) -> Article | None:
@@ -57,6 +62,7 @@ class _Ready:
     """A decoded, cleaned file waiting for the duplicate check and the insert."""
 
     name: str
+    data: bytes
     raw: str
     encoding: str
     cleaned: cleaning.Cleaned
@@ -112,11 +118,13 @@ class Importer:
         user=None,
         arabic_only: bool = True,
         hold_unsure: bool = False,
+        hold_similar: bool = False,
         max_bytes: int | None = None,
     ):
         self.user = user
         self.arabic_only = arabic_only
         self.hold_unsure = hold_unsure
+        self.hold_similar = hold_similar
         self.max_bytes = max_bytes or settings.IMPORT_MAX_FILE_BYTES
         self._sources: dict[str, Source] = {}
         self._index: near_duplicates.SketchIndex | None = None
@@ -163,8 +171,12 @@ class Importer:
                 results[i] = self._duplicate(r, found)
                 continue
             r.sketch = near_duplicates.sketch(r.cleaned.body)
-            article = self._article(r)
             near = self.index.most_similar(r.sketch)
+            resembled = self._same_outlet(near[0], r.cleaned.outlet) if near else None
+            if near and resembled is not None:
+                results[i] = self._similar(r, resembled, near[1])
+                continue
+            article = self._article(r)
             if near:
                 key, article.near_duplicate_score = near
                 if key > 0:
@@ -184,6 +196,29 @@ class Importer:
         if pending_near:
             Article.objects.bulk_update([a for a, _o in pending_near], ["near_duplicate_of"])
         return [result for result in results if result is not None]  # every slot is filled
+
+    def _same_outlet(self, key: int, outlet: str) -> Article | None:
+        """The saved article `key` if it is from the outlet `outlet`, when similar files
+        are held: another version of one story of that outlet. One query per near copy."""
+        if not self.hold_similar or key <= 0 or not outlet:
+            return None
+        found = Article.objects.filter(pk=key, source__name=outlet[:200])
+        return found.only("id", "title", "body_version").first()
+
+    def _similar(self, r: _Ready, resembled: Article, score: float) -> ImportResult:
+        reason = _(
+            "يشبه المقال رقم %(id)s من المصدر نفسه (تشابه %(score)s٪): حدّث ذلك المقال "
+            "بهذا النص أو استورده مقالاً جديداً."
+        ) % {"id": resembled.pk, "score": round(score * 100)}
+        return ImportResult(
+            r.name, SIMILAR, article=resembled, reason=reason, encoding=r.encoding, held=r.data
+        )
+
+    def cleaned_text(self, name: str, data: bytes, encoding: str | None) -> str | ImportResult:
+        """A file's text as an import would store it (decoded, normalised, cleaned), or
+        the result saying why it cannot be (rejected)."""
+        prepared = self._prepare(display_name(name), data, encoding)
+        return prepared if isinstance(prepared, ImportResult) else prepared.cleaned.body
 
     def _prepare(
         self, name: str, data: bytes | Path, encoding: str | None
@@ -217,6 +252,7 @@ class Importer:
             return ImportResult(name, REJECTED, reason=_("لم يبقَ نص بعد حذف عناصر الموقع."))
         return _Ready(
             name=name,
+            data=data,
             raw=raw,
             encoding=decoded.encoding,
             cleaned=cleaned,
@@ -358,6 +394,7 @@ def record(batch: ImportBatch, position: int, result: ImportResult) -> ImportIte
         reason=result.reason,
         article=result.article,
         encoding=result.encoding,
+        held_data=result.held if result.status == SIMILAR else None,
     )
 
 
@@ -399,7 +436,7 @@ def process_pending(
     Rows are locked with SKIP LOCKED, so two workers on the same batch never import a
     file twice; a worker killed mid-chunk leaves the chunk pending, none of it stored."""
     max_bytes = max_bytes or settings.IMPORT_BYTES_PER_COMMIT
-    importer = Importer(user=user, hold_unsure=True)
+    importer = Importer(user=user, hold_unsure=True, hold_similar=True)
     with transaction.atomic():
         # Sizes first, bytes after: a chunk of large files is cut short, not loaded whole.
         sizes = list(
@@ -435,13 +472,13 @@ def _record_results(items: list[ImportItem], results: list[ImportResult]) -> Non
             UPDATE articles_importitem AS item
             SET status = r.status, reason = r.reason, article_id = r.article_id,
                 encoding = r.encoding,
-                held_data = CASE WHEN r.status = %s THEN item.held_data END
+                held_data = CASE WHEN r.status = ANY(%s) THEN item.held_data END
             FROM unnest(%s::bigint[], %s::varchar[], %s::text[], %s::bigint[], %s::varchar[])
                 AS r(id, status, reason, article_id, encoding)
             WHERE item.id = r.id
             """,
             [
-                UNSURE,  # an unsure file keeps its bytes for the admin's decision
+                list(HELD),  # an unsure or similar file keeps its bytes for a decision
                 [item.pk for item in items],
                 [result.status for result in results],
                 [result.reason for result in results],
@@ -452,12 +489,13 @@ def _record_results(items: list[ImportItem], results: list[ImportResult]) -> Non
 
 
 def retry_with_encoding(item: ImportItem, encoding: str, *, user=None) -> ImportResult:
-    """Import a held (unsure) file again with the encoding an admin picked."""
+    """Import a held (unsure) file again with the encoding an admin picked (a near copy
+    of an article of the same outlet is held again, for the next decision)."""
     with transaction.atomic():
-        result = Importer(user=user).import_bytes(
+        result = Importer(user=user, hold_similar=True).import_bytes(
             item.filename, bytes(item.held_data or b""), encoding=encoding
         )
-        _apply(item, result)
+        apply_result(item, result)
         item.save(update_fields=APPLIED_FIELDS)
     return result
 
@@ -474,10 +512,10 @@ def preview(item: ImportItem, encoding: str) -> str:
 APPLIED_FIELDS = ["status", "reason", "article", "encoding", "held_data"]
 
 
-def _apply(item: ImportItem, result: ImportResult) -> None:
+def apply_result(item: ImportItem, result: ImportResult) -> None:
     item.status = result.status
     item.reason = result.reason
     item.article = result.article
     item.encoding = result.encoding
-    if result.status != UNSURE:
+    if result.status not in HELD:
         item.held_data = None  # the bytes live on as the article's raw text, or not at all

@@ -122,14 +122,25 @@ def defer_pending_batches() -> int:
 
 
 def drop_held_files_older_than(*, days: int) -> int:
-    """Files held for an admin's decision (unsure encoding) longer than `days`: their
-    bytes are dropped and the file is marked rejected, saying why."""
+    """Files held for an admin's decision (an unsure encoding, or a similar article to
+    update or not) longer than `days`: their bytes are dropped and the file is marked
+    rejected, saying why."""
     cutoff = timezone.now() - datetime.timedelta(days=days)
+    reasons = {
+        ImportItem.Status.UNSURE: _("لم يُختر ترميز خلال %(days)s يوماً، فحُذف الملف."),
+        ImportItem.Status.SIMILAR: _(
+            "لم يُقرَّر خلال %(days)s يوماً أيُحدَّث المقال المشابه أم يُستورد الملف مقالاً "
+            "جديداً، فحُذف الملف."
+        ),
+    }
+    dropped = 0
     with transaction.atomic():
-        return ImportItem.objects.filter(
-            status=ImportItem.Status.UNSURE, held_data__isnull=False, batch__created_at__lt=cutoff
-        ).update(
-            held_data=None,
-            status=ImportItem.Status.REJECTED,
-            reason=_("لم يُختر ترميز خلال %(days)s يوماً، فحُذف الملف.") % {"days": days},
-        )
+        for status, reason in reasons.items():
+            dropped += ImportItem.objects.filter(
+                status=status, held_data__isnull=False, batch__created_at__lt=cutoff
+            ).update(
+                held_data=None,
+                status=ImportItem.Status.REJECTED,
+                reason=reason % {"days": days},
+            )
+    return dropped

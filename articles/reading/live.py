@@ -1,8 +1,11 @@
 """What changed on an article's tags since a reader's page was drawn, for live updates.
 
-The reading page polls with a cursor: the last tag event it has seen and the latest review
-time. Nothing changed is one small query and an empty answer; a change by someone else
-sends the page its highlights and side list again with a notice of who changed what.
+The reading page polls with a cursor: the last tag event it has seen, the latest review
+time and the version of the text it shows. Nothing changed is one small query and an empty
+answer; a change by someone else sends the page its highlights and side list again with a
+notice of who changed what. A new version of the text (a correction, even one that moves no
+tag) sends every open page the new text, whoever made it: offsets taken on the old text
+would point at other words.
 Polling, not server-sent events: an open event stream holds a server thread per reader,
 and 50 open pages would take every thread gunicorn has (16) from everyone else.
 """
@@ -17,25 +20,29 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from articles.kinds import KINDS_BY_SLUG
-from articles.models import Article, Tag, TagEvent
+from articles.models import Article, ArticleRevision, Tag, TagEvent
 
 POLL_SECONDS = 3  # "within a few seconds", at ~17 requests a second for 50 open pages
 
 
 @dataclass(frozen=True)
 class Cursor:
-    """The newest tag event and the newest review time a page has seen."""
+    """The newest tag event and the newest review time a page has seen, and the version
+    of the text it shows (0: not known, from a page drawn before versions were polled)."""
 
     event_id: int
     reviewed_us: int
+    body_version: int = 0
 
     def __str__(self) -> str:
-        return f"{self.event_id}-{self.reviewed_us}"
+        return f"{self.event_id}-{self.reviewed_us}-{self.body_version}"
 
     @classmethod
     def parse(cls, text: str) -> Cursor:
-        event_id, reviewed_us = (int(part) for part in text.split("-"))
-        return cls(event_id, reviewed_us)
+        return cls(*(int(part) for part in text.split("-")))
+
+    def text_changed_since(self, seen: Cursor) -> bool:
+        return bool(seen.body_version) and seen.body_version != self.body_version
 
 
 def current_cursor(article_id: int) -> Cursor | None:
@@ -48,13 +55,30 @@ def current_cursor(article_id: int) -> Cursor | None:
             last_event=Subquery(last_event.annotate(m=Max("id")).values("m")),
             last_review=Subquery(last_review.annotate(m=Max("reviewed_at")).values("m")),
         )
-        .values_list("last_event", "last_review")
+        .values_list("last_event", "last_review", "body_version")
         .first()
     )
     if row is None:
         return None
-    event_id, reviewed_at = row
-    return Cursor(event_id or 0, _us(reviewed_at))
+    event_id, reviewed_at, body_version = row
+    return Cursor(event_id or 0, _us(reviewed_at), body_version)
+
+
+def text_changes(article_id: int, since: Cursor) -> list[str]:
+    """One line per version of the text saved since the page's, by anyone (the page that
+    made a correction is not the page that shows the text)."""
+    newer = ArticleRevision.objects.filter(
+        article_id=article_id, number__gt=since.body_version
+    ).select_related("created_by")
+    return [
+        _("%(user)s: %(kind)s، فصار النص النسخة %(n)s؛ تعرض الصفحة النص الجديد")
+        % {
+            "user": revision.created_by.get_username() if revision.created_by else "—",
+            "kind": revision.get_kind_display(),
+            "n": revision.number,
+        }
+        for revision in newer.order_by("-number")[:5]
+    ]
 
 
 def others_changes(article_id: int, since: Cursor, user) -> list[str]:

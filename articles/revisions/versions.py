@@ -4,7 +4,8 @@
 re-cleaning, a newer version of the story). In one transaction it keeps the old text as a
 revision, places every tag in the new text (articles/text/reanchoring.py), records what moved
 in each tag's history, re-anchors the decided quote suggestions and suggests again, and
-re-indexes the claim passages; the search columns follow the body by themselves (generated).
+has the claim passages indexed again by a job (the old ones dropped at once); the search
+columns follow the body by themselves (generated).
 A tag that cannot be placed becomes an orphan: kept with its old text and offsets (into its
 `body_version`), waiting in the orphans queue for an editor to re-place or delete it.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -22,8 +23,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles.claims import passage_index
 from articles.importing.pipeline import normalise_text
+from articles.jobs import indexing
 from articles.models import (
     Article,
     ArticleRevision,
@@ -59,14 +60,6 @@ class StaleBody(Exception):
     def __init__(self, article: Article):
         super().__init__("stale body")
         self.article = article
-
-
-@dataclass(frozen=True)
-class _Move:
-    tag: Tag
-    start: int
-    end: int
-    how: str
 
 
 def apply_new_body(
@@ -113,7 +106,10 @@ def apply_new_body(
         )
         locked.body = locked._loaded_body = new_body
         locked.body_version = number
-        passage_index.reindex_articles([locked])
+        # The old text's passages go now (search never sees text that is gone); the new
+        # text's passages and suggestions come from an indexing job, as for an import,
+        # so the correction answers without computing them.
+        indexing.index_again_later([locked])
         revision = ArticleRevision.objects.create(
             article=locked,
             number=number,
@@ -143,15 +139,17 @@ def _keep_first_version(article: Article) -> None:
 
 def _carry_tags(article: Article, reanchorer: Reanchorer, new_body: str, number: int, user):
     # What re-anchoring and the history snapshot read; not the big search vectors.
-    fields = ("id", "article_id", "prefix", "suffix", "created_by_id", "created_at")
-    tags = list(
+    fields = ("id", "article_id", "prefix", "suffix", "created_by_id", "annotator_id", "created_at")
+    found = (
         # Every layer: editors tagging blind keep their places in the new text too.
         Tag.all_layers.filter(article=article)
         .anchored()
         .select_for_update()
-        .only(*fields, *SNAPSHOT_FIELDS, *CLAIM_FIELDS)
+        .values(*fields, *SNAPSHOT_FIELDS, *CLAIM_FIELDS)
         .order_by("id")
     )
+    # Rows, not model instances: building 500 Tags was a third of the correction's time.
+    tags = [SimpleNamespace(pk=row["id"], **row) for row in found]
     outcome: Counter = Counter()
     rows, events = [], []
     for tag in tags:
@@ -223,7 +221,7 @@ def _update_tags(rows: list[dict]) -> None:
         )
 
 
-def _event(tag: Tag, action: str, before: dict) -> dict:
+def _event(tag: SimpleNamespace, action: str, before: dict) -> dict:
     return {"tag_id": tag.pk, "action": action, "before": before, "after": snapshot(tag)}
 
 

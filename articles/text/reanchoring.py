@@ -107,6 +107,7 @@ class Reanchorer:
         self._run_starts = [run[0] for run in runs]
         self._new_run_starts = [run[2] for run in runs]
         self._folded: tuple[str, list[int]] | None = None
+        self._folded_old: tuple[str, list[int]] | None = None
 
     @property
     def diffs(self) -> list[tuple[int, str]]:
@@ -137,6 +138,11 @@ class Reanchorer:
         if found is None:
             return self._by_text(anchor)
         placement, (left, right, whole) = found
+        if not whole and self._repeated_in_old(anchor, left, right):
+            # Its surroundings changed, and what still agrees (its text and that much
+            # context) is at more than one place of the old text (a repeated line): the
+            # diff paired one copy with another, and nothing tells which this passage was.
+            return Placement(None, None, ORPHAN)
         if placement.how != CORRECTED and not whole:
             # Its surroundings changed: the same text elsewhere with context at least as
             # good (two paragraphs that end alike, one moved) makes the diff's pick a guess.
@@ -144,6 +150,36 @@ class Reanchorer:
             if any(c[0] >= left + right and c[2] != placement.start for c in rivals):
                 return Placement(None, None, ORPHAN)
         return placement
+
+    def _repeated_in_old(self, anchor: Anchor, left: int, right: int) -> bool:
+        """Whether the passage's folded text, with the `left` and `right` characters of
+        context that still agree, is also at another place of the old text that the diff
+        did not keep: a copy removed or rewritten, which the diff could as well have
+        paired with this place instead of this passage's own."""
+        return any(
+            first != anchor.start
+            and (self.new_position(first) is None or self.new_position(last) is None)
+            for first, last in self._old_places(anchor, left, right)
+        )
+
+    def _old_copies(self, anchor: Anchor, left: int, right: int) -> int:
+        return len(self._old_places(anchor, left, right))
+
+    def _old_places(self, anchor: Anchor, left: int, right: int) -> list[tuple[int, int]]:
+        """The old places (first and last character) of the passage's folded text with
+        `left` characters of its context before and `right` after."""
+        prefix, suffix = fold_full(anchor.prefix), fold_full(anchor.suffix)
+        key = fold_full(anchor.exact)
+        evidence = prefix[len(prefix) - left :] + key + suffix[:right]
+        if self._folded_old is None:
+            self._folded_old = folded_with_offsets(self.old)
+        folded, offsets = self._folded_old
+        places = []
+        at = folded.find(evidence)
+        while at != -1:
+            places.append((offsets[at + left], offsets[at + left + len(key)] - 1))
+            at = folded.find(evidence, at + 1)
+        return places
 
     def _through_diff(self, anchor: Anchor) -> tuple[Placement, tuple[int, int, bool]] | None:
         start = self.new_position(anchor.start)
@@ -290,6 +326,11 @@ class Reanchorer:
             # nothing tells which one this passage went to, so an editor decides.
             return Placement(None, None, ORPHAN)
         if fold_full(self.new[start:end]) != fold_full(anchor.exact):
+            return Placement(None, None, ORPHAN)
+        left, right, _whole = self._context(anchor, start, end)
+        if self._old_copies(anchor, left, right) > 1:
+            # Its text with the context found around it was at two places of the old text
+            # (a repeated sentence or line): the place found may be the other one's.
             return Placement(None, None, ORPHAN)
         return Placement(start, end, FOUND)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
@@ -13,7 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from articles.forms import EncodingForm, LineCorrectionForm, UploadForm
+from articles import revisions
+from articles.forms import EncodingForm, LineCorrectionForm, SimilarFileForm, UploadForm
+from articles.importing import similar
 from articles.importing.outlet_memory import Recleaned, reclean_outlet, untagged
 from articles.importing.pipeline import IMPORTED, Importer, preview, retry_with_encoding
 from articles.importing.uploads import iter_uploads, store_batch
@@ -75,6 +78,7 @@ def import_files(request: HtmxHttpRequest) -> HttpResponse:
         n_files=Count("items"),
         n_imported=Count("items", filter=Q(items__status=ImportItem.Status.IMPORTED)),
         n_rejected=Count("items", filter=Q(items__status=ImportItem.Status.REJECTED)),
+        n_similar=Count("items", filter=Q(items__status=ImportItem.Status.SIMILAR)),
     )
     page = Paginator(batches, BATCHES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "articles/importing/import_files.html", {"form": form, "page": page})
@@ -140,6 +144,58 @@ def pick_encoding(request: HtmxHttpRequest, item_id: int) -> HttpResponse:
     if request.htmx:
         return render(request, "articles/importing/pick_encoding.html#preview", context)
     return render(request, "articles/importing/pick_encoding.html", context)
+
+
+@require_POST
+@permission_required(PERMISSION, raise_exception=True)
+def decide_similar(request: HtmxHttpRequest, item_id: int) -> HttpResponse:
+    """A file like an article of the same outlet: update that article with its text (a
+    new version, tags carried over) or import it as a new article, as the Admin chose."""
+    item = get_object_or_404(ImportItem.objects.select_related("batch", "article"), pk=item_id)
+    form = SimilarFileForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("اختر: تحديث المقال المشابه أو استيراد مقال جديد."))
+    update = form.cleaned_data["choice"] == SimilarFileForm.UPDATE
+    if update and not request.user.has_perm("articles.correct_article"):
+        raise PermissionDenied
+    try:
+        if update:
+            similar.update_article(
+                item.pk, user=request.user, from_version=form.cleaned_data["version"]
+            )
+        else:
+            similar.import_as_new(item.pk, user=request.user)
+    except similar.Decided as decided:
+        return _refused(
+            request,
+            item,
+            _("قُرّر أمر هذا الملف من قبل (%(status)s): لم يتغيّر شيء.")
+            % {"status": decided.item.get_status_display()},
+        )
+    except revisions.StaleBody as stale:
+        return _refused(
+            request,
+            item,
+            _(
+                "تغيّر نص المقال المشابه (صار النسخة %(n)s) بعد أن فتحت هذه الصفحة: لم يتغيّر "
+                "شيء. راجعه ثم قرّر من جديد."
+            )
+            % {"n": stale.article.body_version},
+        )
+    except ValidationError as error:
+        return _refused(request, item, " ".join(error.messages), status=422)
+    item.refresh_from_db(fields=["status", "reason"])
+    messages.success(request, f"{item.filename}: {item.reason or item.get_status_display()}")
+    return redirect(item.batch)
+
+
+def _refused(
+    request: HtmxHttpRequest, item: ImportItem, message: str, status: int = 409
+) -> HttpResponse:
+    """A decision that cannot be applied: the batch page again, with why, and nothing done."""
+    messages.error(request, message)
+    context = _batch_context(item.batch)
+    return render(request, "articles/importing/import_batch.html", context, status=status)
 
 
 @require_GET

@@ -19,7 +19,8 @@ from articles.views.responses import PAGE, Notice
 def article_changes(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
     """Polled by the open reading page: 204 while nothing changed (one query); after a
     change by someone else, the highlights and the side list again, with who changed what.
-    The page's own changes only move its cursor on."""
+    The page's own changes only move its cursor on. A new version of the text, by anyone,
+    sends the new text."""
     if not request.htmx:
         return redirect("read_article", article_id)
     form = LiveCursorForm(request.GET)
@@ -32,6 +33,8 @@ def article_changes(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
     if now == since:
         return HttpResponse(status=204)
     changes = live.others_changes(article_id, since, request.user)
+    if now.text_changed_since(since):
+        changes = live.text_changes(article_id, since) + changes
     if not changes:
         context = {"article_id": article_id, "cursor": now, "oob": True}
         context["poll_seconds"] = live.POLL_SECONDS

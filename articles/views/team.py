@@ -7,23 +7,36 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
+from articles import tagging
 from articles.exporting import neutralise
-from articles.forms import AdjudicationForm, AssignmentForm, GuidelineForm, GuidelineVersionForm
+from articles.forms import (
+    AdjudicationEditForm,
+    AdjudicationEditStartForm,
+    AdjudicationForm,
+    AssignmentForm,
+    GuidelineForm,
+    GuidelineVersionForm,
+)
 from articles.kinds import KINDS
 from articles.models import Adjudication, Article, Assignment, Tag, WorkItem
 from articles.team import adjudicating, guidelines
 from articles.team.agreement_report import assignment_agreement
 from articles.team.distribution import distribute
+from articles.text.agreement import Span
 from articles.views.request import HtmxHttpRequest
+from articles.views.responses import speaker_suggestions
 
 
 def _get_assignment(assignment_id: int) -> Assignment:
@@ -249,66 +262,178 @@ def layers_csv(request: HtmxHttpRequest, assignment_id: int) -> StreamingHttpRes
     return response
 
 
+def _board_or_404(
+    assignment_id: int, article_id: int
+) -> tuple[Assignment, Article, adjudicating.Board]:
+    """An independent assignment's article with at least two editors, as the reviewer sees
+    it; 404 otherwise."""
+    assignment = _get_assignment(assignment_id)
+    if not assignment.independent:
+        raise Http404
+    article = get_object_or_404(
+        Article.objects.only("id", "title", "body", "body_version"), pk=article_id
+    )
+    board = adjudicating.board(assignment, article)
+    if board is None:
+        raise Http404
+    return assignment, article, board
+
+
+STALE = gettext_lazy(
+    "حُسم هذا المقطع أو غيّر أحد المحررين وسومه منذ فتحت الصفحة؛ لم يُكتب شيء. "
+    "القائمة أدناه كما هي الآن."
+)
+
+STALE_FORM = gettext_lazy(
+    "غيّر أحد المحررين وسومه في هذا المقطع منذ فتحت النموذج؛ لم يُحفظ شيء. "
+    "أعد تحميل القائمة لترى وسومه الآن؛ ما كتبته باقٍ هنا لتنسخه."
+)
+
+
+def _adjudication_page(
+    request: HtmxHttpRequest, assignment, article, board, *, status: int = 200, **extra
+) -> HttpResponse:
+    context = {"assignment": assignment, "article": article, "board": board, **extra}
+    return render(request, "articles/team/adjudicate.html", context, status=status)
+
+
+def _item_gone(request: HtmxHttpRequest, assignment, article, board) -> HttpResponse:
+    """The item was decided, or redrawn by an editor's change, since the page was drawn:
+    nothing is written, and the current list says so. An htmx request (the edit form) is
+    sent to the page: its fragment has no place for the whole list."""
+    if request.htmx:
+        messages.error(request, STALE)
+        return HttpResponseClientRedirect(
+            reverse("adjudicate_article", args=[assignment.pk, article.pk])
+        )
+    return _adjudication_page(request, assignment, article, board, status=409, stale=STALE)
+
+
 @require_http_methods(["GET", "POST"])
 @permission_required("articles.adjudicate_tags", raise_exception=True)
 def adjudicate_article(
     request: HtmxHttpRequest, assignment_id: int, article_id: int
 ) -> HttpResponse:
-    assignment = _get_assignment(assignment_id)
-    if not assignment.independent:
-        raise Http404
-    article = get_object_or_404(Article.objects.only("id", "title", "body"), pk=article_id)
-    editors = list(
-        assignment.items.filter(article=article)
-        .select_related("editor")
-        .order_by("editor__username")[:2]
-    )
-    if len(editors) < 2:
-        raise Http404
-    names = tuple(item.editor.get_username() for item in editors)
-    layer: dict[int | None, list[Tag]] = {item.editor_id: [] for item in editors}
-    for tag in Tag.all_layers.filter(article=article, annotator__in=layer).order_by("start"):
-        layer[tag.annotator_id].append(tag)
-    all_items = adjudicating.items(layer[editors[0].editor_id], layer[editors[1].editor_id])
-    decided = adjudicating.decided_keys(assignment, article)
-    open_items = [item for item in all_items if item.key not in decided]
-    status = 200
-    if request.method == "POST":
-        form = AdjudicationForm(request.POST)
-        if form.is_valid() and form.cleaned_data["item"] < len(open_items):
-            item = open_items[form.cleaned_data["item"]]
-            try:
-                decided_item = adjudicating.decide(
-                    assignment=assignment,
-                    article=article,
-                    item=item,
-                    choice=form.cleaned_data["choice"],
-                    names=names,
-                    user=request.user,
-                )
-            except ValueError:
-                status = 422
-            else:
-                for tag in decided_item.already_final:
-                    messages.info(
-                        request,
-                        _("«%(exact)s» (%(kind)s) في الطبقة النهائية من قبل: لم يُكتب مرتين.")
-                        % {"exact": tag.exact, "kind": tag.get_kind_display()},
-                    )
-                return redirect("adjudicate_article", assignment.pk, article.pk)
-        else:
-            status = 422
-    waiting = [item.editor.get_username() for item in editors if item.done_at is None]
-    context = {
-        "assignment": assignment,
-        "article": article,
-        "names": names,
-        "items": open_items,
-        "decided": len(all_items) - len(open_items),
-        "waiting": waiting,
-        "error": status == 422,
+    assignment, article, board = _board_or_404(assignment_id, article_id)
+    if request.method == "GET":
+        return _adjudication_page(request, assignment, article, board)
+    form = AdjudicationForm(request.POST)
+    if not form.is_valid():
+        return _adjudication_page(request, assignment, article, board, status=422, error=True)
+    data = form.cleaned_data
+    item = board.find(data["item"])
+    if item is None or item.state != data["state"]:
+        return _item_gone(request, assignment, article, board)
+    try:
+        decided = adjudicating.decide(
+            assignment=assignment,
+            article=article,
+            item=item,
+            choice=data["choice"],
+            candidate=data["candidate"],
+            user=request.user,
+        )
+    except ValueError:
+        return _adjudication_page(request, assignment, article, board, status=422, error=True)
+    except adjudicating.StaleItem:
+        return _item_gone(request, assignment, article, board)
+    for tag in decided.already_final:
+        messages.info(
+            request,
+            _("«%(exact)s» (%(kind)s) في الطبقة النهائية من قبل: لم يُكتب مرتين.")
+            % {"exact": tag.exact, "kind": tag.get_kind_display()},
+        )
+    return redirect("adjudicate_article", assignment.pk, article.pk)
+
+
+def _edit_answer(
+    request: HtmxHttpRequest, assignment, article, board, item, form, *, status=200, stale=False
+) -> HttpResponse:
+    """The edit form: alone for htmx (it replaces itself), else in the whole page."""
+    start, end = (str(form[name].value() or "") for name in ("start", "end"))
+    if start.isdigit() and end.isdigit() and 0 <= int(start) < int(end) <= len(article.body):
+        shown = (int(start), int(end))
+    else:  # unreadable bounds: the form says why; the passage shows the first candidate
+        shown = (item.candidates[0].span.start, item.candidates[0].span.end)
+    editing = {
+        "item": item,
+        "form": form,
+        "stale": STALE_FORM if stale else "",
+        "paragraphs": adjudicating.context(article.body, item, *shown),
+        "exact": article.body[shown[0] : shown[1]],
+        "speakers": speaker_suggestions(),
     }
-    return render(request, "articles/team/adjudicate.html", context, status=status)
+    if request.htmx:
+        context = {"assignment": assignment, "article": article, "editing": editing}
+        return render(request, "articles/team/adjudicate.html#edit-form", context, status=status)
+    return _adjudication_page(request, assignment, article, board, status=status, editing=editing)
+
+
+def _prefilled(article: Article, item: adjudicating.Item, tag: Tag) -> AdjudicationEditForm:
+    initial = {"item": item.token, "state": item.state, "kind": tag.kind, "start": tag.start}
+    initial |= {"end": tag.end, "exact": tag.exact, "note": tag.note, "speaker": tag.speaker}
+    return AdjudicationEditForm(article=article, initial=initial)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("articles.adjudicate_tags", raise_exception=True)
+def adjudication_edit(
+    request: HtmxHttpRequest, assignment_id: int, article_id: int
+) -> HttpResponse:
+    """The reviewer writes the span themselves: a form prefilled from one candidate's tag
+    (GET `item`, `candidate`), saved into the final layer (POST) as the item's decision."""
+    assignment, article, board = _board_or_404(assignment_id, article_id)
+    if request.method == "GET":
+        start_form = AdjudicationEditStartForm(request.GET)
+        if not start_form.is_valid():
+            return _adjudication_page(request, assignment, article, board, status=422, error=True)
+        wanted = start_form.cleaned_data["item"]
+        item = board.find(wanted) if wanted else next(iter(board.items), None)
+        if item is None and wanted:
+            return _item_gone(request, assignment, article, board)
+        if item is None:  # nothing left to decide: the page says so
+            return _adjudication_page(request, assignment, article, board)
+        number = min(start_form.cleaned_data["candidate"] or 1, len(item.candidates))
+        form = _prefilled(article, item, item.candidates[number - 1].tag)
+        return _edit_answer(request, assignment, article, board, item, form)
+    form = AdjudicationEditForm(request.POST, article=article)
+    item = board.find(form["item"].value() or "")
+    if item is None:
+        return _item_gone(request, assignment, article, board)
+    if item.state != (form["state"].value() or ""):
+        # An editor changed the item's tags: refused, the reviewer's form kept as typed.
+        return _edit_answer(request, assignment, article, board, item, form, status=409, stale=True)
+    if not form.is_valid():
+        return _edit_answer(request, assignment, article, board, item, form, status=422)
+    data = form.cleaned_data
+    if data["adjust"]:
+        start, end = tagging.adjust_span(article.body, data["start"], data["end"], data["adjust"])
+        moved = {**data, "start": start, "end": end, "exact": article.body[start:end], "adjust": ""}
+        form = AdjudicationEditForm(article=article, initial=moved)
+        return _edit_answer(request, assignment, article, board, item, form)
+    edited = adjudicating.Edited(
+        Span(data["start"], data["end"], data["kind"], data["speaker"]), note=data["note"]
+    )
+    try:
+        adjudicating.decide(
+            assignment=assignment,
+            article=article,
+            item=item,
+            choice=adjudicating.Choice.EDIT,
+            edited=edited,
+            user=request.user,
+        )
+    except ValidationError as error:
+        form.add_error(None, error.messages)
+        return _edit_answer(request, assignment, article, board, item, form, status=422)
+    except adjudicating.StaleItem:
+        return _item_gone(request, assignment, article, board)
+    messages.success(request, _("حُفظ المقطع المحرَّر في الطبقة النهائية."))
+    if request.htmx:
+        return HttpResponseClientRedirect(
+            reverse("adjudicate_article", args=[assignment.pk, article.pk])
+        )
+    return redirect("adjudicate_article", assignment.pk, article.pk)
 
 
 def _guideline_kind(kind: str) -> str:

@@ -11,6 +11,10 @@ the files already in as duplicates.
 
 With --queue, the files are stored on a batch and the command returns at once: workers
 (`manage.py worker`) import them, and the batch page shows their progress.
+
+A file that is a near copy of an article of the same outlet is not imported: it is kept on
+the batch, and an Admin chooses on the batch page to update that article with it (a new
+version of its text) or to import it as a new article.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from articles.importing.pipeline import (
     DUPLICATE,
     IMPORTED,
     REJECTED,
+    SIMILAR,
     Importer,
     hold_files,
     record,
@@ -66,7 +71,7 @@ class Command(BaseCommand):
         if options["queue"]:
             self._queue(files)
             return
-        importer = Importer(arabic_only=not options["any_language"])
+        importer = Importer(arabic_only=not options["any_language"], hold_similar=True)
         batch = ImportBatch.objects.create(via="cli")
         show_progress = not options["no_progress"] and sys.stderr.isatty()
         counts: Counter[str] = Counter()
@@ -82,6 +87,11 @@ class Command(BaseCommand):
                 )
             elif result.status == DUPLICATE:
                 self.stdout.write(f"duplicate  {path}  = #{result.article.pk}")
+            elif result.status == SIMILAR:
+                self.stdout.write(
+                    f"similar    {path}  ≈ #{result.article.pk} (same outlet): update it or "
+                    f"import as new at {batch.get_absolute_url()}"
+                )
             elif result.status == REJECTED:
                 self.stderr.write(f"rejected   {path}: {result.reason}")
             if show_progress:
@@ -134,6 +144,7 @@ class Command(BaseCommand):
             ("imported", counts[IMPORTED]),
             ("  of which near-duplicates", near),
             ("duplicates", counts[DUPLICATE]),
+            ("waiting for a decision", counts[SIMILAR]),
             ("rejected", counts[REJECTED]),
             ("total", sum(counts.values())),
         ]
