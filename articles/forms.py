@@ -34,6 +34,7 @@ from articles.models import (
 )
 from articles.roles import ADMINS, EDITORS
 from articles.search.article_filter import filter_articles
+from articles.search.filter_widgets import CheckBoxes, ChoicesInOneQuery, Dropdown
 from articles.search.query import parse_query
 from articles.tagging import ADJUSTMENTS, same_text
 from articles.text.cleaning import strip_invisible
@@ -50,7 +51,19 @@ ADJUST_CHOICES = [
 assert [slug for slug, _label in ADJUST_CHOICES] == list(ADJUSTMENTS)
 
 
-class UsernameChoiceField(forms.ModelMultipleChoiceField):
+class OneQueryChoiceField(forms.ModelChoiceField):
+    """A model choice whose choices come in one plain query (see `ChoicesInOneQuery`)."""
+
+    iterator = ChoicesInOneQuery
+
+
+class OneQueryMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Model choices that come in one plain query (see `ChoicesInOneQuery`)."""
+
+    iterator = ChoicesInOneQuery
+
+
+class UsernameChoiceField(OneQueryMultipleChoiceField):
     """Users listed by their user name (the default label is their full name, often empty)."""
 
     def label_from_instance(self, obj: Any) -> str:
@@ -303,33 +316,34 @@ def _editor_choices() -> QuerySet:
 
 class TagFilterForm(forms.Form):
     kind = forms.MultipleChoiceField(
-        label=_("النوع"), choices=KIND_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("النوع"), choices=KIND_CHOICES, required=False, widget=CheckBoxes
     )
     state = forms.MultipleChoiceField(
         label=_("حالة المراجعة"),
         choices=ReviewState.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckBoxes,
     )
     # Check boxes, not a multiple <select>: that one needs Ctrl-click to pick two.
-    source = forms.ModelMultipleChoiceField(
+    source = OneQueryMultipleChoiceField(
         label=_("المصدر"),
         queryset=Source.objects.order_by("name"),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckBoxes,
     )
     article = ArticleIdsField(label=_("أرقام المقالات"), required=False)
     editor = UsernameChoiceField(
         label=_("المحرر"),
         queryset=get_user_model().objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckBoxes,
     )
     date_on = forms.ChoiceField(
         label=_("التاريخ حسب"),
         choices=[("published", _("تاريخ النشر")), ("tagged", _("تاريخ الوسم"))],
         required=False,
         initial="published",
+        widget=Dropdown,
     )
     date_from = forms.DateField(
         label=_("من"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -353,13 +367,13 @@ class TagFilterForm(forms.Form):
         label=_("يستحق التحقق"),
         choices=CHECK_WORTHY_FILTER,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckBoxes,
     )
     verification = forms.MultipleChoiceField(
         label=_("حالة التحقق"),
         choices=Verification.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckBoxes,
     )
     claim_group = ClaimGroupIdsField(label=_("أرقام مجموعات الادعاء"), required=False)
 
@@ -437,8 +451,12 @@ class ArticleFilterForm(forms.Form):
             }
         ),
     )
-    source = forms.ModelChoiceField(
-        label=_("المصدر"), queryset=Source.objects.all(), required=False, empty_label=_("الكل")
+    source = OneQueryChoiceField(
+        label=_("المصدر"),
+        queryset=Source.objects.all(),
+        required=False,
+        empty_label=_("الكل"),
+        widget=Dropdown,
     )
     date_from = forms.DateField(
         label=_("من تاريخ"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -447,11 +465,18 @@ class ArticleFilterForm(forms.Form):
         label=_("إلى تاريخ"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     kind = forms.ChoiceField(
-        label=_("فيه وسوم من نوع"), choices=[("", _("أي نوع")), *KIND_CHOICES], required=False
+        label=_("فيه وسوم من نوع"),
+        choices=[("", _("أي نوع")), *KIND_CHOICES],
+        required=False,
+        widget=Dropdown,
     )
     untagged = forms.BooleanField(label=_("بلا وسوم"), required=False)
-    imported_by = forms.ModelChoiceField(
-        label=_("استورده"), queryset=importers(), required=False, empty_label=_("أي أحد")
+    imported_by = OneQueryChoiceField(
+        label=_("استورده"),
+        queryset=importers(),
+        required=False,
+        empty_label=_("أي أحد"),
+        widget=Dropdown,
     )
 
     def clean_q(self) -> str:

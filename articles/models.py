@@ -273,6 +273,20 @@ class TagQuerySet(models.QuerySet):
             "article__search_title",
         )
 
+    def for_tag_list(self) -> TagQuerySet:
+        """Tags for the tag list: only the columns its rows show (and its order), the
+        article's title and source's name, the editor's username."""
+        return self.select_related("article__source", "created_by").only(
+            "kind",
+            "exact",
+            "note",
+            "speaker",
+            "created_at",
+            "article__title",
+            "article__source__name",
+            "created_by__username",
+        )
+
     def counts_by_kind(self) -> dict[str, int]:
         """How many tags of each kind slug (kinds without tags are missing), one query."""
         return dict(self.values_list("kind").annotate(n=Count("id")).order_by())

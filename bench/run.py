@@ -18,6 +18,7 @@ Benchmarks (each a module of bench/ that also runs alone):
   revisions     a correction of the text of an article with 500 tags, re-anchored
   search        p50 / p95 of the article and tag lists for Arabic queries
   overview      the overview page read from the tallies, against recounting every tag
+  lists         CPU per request of the article list, tag list and review queue, x a floor
   export        CSV rows/s, peak memory, time ratio to a raw COPY of the same rows
   browser       headless Chromium on gunicorn: first paint, interactive, bytes
 """
@@ -115,7 +116,7 @@ def run(args: argparse.Namespace, own_database: bool = True) -> dict:
 def _measure_database(args: argparse.Namespace, report: dict) -> None:
     from django.test import Client
 
-    from bench import data, export, overview, reading, revisions, search, tagging
+    from bench import data, export, lists, overview, reading, revisions, search, tagging
     from bench.browser import bench_editor
 
     _forget_measured_articles()
@@ -170,6 +171,8 @@ def _measure_database(args: argparse.Namespace, report: dict) -> None:
     report["search"] = search.measure(args.runs * 2)
     log("overview: from the tallies, and the recount it replaced")
     report["overview"] = overview.measure(args.runs * 4)
+    log("lists: CPU per request of the article list, tag list and review queue")
+    report["lists"] = lists.measure(max(10, args.runs * 4))
     log("export: all tags as CSV, and raw COPY")
     report["export"] = export.measure(runs=min(args.runs, 3), formats=("csv",))
     report["growth"][-1]["export_csv"] = report["export"]["csv"]
@@ -390,6 +393,22 @@ def markdown(report: dict) -> str:
         f" {o['floor_profile_page']['median_ms']} ms); recounting every tag as the page"
         f" did before: {o['recount_queries_before']['median_ms']} ms"
         f" ({o['recount_x_floor']}x the floor).",
+        "",
+    ]
+    lists_report = report["lists"]
+    floor = lists_report["floor"]
+    out += [
+        "## List pages: CPU per request (this process's, medians)",
+        "",
+        f"Floor, measured alongside: a logged-in GET /healthz, CPU {floor['cpu_ms']} ms.",
+        "",
+        "| page | filters | CPU ms | × floor | wall ms | queries |",
+        "|---|---|---|---|---|---|",
+        *(
+            f"| {r['page']} | {r['filters']} | {r['cpu_ms']} | {r['x_floor']} |"
+            f" {r['wall_ms']} | {r['queries']} |"
+            for r in lists_report["pages"]
+        ),
         "",
     ]
     e = report["export"]

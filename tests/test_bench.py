@@ -35,6 +35,7 @@ def test_bench_quick_run_writes_the_whole_report(tmp_path, monkeypatch):
         "revisions",
         "search",
         "overview",
+        "lists",
         "export",
     } <= set(report)
     assert {"cpu", "cores", "ram_gb", "postgresql", "python", "django"} <= set(report["machine"])
@@ -57,6 +58,10 @@ def test_bench_quick_run_writes_the_whole_report(tmp_path, monkeypatch):
     assert report["revisions"]["last_outcome"].get("orphan", 0) == 0
     assert len(report["search"]["article_list"]) == 12
     assert report["overview"]["tags"] > 1000 and report["overview"]["overview_x_floor"] > 0
+    pages = {row["page"] for row in report["lists"]["pages"]}
+    assert pages == {"article list", "tag list", "review queue"}
+    for row in report["lists"]["pages"]:  # each list costs more than the bare floor
+        assert row["cpu_ms"] > 0 and row["x_floor"] > 1 and row["queries"] > 2
     assert report["export"]["rows"] > 1000 and report["export"]["csv"]["rows_per_s"] > 0
     assert report["export"]["csv"]["time_ratio_to_raw_copy"] > 0
     assert [g["articles"] for g in report["growth"]] == [20, 40, 60]
@@ -73,5 +78,6 @@ def test_bench_quick_run_writes_the_whole_report(tmp_path, monkeypatch):
     }
     text = md_path.read_text(encoding="utf-8")
     headings = ("## Budget", "## Import", "## Reading page", "## Correction", "## Overview")
+    headings += ("## List pages",)
     for heading in (*headings, "## Cost growth", "## Browser"):
         assert heading in text

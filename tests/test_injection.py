@@ -670,6 +670,8 @@ MARKUP_BUILDERS = {
     "articles/reading/evidence.py": "escapes the evidence; links only http(s) URLs",
     "articles/reading/side_list.py": "a tag's markup: every user field through html.escape",
     "articles/reading/suggestion_list.py": "the suggestion list: every field through html.escape",
+    "articles/search/result_rows.py": "list rows: every user field through html.escape",
+    "articles/search/filter_widgets.py": "filter widgets: Django's widget context, escaped",
     "articles/team/guidelines.py": "Markdown rendered, then cleaned by the nh3 sanitiser",
 }
 

@@ -19,11 +19,22 @@ from articles.search.query import (
 
 # The big generated search vectors are for the WHERE clause only, never for display.
 SEARCH_COLUMNS = ("search_stem", "search_exact", "search_title")
+# What the article list shows (and orders by); the body only for a search's excerpts.
+LIST_COLUMNS = ("title", "published_on", "imported_at", "source", "source__name")
 
 
-def filter_articles(data: dict) -> TitleFirst | QuerySet:
-    """Articles for the valid part of the form's data, searched and ordered."""
-    articles = Article.objects.select_related("source").defer(*SEARCH_COLUMNS)
+def for_article_list(parsed: ParsedQuery) -> QuerySet:
+    """Articles with only the columns the list shows: the raw file, removed lines and
+    near-duplicate sketches of a real import cost more to load than the page costs."""
+    shown = LIST_COLUMNS + (("body",) if parsed else ())
+    return Article.objects.select_related("source").only(*shown)
+
+
+def filter_articles(data: dict, articles: QuerySet | None = None) -> TitleFirst | QuerySet:
+    """Articles for the valid part of the form's data, searched and ordered; taken from
+    `articles` (by default all, every column but the search vectors)."""
+    if articles is None:
+        articles = Article.objects.select_related("source").defer(*SEARCH_COLUMNS)
     if data.get("source"):
         articles = articles.filter(source=data["source"])
     if data.get("date_from"):

@@ -171,12 +171,20 @@ def search_tags(queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
 
 
 def _hit_spans(text: str, parsed: ParsedQuery) -> list[tuple[int, int]]:
-    folded, offsets = folded_with_offsets(text)
     keys = {word_key(word) for word in parsed.words}
     keys.discard("")
+    # A hit word contains its key: most titles and paragraphs contain none, and a
+    # substring test is far cheaper than folding with offsets and splitting into words.
+    folded_text = fold_full(text)
+    keys = {key for key in keys if key in folded_text}
+    if not keys and not parsed.phrases:
+        return []
+    folded, offsets = folded_with_offsets(text)
     spans = []
     for token in WORD_RE.finditer(folded):
         word = token.group()
+        if not any(key in word for key in keys):
+            continue
         bare = strip_proclitic(word)
         if any(word.startswith(key) or bare.startswith(key) for key in keys):
             spans.append((token.start(), token.end()))

@@ -23,8 +23,10 @@ from articles.search.article_filter import (
     attach_excerpts,
     attach_tag_counts,
     filter_articles,
+    for_article_list,
 )
 from articles.search.query import parse_query
+from articles.search.result_rows import render_article_rows
 from articles.team import layers
 from articles.views.request import HtmxHttpRequest
 
@@ -45,15 +47,21 @@ def article_list(request: HtmxHttpRequest) -> HttpResponse:
     form.is_valid()  # invalid fields are reported and left out; the valid ones still apply
     # A search result (TitleFirst) is only ever sliced, and Paginator counts it with its
     # own count(): it need not be a full sequence.
-    articles = filter_articles(form.cleaned_data)
+    query = parse_query(form.cleaned_data.get("q") or "")
+    articles = filter_articles(form.cleaned_data, for_article_list(query))
     page = Paginator(articles, ARTICLES_PER_PAGE).get_page(  # type: ignore[arg-type]
         request.GET.get("page")
     )
-    query = parse_query(form.cleaned_data.get("q") or "")
     rows = list(page.object_list)  # the page's own rows: annotated in place below
     attach_tag_counts(rows)
     attach_excerpts(rows, query)
-    context = {"page": page, "form": form, "kinds": KINDS, "query": query}
+    context = {
+        "page": page,
+        "form": form,
+        "kinds": KINDS,
+        "query": query,
+        "article_rows": render_article_rows(rows),
+    }
     template = "articles/reading/article_list.html"
     return render(request, template + "#results" if request.htmx else template, context)
 

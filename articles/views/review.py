@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +13,8 @@ from articles import reviewing
 from articles.forms import ReviewForm, TagFilterForm
 from articles.kinds import KINDS
 from articles.models import ReviewState, StaleTag, Tag
+from articles.search.query import CappedPaginator
+from articles.search.result_rows import ReviewRowWords, render_review_row, render_review_rows
 from articles.search.tag_filter import filter_tags
 from articles.views.request import HtmxHttpRequest
 from articles.views.responses import write_with_its_answer
@@ -44,7 +45,9 @@ def review_queue(request: HtmxHttpRequest) -> HttpResponse:
         tags = filter_tags(_tags().anchored(), form.cleaned_data).order_by("created_at", "id")
     else:
         tags, status = Tag.objects.none(), 400
-    page = Paginator(tags, TAGS_PER_PAGE).get_page(request.GET.get("page"))
+    # Counted up to a cap, as the tag list is: an exact count of a big queue scans every
+    # pending tag (~170 ms at 200,000 tags), on every page and after every decision.
+    page = CappedPaginator(tags, TAGS_PER_PAGE).get_page(request.GET.get("page"))
     querystring = data.copy()
     querystring.pop("page", None)
     context = {
@@ -52,6 +55,7 @@ def review_queue(request: HtmxHttpRequest) -> HttpResponse:
         "page": page,
         "kinds": KINDS,
         "querystring": querystring.urlencode(),
+        "review_rows": render_review_rows(page.object_list, ReviewRowWords.build(request)),
     }
     template = "articles/review/review_queue.html"
     if request.htmx and request.htmx.target == "queue":
@@ -88,10 +92,7 @@ def review_tag(request: HtmxHttpRequest, tag_id: int) -> HttpResponse:
         elif status == 400:
             messages.error(request, _("تعذّر حفظ المراجعة."))
         return redirect("review_queue")
-    context = {
-        "tag": tag,
-        "form_errors": form.errors if status == 400 else None,
-        "stale": stale,
-        "decided": status == 200,
-    }
-    return render(request, "articles/review/review_queue.html#row", context, status=status)
+    row = render_review_row(
+        tag, ReviewRowWords.build(request), decided=status == 200, stale=stale, failed=status == 400
+    )
+    return HttpResponse(row, status=status)
