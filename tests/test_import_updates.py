@@ -175,6 +175,7 @@ def test_the_command_line_holds_the_file_on_its_batch(first, tmp_path, capsys):
     call_command("import_articles", str(tmp_path), "--no-progress")
     printed = capsys.readouterr().out
     assert f"≈ #{first.pk} (same outlet)" in printed
+    assert "0 imported, 0 duplicates, 0 rejected, 1 waiting for a decision" in printed
     item = ImportItem.objects.get(filename="newer.txt")
     assert item.status == SIMILAR and bytes(item.held_data) == page(NEWER)
     assert Article.objects.count() == 1

@@ -154,7 +154,8 @@ class Command(BaseCommand):
         self.stdout.write(f"\nBatch #{batch.pk}")
         for label, number in rows:
             self.stdout.write(f"  {label:<28}{number:>7}")
+        waiting = f", {counts[SIMILAR]} waiting for a decision" if counts[SIMILAR] else ""
         self.stdout.write(
             f"{counts[IMPORTED]} imported, {counts[DUPLICATE]} duplicates, "
-            f"{counts[REJECTED]} rejected"
+            f"{counts[REJECTED]} rejected{waiting}"
         )
