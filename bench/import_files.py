@@ -228,8 +228,11 @@ def api_import_seconds(client, paths: list[Path]) -> float:
         for status, number in response.json()["counts"].items():
             counts[status] = counts.get(status, 0) + number
     seconds = time.perf_counter() - started
-    if counts.get("imported", 0) != len(paths):
-        raise RuntimeError(f"API import did not import every file: {counts}")
+    # A generated page may be a near copy of another from the same outlet: it is stored and
+    # held for an Admin's choice (update that article, or import as new), as in real use.
+    stored = counts.get("imported", 0) + counts.get("similar", 0)
+    if stored != len(paths):
+        raise RuntimeError(f"API import did not store every file: {counts}")
     return seconds
 
 
