@@ -36,6 +36,7 @@ from articles.models import (
     TagEvent,
     Via,
 )
+from articles.reviewing import pending_again
 from articles.tagging import CLAIM_FIELDS, SNAPSHOT_FIELDS, check_span, clean_in_python, snapshot
 from articles.text import near_duplicates
 from articles.text.reanchoring import (
@@ -290,9 +291,7 @@ def replace_orphan(*, tag: Tag, version: int, user, start: int, end: int) -> Tag
             version=F("version") + 1,
             updated_by=user,
             updated_at=timezone.now(),
-            review_state=ReviewState.PENDING,
-            reviewed_by=None,
-            reviewed_at=None,
+            **pending_again(),  # a re-placed tag goes back to the review queue
         )
         after = Tag.all_layers.select_related("article").get(pk=tag.pk)
         clean_in_python(after)
