@@ -16,9 +16,10 @@ places every tag and the figures are counted:
 - orphaned: the rest, none lost (every tag has exactly one outcome).
 
 Where the text cannot tell two places apart, neither can a reader, so a placement there is
-not counted wrong: the same words of an identical copy of the tag's line (a headline
-printed twice, one copy moved or removed), or the tag's exact words with its whole stored
-context on both sides (the text quote selector the tag carries). Those are counted apart.
+not counted wrong: the tag's exact words with its whole stored context on both sides (the
+text quote selector the tag carries), or the same words of an identical copy of the line
+the tag's text is on. Those are counted apart. Two copies of one line are never swapped by
+a "move" edit: that gives the text an edit of the other copy gives, so it has no truth.
 
 Pure Python, no database: the text logic is what is measured.
 """
@@ -115,7 +116,19 @@ def _line(text: str, span: tuple[int, int]) -> str:
     return text[span[0] : span[1]]
 
 
-def _edit(chars: Chars, kind: str, rng: random.Random, tags: list[tuple[int, int]]) -> Chars:
+def _source_line(old: str, line: Chars) -> str | None:
+    """The old line the first original character of `line` comes from."""
+    origin = next((o for _c, o in line if o is not None), None)
+    if origin is None:
+        return None
+    start = old.rfind("\n", 0, origin) + 1
+    end = old.find("\n", origin)
+    return old[start : len(old) if end == -1 else end]
+
+
+def _edit(
+    old: str, chars: Chars, kind: str, rng: random.Random, tags: list[tuple[int, int]]
+) -> Chars:
     paragraphs = _paragraphs(chars)
     text = "".join(c for c, _o in chars)
     if kind == "typo" and tags:
@@ -137,9 +150,11 @@ def _edit(chars: Chars, kind: str, rng: random.Random, tags: list[tuple[int, int
     if kind == "move" and len(paragraphs) > 3:
         a, b = sorted(rng.sample(range(len(paragraphs)), 2))
         (s1, e1), (s2, e2) = paragraphs[a], paragraphs[b]
-        if text[s1:e1] == text[s2:e2]:
-            # Two identical lines swapped leave the same text: no one can tell, so the truth
-            # is that nothing moved (as for deleting one of identical lines, below).
+        source = _source_line(old, chars[s1:e1])
+        if source is not None and source == _source_line(old, chars[s2:e2]):
+            # Two copies of one line (a headline printed twice), one perhaps edited: swapping
+            # them gives the text that editing the other copy gives, so no one can tell
+            # which copy is which. Such a variant has no truth to measure against.
             return chars
         return chars[:s1] + chars[s2:e2] + chars[e1:s2] + chars[s1:e1] + chars[e2:]
     if kind == "rewrite":
@@ -201,7 +216,7 @@ def run(texts: list[str], variants: int, seed: int = 7) -> Figures:
             chars: Chars = [(c, i) for i, c in enumerate(text)]
             kinds = rng.sample(EDITS, rng.randint(1, 3))
             for kind in kinds:
-                chars = _edit(chars, kind, rng, tags)
+                chars = _edit(text, chars, kind, rng, tags)
                 figures.by_edit[kind] += 1
             new = "".join(c for c, _o in chars)
             reanchorer = Reanchorer(text, new)
@@ -215,10 +230,10 @@ def run(texts: list[str], variants: int, seed: int = 7) -> Figures:
 
 
 def _indistinguishable(old: str, new: str, tag: tuple[int, int], expected, placement) -> bool:
-    """The placement is on text no reader can tell from the truth: the same words of an
-    identical copy of the tag's line (a title printed twice, one copy moved or deleted),
-    or the tag's words with the whole stored context on both sides (what the tag's text
-    quote selector describes)."""
+    """The placement is on text no reader can tell from the truth: the tag's exact words
+    with its whole stored context on both sides (what the tag's text quote selector
+    describes: a headline printed twice, one copy removed), or the same words of an
+    identical copy of the line the tag's text is on now."""
     start, end = tag
     prefix, suffix = context_of(old, start, end)
     if (
@@ -227,9 +242,9 @@ def _indistinguishable(old: str, new: str, tag: tuple[int, int], expected, place
         and new[placement.end : placement.end + len(suffix)] == suffix
     ):
         return True
-    # The copy the tag was on, as it is now (or as it was, if it is gone).
-    truth_line = _line_of(new, *expected) if expected else _line_of(old, start, end)
-    return truth_line == _line_of(new, placement.start, placement.end)
+    return expected is not None and _line_of(new, *expected) == _line_of(
+        new, placement.start, placement.end
+    )
 
 
 def _line_of(text: str, start: int, end: int) -> tuple[str, int, int]:

@@ -226,3 +226,37 @@ def test_a_headline_printed_three_times_one_copy_moved_is_never_put_on_another()
     assert how == ORPHAN or start == at_top
     how, start = _placed_text(old, swapped_first_two, phrase, occurrence=1)
     assert how == ORPHAN or start == at_top
+
+
+def test_the_same_words_on_another_line_are_not_taken_while_the_tags_line_is_still_whole():
+    """The plain headline moved to the top, a line reusing the headline's words added below.
+    The diff keeps the tag on the breadcrumb line's copy of the words; but the tag's own
+    line is still whole elsewhere, so that pairing is in doubt: an orphan, not a guess."""
+    title = "عاجل: أسعار القمح ترتفع للمرة الثالثة هذا الشهر - الجفاف وراء الارتفاع!"
+    crumb = "الرئيسية / اقتصاد / "
+    tail = (
+        "نشر: محرر الاقتصاد 3 مارس 2025\n\n"
+        "ارتفعت أسعار القمح في الأسواق المحلية بنسبة خمسة في المئة بحسب التجار.\n"
+        "وقال تاجر في السوق إن الطلب يزداد قبل الأعياد كل عام."
+    )
+    old = f"{crumb}{title}\n{title}\n\n{title}\n\n{tail}"
+    reused = (
+        "في كل عاجل: ارتفعت - - / تاجر أسعار 2025 وراء ترتفع الأعياد / / عاجل: كل ترتفع عام. اقتصاد"
+    )
+    new = f"{title}\n{crumb}{title}\n\n{reused}\n{title}\n\n{tail}"
+    how, start = _placed_text(old, new, "- الجفاف", occurrence=1)
+    assert how == ORPHAN or start == title.index("- الجفاف")
+
+
+def test_a_masthead_copy_removed_keeps_the_tag_on_the_copy_between_the_same_lines():
+    """A masthead printed on two pages of a print edition, the first copy removed and a
+    line added near the second: the second copy still stands between the same two lines,
+    so its tag stays on it."""
+    masthead = "رئيس التحرير: سامي الأحمد"
+    old = (
+        f"الصفحة الأولى\n{masthead}\nالعدد 512\n\nالشؤون المحلية\n{masthead}\n"
+        "أخبار المدينة اليوم\n\nافتتحت البلدية حديقة جديدة."
+    )
+    new = old.replace(f"{masthead}\nالعدد", "العدد", 1).replace("اليوم\n\n", "اليوم\nصور\n\n")
+    how, start = _placed_text(old, new, "سامي الأحمد", occurrence=1)
+    assert (how, start) == (KEPT, new.index("سامي الأحمد"))

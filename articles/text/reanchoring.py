@@ -28,7 +28,9 @@ them is small.
 from __future__ import annotations
 
 import bisect
+import itertools
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 from diff_match_patch import diff_match_patch
@@ -113,7 +115,8 @@ class Reanchorer:
         self._new_run_starts = [run[2] for run in runs]
         self._folded: tuple[str, list[int]] | None = None
         self._folded_old: tuple[str, list[int]] | None = None
-        self._unique_lines: dict[str, int] | None = None
+        self._old_lines: _Lines | None = None
+        self._new_lines: _Lines | None = None
 
     @property
     def diffs(self) -> list[tuple[int, str]]:
@@ -147,6 +150,8 @@ class Reanchorer:
         if found is None:
             return self._by_text(anchor)
         placement, (left, right, whole) = found
+        if self._copy_in_doubt(anchor, placement, whole):
+            return self._on_copy_between_same_neighbours(anchor)
         if not whole and self._repeated_in_old(anchor, left, right):
             # Its surroundings changed, and what still agrees (its text and that much
             # context) is at more than one place of the old text (a repeated line): the
@@ -164,23 +169,63 @@ class Reanchorer:
                     return Placement(None, None, ORPHAN)
         return placement
 
+    def _lines(self) -> tuple[_Lines, _Lines]:
+        if self._old_lines is None or self._new_lines is None:
+            self._old_lines, self._new_lines = _Lines(self.old), _Lines(self.new)
+        return self._old_lines, self._new_lines
+
     def _on_unique_line(self, anchor: Anchor) -> Placement | None:
         """A passage inside a line that is, unchanged, the only one of its text in both
         versions goes with that line wherever it now stands: a paragraph moved up or down
         is still itself, even when everything around it changed (which a character diff
         reads as deleted here and written anew there)."""
-        line_start = self.old.rfind("\n", 0, anchor.start) + 1
-        line_end = self.old.find("\n", anchor.start)
-        if line_end == -1:
-            line_end = len(self.old)
-        if anchor.end > line_end:
+        old_lines, new_lines = self._lines()
+        index = old_lines.index_of(anchor.start)
+        line = old_lines.lines[index]
+        if anchor.end > old_lines.starts[index] + len(line):
             return None  # a passage over several paragraphs goes through the diff
-        if self._unique_lines is None:
-            self._unique_lines = _lines_found_once_in_both(self.old, self.new)
-        new_line_start = self._unique_lines.get(self.old[line_start:line_end])
-        if new_line_start is None:
+        if old_lines.count[line] != 1 or new_lines.count[line] != 1 or not line.strip():
             return None
-        offset = new_line_start - line_start
+        offset = new_lines.starts[new_lines.lines.index(line)] - old_lines.starts[index]
+        return Placement(anchor.start + offset, anchor.end + offset, KEPT)
+
+    def _copy_in_doubt(self, anchor: Anchor, placement: Placement, whole: bool = False) -> bool:
+        """Whether the passage's line is one of several copies and the place found may be
+        on another copy than its own: its line is still whole elsewhere while the place
+        is on a different line (the same words after a breadcrumb, say), or fewer copies
+        of its line are left as they were (one removed or changed: which one is a guess)."""
+        assert placement.start is not None
+        old_lines, new_lines = self._lines()
+        line = old_lines.lines[old_lines.index_of(anchor.start)]
+        folded = fold_full(line)
+        place_line = new_lines.lines[new_lines.index_of(placement.start)]
+        if fold_full(place_line) != folded and (
+            folded in new_lines.folded() or fold_full(place_line) in old_lines.folded()
+        ):
+            return True
+        if whole:
+            return False
+        return old_lines.count[line] > max(1, new_lines.count[line])
+
+    def _on_copy_between_same_neighbours(self, anchor: Anchor) -> Placement:
+        """The one copy of the passage's line, unchanged, that has the same lines above and
+        below as the passage's own copy had; if there is not exactly one, an orphan."""
+        old_lines, new_lines = self._lines()
+        index = old_lines.index_of(anchor.start)
+        line = old_lines.lines[index]
+        if anchor.end > old_lines.starts[index] + len(line):
+            return Placement(None, None, ORPHAN)
+        neighbours = old_lines.neighbours(index)
+        if line in neighbours:
+            return Placement(None, None, ORPHAN)  # next to another copy: no telling them apart
+        copies = [
+            new_lines.starts[i]
+            for i, candidate in enumerate(new_lines.lines)
+            if candidate == line and new_lines.neighbours(i) == neighbours
+        ]
+        if len(copies) != 1:
+            return Placement(None, None, ORPHAN)
+        offset = copies[0] - old_lines.starts[index]
         return Placement(anchor.start + offset, anchor.end + offset, KEPT)
 
     def _repeated_in_old(self, anchor: Anchor, left: int, right: int) -> bool:
@@ -383,7 +428,9 @@ class Reanchorer:
             return Placement(None, None, ORPHAN)
         if fold_full(self.new[start:end]) != fold_full(anchor.exact):
             return Placement(None, None, ORPHAN)
-        left, right, _whole = self._context(anchor, start, end)
+        left, right, whole = self._context(anchor, start, end)
+        if not whole and self._copy_in_doubt(anchor, Placement(start, end, FOUND)):
+            return self._on_copy_between_same_neighbours(anchor)
         if self._old_copies(anchor, left, right) > 1:
             # Its text with the context found around it was at two places of the old text
             # (a repeated sentence or line): the place found may be the other one's.
@@ -391,23 +438,31 @@ class Reanchorer:
         return Placement(start, end, FOUND)
 
 
-def _lines_found_once_in_both(old: str, new: str) -> dict[str, int]:
-    """Each line (by its exact text) that the old and the new text each hold exactly once,
-    with its start in the new text."""
+class _Lines:
+    """A text's lines with their starts and how often each (exact) line occurs."""
 
-    def once(text: str) -> dict[str, int]:
-        starts: dict[str, int] = {}
-        repeated = set()
-        at = 0
-        for line in text.split("\n"):
-            if line in starts:
-                repeated.add(line)
-            starts[line] = at
-            at += len(line) + 1
-        return {line: start for line, start in starts.items() if line not in repeated}
+    def __init__(self, text: str):
+        self.lines = text.split("\n")
+        self.starts = list(
+            itertools.accumulate((len(line) + 1 for line in self.lines[:-1]), initial=0)
+        )
+        self.count = Counter(self.lines)
+        self._folded: set[str] | None = None
 
-    old_once = once(old)
-    return {line: start for line, start in once(new).items() if line in old_once and line.strip()}
+    def index_of(self, at: int) -> int:
+        """The line holding the character `at`."""
+        return bisect.bisect_right(self.starts, at) - 1
+
+    def folded(self) -> set[str]:
+        if self._folded is None:
+            self._folded = {fold_full(line) for line in self.lines}
+        return self._folded
+
+    def neighbours(self, index: int) -> tuple[str | None, str | None]:
+        """The nearest lines above and below that are not blank."""
+        above = next((x for x in reversed(self.lines[:index]) if x.strip()), None)
+        below = next((x for x in self.lines[index + 1 :] if x.strip()), None)
+        return above, below
 
 
 def _common_prefix(a: str, b: str) -> int:
