@@ -345,6 +345,7 @@ def test_successive_corrections_lose_no_tag_and_every_offset_matches_its_version
         chars = [(c, i) for i, c in enumerate(article.body)]
         for kind in rng.sample(revision_corpus.EDITS, 2):
             chars = revision_corpus._edit(
+                article.body,
                 chars,
                 kind,
                 rng,

@@ -1,12 +1,17 @@
 """Carry passages (tags, suggestions) from one version of an article's text to the next.
 
-Pure functions, no Django. Three steps, in order, for each passage:
+Pure functions, no Django. Four steps, in order, for each passage:
 
+0. **With its line**: a passage inside a line that both versions hold exactly once,
+   unchanged, goes where that line now stands ("kept"), however far the paragraph moved.
 1. **Through the diff** (`diff-match-patch`): a character in unchanged text has an exact
    new position. If the passage's first and last characters are both unchanged, the
-   passage keeps them as its boundaries. Its text is then either the same ("kept"), the
-   same after Arabic folding (diacritics added or removed: "refolded"), or changed by a
-   small correction inside it, such as a fixed typo ("corrected").
+   passage keeps them as its boundaries, provided enough of its context still surrounds
+   them (on both sides for a short passage). Its text is then either the same ("kept"),
+   the same after Arabic folding (diacritics added or removed: "refolded"), or changed by
+   a small correction inside it, such as a fixed typo, with unchanged text around it on
+   both sides ("corrected"). A pairing the diff may have made between two copies of the
+   same words (a headline printed twice, one copy moved) is not trusted: an orphan.
 2. **By its text and context**: when a boundary was touched (or the inside changed too much
    to be a correction), the passage's exact text is looked for in the Arabic-folded new text
    (`fold_full`: diacritics, hamza forms, tatweel). A place is taken only if the folded
@@ -23,7 +28,9 @@ them is small.
 from __future__ import annotations
 
 import bisect
+import itertools
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 from diff_match_patch import diff_match_patch
@@ -108,6 +115,8 @@ class Reanchorer:
         self._new_run_starts = [run[2] for run in runs]
         self._folded: tuple[str, list[int]] | None = None
         self._folded_old: tuple[str, list[int]] | None = None
+        self._old_lines: _Lines | None = None
+        self._new_lines: _Lines | None = None
 
     @property
     def diffs(self) -> list[tuple[int, str]]:
@@ -134,10 +143,15 @@ class Reanchorer:
         return self._matcher.diff_xIndex(self._diffs, old_index)
 
     def place(self, anchor: Anchor) -> Placement:
+        on_its_line = self._on_unique_line(anchor)
+        if on_its_line is not None:
+            return on_its_line
         found = self._through_diff(anchor)
         if found is None:
             return self._by_text(anchor)
         placement, (left, right, whole) = found
+        if self._copy_in_doubt(anchor, placement, whole):
+            return self._on_copy_between_same_neighbours(anchor)
         if not whole and self._repeated_in_old(anchor, left, right):
             # Its surroundings changed, and what still agrees (its text and that much
             # context) is at more than one place of the old text (a repeated line): the
@@ -146,10 +160,73 @@ class Reanchorer:
         if placement.how != CORRECTED and not whole:
             # Its surroundings changed: the same text elsewhere with context at least as
             # good (two paragraphs that end alike, one moved) makes the diff's pick a guess.
-            rivals = self._candidates(anchor, strict=False)
-            if any(c[0] >= left + right and c[2] != placement.start for c in rivals):
-                return Placement(None, None, ORPHAN)
+            # A rival the diff holds for another old place's text (a copy of the same words)
+            # counts too, when its context is better: the diff's pairing is what is in doubt.
+            for score, _distance, start, end in self._candidates(anchor, strict=False):
+                if start == placement.start or score < left + right:
+                    continue
+                if score > left + right or not self._other_passage(anchor, start, end):
+                    return Placement(None, None, ORPHAN)
         return placement
+
+    def _lines(self) -> tuple[_Lines, _Lines]:
+        if self._old_lines is None or self._new_lines is None:
+            self._old_lines, self._new_lines = _Lines(self.old), _Lines(self.new)
+        return self._old_lines, self._new_lines
+
+    def _on_unique_line(self, anchor: Anchor) -> Placement | None:
+        """A passage inside a line that is, unchanged, the only one of its text in both
+        versions goes with that line wherever it now stands: a paragraph moved up or down
+        is still itself, even when everything around it changed (which a character diff
+        reads as deleted here and written anew there)."""
+        old_lines, new_lines = self._lines()
+        index = old_lines.index_of(anchor.start)
+        line = old_lines.lines[index]
+        if anchor.end > old_lines.starts[index] + len(line):
+            return None  # a passage over several paragraphs goes through the diff
+        if old_lines.count[line] != 1 or new_lines.count[line] != 1 or not line.strip():
+            return None
+        offset = new_lines.starts[new_lines.lines.index(line)] - old_lines.starts[index]
+        return Placement(anchor.start + offset, anchor.end + offset, KEPT)
+
+    def _copy_in_doubt(self, anchor: Anchor, placement: Placement, whole: bool = False) -> bool:
+        """Whether the passage's line is one of several copies and the place found may be
+        on another copy than its own: its line is still whole elsewhere while the place
+        is on a different line (the same words after a breadcrumb, say), or fewer copies
+        of its line are left as they were (one removed or changed: which one is a guess)."""
+        assert placement.start is not None
+        old_lines, new_lines = self._lines()
+        line = old_lines.lines[old_lines.index_of(anchor.start)]
+        folded = fold_full(line)
+        place_line = new_lines.lines[new_lines.index_of(placement.start)]
+        if fold_full(place_line) != folded and (
+            folded in new_lines.folded() or fold_full(place_line) in old_lines.folded()
+        ):
+            return True
+        if whole:
+            return False
+        return old_lines.count[line] > max(1, new_lines.count[line])
+
+    def _on_copy_between_same_neighbours(self, anchor: Anchor) -> Placement:
+        """The one copy of the passage's line, unchanged, that has the same lines above and
+        below as the passage's own copy had; if there is not exactly one, an orphan."""
+        old_lines, new_lines = self._lines()
+        index = old_lines.index_of(anchor.start)
+        line = old_lines.lines[index]
+        if anchor.end > old_lines.starts[index] + len(line):
+            return Placement(None, None, ORPHAN)
+        neighbours = old_lines.neighbours(index)
+        if line in neighbours:
+            return Placement(None, None, ORPHAN)  # next to another copy: no telling them apart
+        copies = [
+            new_lines.starts[i]
+            for i, candidate in enumerate(new_lines.lines)
+            if candidate == line and new_lines.neighbours(i) == neighbours
+        ]
+        if len(copies) != 1:
+            return Placement(None, None, ORPHAN)
+        offset = copies[0] - old_lines.starts[index]
+        return Placement(anchor.start + offset, anchor.end + offset, KEPT)
 
     def _repeated_in_old(self, anchor: Anchor, left: int, right: int) -> bool:
         """Whether the passage's folded text, with the `left` and `right` characters of
@@ -170,14 +247,24 @@ class Reanchorer:
         `left` characters of its context before and `right` after."""
         prefix, suffix = fold_full(anchor.prefix), fold_full(anchor.suffix)
         key = fold_full(anchor.exact)
-        evidence = prefix[len(prefix) - left :] + key + suffix[:right]
+        before, after = prefix[len(prefix) - left :], suffix[:right]
+        # A line break that agrees says only "at the start (or end) of a line", which the
+        # first (or last) line of the text is as well.
+        line_start, line_end = before.startswith("\n"), after.endswith("\n")
+        before, after = before.removeprefix("\n"), after.removesuffix("\n")
+        evidence = before + key + after
         if self._folded_old is None:
             self._folded_old = folded_with_offsets(self.old)
         folded, offsets = self._folded_old
         places = []
         at = folded.find(evidence)
         while at != -1:
-            places.append((offsets[at + left], offsets[at + left + len(key)] - 1))
+            past = at + len(evidence)
+            if (not line_start or at == 0 or folded[at - 1] == "\n") and (
+                not line_end or past == len(folded) or folded[past] == "\n"
+            ):
+                first = at + len(before)
+                places.append((offsets[first], offsets[first + len(key)] - 1))
             at = folded.find(evidence, at + 1)
         return places
 
@@ -194,7 +281,9 @@ class Reanchorer:
             while end < len(self.new) and _is_mark(self.new[end]):
                 end += 1
         context = self._context(anchor, start, end)
-        if not self._context_agrees(anchor, start, end, context):
+        left_agrees, right_agrees = self._sides_agreeing(anchor, start, end, context)
+        short = len(fold_full(anchor.exact)) < SHORT_PASSAGE
+        if not (left_agrees and right_agrees if short else left_agrees or right_agrees):
             # Unchanged characters in changed surroundings: a chance match of a short word
             # inside moved or rewritten text, not necessarily this passage.
             return None
@@ -203,7 +292,17 @@ class Reanchorer:
             return Placement(start, end, KEPT), context
         if fold_full(text) == fold_full(anchor.exact):
             return Placement(start, end, REFOLDED), context
-        if self._small_correction(anchor, start, end):
+        # A correction sits between boundaries that are held in place by the unchanged
+        # text around them; a boundary letter alone in rewritten text is a chance match.
+        held_left = anchor.start == 0 or self.new_position(anchor.start - 1) == start - 1
+        held_right = anchor.end == len(self.old) or self.new_position(anchor.end) == last + 1
+        if (
+            held_left
+            and held_right
+            and left_agrees
+            and right_agrees
+            and self._small_correction(anchor, start, end)
+        ):
             return Placement(start, end, CORRECTED), context
         return None
 
@@ -246,15 +345,17 @@ class Reanchorer:
         edges = bool(prefix or start == 0) and bool(suffix or end == len(self.new))
         return left, right, whole and edges
 
-    def _context_agrees(
+    def _sides_agreeing(
         self, anchor: Anchor, start: int, end: int, context: tuple[int, int, bool]
-    ) -> bool:
+    ) -> tuple[bool, bool]:
+        """Whether enough of the stored prefix, and of the suffix, still surrounds the place."""
         left, right, whole = context
         if whole:
-            return True
+            return True, True
         prefix, suffix = fold_full(anchor.prefix), fold_full(anchor.suffix)
-        return (left >= min(CONTEXT_NEEDED, len(prefix)) if prefix else start == 0) or (
-            right >= min(CONTEXT_NEEDED, len(suffix)) if suffix else end == len(self.new)
+        return (
+            left >= min(CONTEXT_NEEDED, len(prefix)) if prefix else start == 0,
+            right >= min(CONTEXT_NEEDED, len(suffix)) if suffix else end == len(self.new),
         )
 
     def _other_passage(self, anchor: Anchor, start: int, end: int) -> bool:
@@ -310,7 +411,7 @@ class Reanchorer:
             # Never end on an invisible character or a space the fold skipped.
             while end > start and not self.new[end - 1].strip():
                 end -= 1
-            if self._other_passage(anchor, start, end):
+            if strict and self._other_passage(anchor, start, end):
                 continue
             candidates.append((left + right, -abs(start - near), start, end))
         candidates.sort(reverse=True)
@@ -327,12 +428,41 @@ class Reanchorer:
             return Placement(None, None, ORPHAN)
         if fold_full(self.new[start:end]) != fold_full(anchor.exact):
             return Placement(None, None, ORPHAN)
-        left, right, _whole = self._context(anchor, start, end)
+        left, right, whole = self._context(anchor, start, end)
+        if not whole and self._copy_in_doubt(anchor, Placement(start, end, FOUND)):
+            return self._on_copy_between_same_neighbours(anchor)
         if self._old_copies(anchor, left, right) > 1:
             # Its text with the context found around it was at two places of the old text
             # (a repeated sentence or line): the place found may be the other one's.
             return Placement(None, None, ORPHAN)
         return Placement(start, end, FOUND)
+
+
+class _Lines:
+    """A text's lines with their starts and how often each (exact) line occurs."""
+
+    def __init__(self, text: str):
+        self.lines = text.split("\n")
+        self.starts = list(
+            itertools.accumulate((len(line) + 1 for line in self.lines[:-1]), initial=0)
+        )
+        self.count = Counter(self.lines)
+        self._folded: set[str] | None = None
+
+    def index_of(self, at: int) -> int:
+        """The line holding the character `at`."""
+        return bisect.bisect_right(self.starts, at) - 1
+
+    def folded(self) -> set[str]:
+        if self._folded is None:
+            self._folded = {fold_full(line) for line in self.lines}
+        return self._folded
+
+    def neighbours(self, index: int) -> tuple[str | None, str | None]:
+        """The nearest lines above and below that are not blank."""
+        above = next((x for x in reversed(self.lines[:index]) if x.strip()), None)
+        below = next((x for x in self.lines[index + 1 :] if x.strip()), None)
+        return above, below
 
 
 def _common_prefix(a: str, b: str) -> int:
