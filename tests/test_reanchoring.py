@@ -260,3 +260,20 @@ def test_a_masthead_copy_removed_keeps_the_tag_on_the_copy_between_the_same_line
     new = old.replace(f"{masthead}\nالعدد", "العدد", 1).replace("اليوم\n\n", "اليوم\nصور\n\n")
     how, start = _placed_text(old, new, "سامي الأحمد", occurrence=1)
     assert (how, start) == (KEPT, new.index("سامي الأحمد"))
+
+
+def test_a_typo_fixed_inside_a_quote_stays_when_both_neighbouring_paragraphs_change():
+    """The text around the tag agrees up to its paragraph's ends: what lies beyond them
+    (a paragraph added above, one removed below) is not the tag's own context."""
+    old = (
+        "اجتماع الحكومة\n\n"
+        'قال الوزير: "سنخفظ الضرائب على المصانع الصغيرة".\n\n'
+        "وأكد مصدر أن العجز تراجع.\n\nوتستمر المشاورات."
+    )
+    new = (
+        old.replace("سنخفظ", "سنخفض")
+        .replace("اجتماع الحكومة\n\n", "اجتماع الحكومة\n\nأعلنت الحكومة خطة جديدة.\n\n")
+        .replace("وأكد مصدر أن العجز تراجع.\n\n", "")
+    )
+    how, start = _placed_text(old, new, "سنخفظ الضرائب على المصانع الصغيرة")
+    assert (how, start) == (CORRECTED, new.index("سنخفض"))

@@ -348,14 +348,21 @@ class Reanchorer:
     def _sides_agreeing(
         self, anchor: Anchor, start: int, end: int, context: tuple[int, int, bool]
     ) -> tuple[bool, bool]:
-        """Whether enough of the stored prefix, and of the suffix, still surrounds the place."""
+        """Whether enough of the stored prefix, and of the suffix, still surrounds the place:
+        some characters, or the rest of the passage's own line (what lies beyond the line
+        break belongs to another paragraph, which may have changed)."""
         left, right, whole = context
         if whole:
             return True, True
         prefix, suffix = fold_full(anchor.prefix), fold_full(anchor.suffix)
+        agreed_before, agreed_after = prefix[len(prefix) - left :], suffix[:right]
         return (
-            left >= min(CONTEXT_NEEDED, len(prefix)) if prefix else start == 0,
-            right >= min(CONTEXT_NEEDED, len(suffix)) if suffix else end == len(self.new),
+            left >= min(CONTEXT_NEEDED, len(prefix)) or "\n" in agreed_before
+            if prefix
+            else start == 0,
+            right >= min(CONTEXT_NEEDED, len(suffix)) or "\n" in agreed_after
+            if suffix
+            else end == len(self.new),
         )
 
     def _other_passage(self, anchor: Anchor, start: int, end: int) -> bool:
