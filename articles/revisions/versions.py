@@ -17,7 +17,6 @@ from collections import Counter
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -49,7 +48,7 @@ from articles.text.reanchoring import (
     Reanchorer,
     context_of,
 )
-from articles.webhooks.events import record_tag_event
+from articles.webhooks.events import record_tag_event, record_tag_events
 
 MAX_BODY_CHARS = 500_000
 MAX_REASON_CHARS = 2000
@@ -182,7 +181,8 @@ def _carry_tags(article: Article, reanchorer: Reanchorer, new_body: str, number:
             tag.version += 1
             events.append(_event(tag, TagEvent.Action.MOVED, before))
     _update_tags(rows)
-    _record_events(article, events, user)
+    # Corrections are made on the pages only; webhooks hear of every moved or orphaned tag.
+    record_tag_events(article, user, Via.WEB, events)
     return dict(outcome)
 
 
@@ -224,28 +224,6 @@ def _update_tags(rows: list[dict]) -> None:
 
 def _event(tag: SimpleNamespace, action: str, before: dict) -> dict:
     return {"tag_id": tag.pk, "action": action, "before": before, "after": snapshot(tag)}
-
-
-def _record_events(article: Article, events: list[dict], user) -> None:
-    """The history of every moved or orphaned tag, in one INSERT (as `_update_tags`)."""
-    if not events:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO articles_tagevent
-                (tag_id, article_id, action, user_id, via, at, before, after)
-            SELECT e.tag_id, %s, e.action, %s, %s, now(), e.before, e.after
-            FROM jsonb_to_recordset(%s::jsonb)
-                AS e(tag_id int, action text, before jsonb, after jsonb)
-            """,
-            [
-                article.pk,
-                user.pk,
-                Via.WEB,  # corrections are made on the pages only
-                json.dumps(events, ensure_ascii=False, cls=DjangoJSONEncoder),
-            ],
-        )
 
 
 def _carry_suggestions(article: Article, reanchorer: Reanchorer, new_body: str) -> None:
