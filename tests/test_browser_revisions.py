@@ -113,6 +113,7 @@ def test_an_open_page_learns_of_a_correction_that_moves_no_tag(live_server, page
     login(page, live_server, editor)
     page.goto(f"{live_server.url}{article.get_absolute_url()}")
     assert "النقابات" in page.locator("#article-body").inner_text()
+    assert page.locator("#article-versions a.versions").count() == 0  # version 1: no link yet
 
     corrected = BODY.replace("مع النقابات", "مع نقابات العمال")
     revisions.apply_new_body(article, corrected, admin, "اسم الجهة كاملاً", from_version=1)
@@ -120,6 +121,10 @@ def test_an_open_page_learns_of_a_correction_that_moves_no_tag(live_server, page
     body.get_by_text("نقابات العمال").wait_for(timeout=15_000)  # a poll is every 3 s
     assert page.get_by_text("فصار النص النسخة 2").first.is_visible()
     assert tag_text(page, quote.pk) == QUOTE_TEXT  # the highlight is drawn on the new text
+    # The header's link to the versions is the new one too, swapped out of band.
+    versions = page.locator("#article-versions a.versions")
+    assert versions.inner_text() == "النسخة 2 من النص"
+    assert versions.get_attribute("href") == f"/articles/{article.pk}/revisions/"
     screenshot(page, "revisions-live-correction")
 
 
