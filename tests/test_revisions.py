@@ -511,3 +511,35 @@ def test_webhooks_of_a_correction_cost_the_same_queries_for_2_or_20_tags(db, edi
     # No endpoint listening: not one query more than the history itself; listening: the
     # deliveries' jobs, deferred together.
     assert twenty == unheard + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_keeps_the_imported_file_on_version_1():
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("articles", "0024_import_offers_to_update_a_similar_article")]
+    after = [("articles", "0025_revisions_keep_the_file_they_came_from")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old_apps = executor.loader.project_state(before).apps
+    article = old_apps.get_model("articles", "Article").objects.create(
+        title="t", body=BODY, body_sha256="b" * 64, raw_text="الملف\n" + BODY,
+        original_filename="old.txt", body_version=2,
+    )  # fmt: skip
+    revision = old_apps.get_model("articles", "ArticleRevision")
+    revision.objects.create(
+        article=article, number=1, body=BODY, kind="imported", created_at="2026-01-01T00:00Z"
+    )
+    revision.objects.create(
+        article=article, number=2, body=BODY + ".", kind="update", created_at="2026-01-02T00:00Z"
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    kept = ArticleRevision.objects.filter(article_id=article.pk).order_by("number")
+    # The article's raw text was the imported file; the update's file was never kept.
+    assert list(kept.values_list("filename", "raw_text")) == [
+        ("old.txt", "الملف\n" + BODY),
+        ("", ""),
+    ]

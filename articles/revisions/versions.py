@@ -22,7 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles.importing.pipeline import normalise_text
+from articles.importing.pipeline import CleanedFile, normalise_text
 from articles.jobs import indexing
 from articles.models import (
     Article,
@@ -70,11 +70,14 @@ def apply_new_body(
     *,
     kind: str = ArticleRevision.Kind.CORRECTION,
     from_version: int | None = None,
+    file: CleanedFile | None = None,
 ) -> ArticleRevision:
     """Make `new_body` the article's text, carrying every tag, suggestion and passage over.
 
     `from_version` is the body version the editor started from: if another correction was
-    saved meanwhile, nothing is written and `StaleBody` is raised. Raises ValidationError
+    saved meanwhile, nothing is written and `StaleBody` is raised. `file` is the file the
+    new text was cleaned from (a newer version of the story): it becomes the article's raw
+    text and provenance, and is kept on the revision. Raises ValidationError
     for an empty, unchanged or oversized text. Returns the new revision; its `outcome`
     counts what happened to the tags."""
     new_body = normalise_text(new_body).strip()
@@ -99,10 +102,19 @@ def apply_new_body(
         reanchorer = Reanchorer(old_body, new_body)
         outcome = _carry_tags(locked, reanchorer, new_body, number, user)
         _carry_suggestions(locked, reanchorer, new_body)
+        provenance = {}
+        if file is not None:
+            provenance = {
+                "raw_text": file.raw,
+                "removed_lines": file.removed_lines,
+                "original_filename": file.name,
+                "detected_encoding": file.encoding,
+            }
         Article.objects.filter(pk=locked.pk).update(
             body=new_body,
             body_version=number,
             shingle_sketch=near_duplicates.sketch(new_body),
+            **provenance,
         )
         locked.body = locked._loaded_body = new_body
         locked.body_version = number
@@ -119,13 +131,16 @@ def apply_new_body(
             created_by=user,
             created_at=timezone.now(),
             outcome=outcome,
+            raw_text=file.raw if file else "",
+            filename=file.name if file else "",
         )
     article.body, article._loaded_body, article.body_version = new_body, new_body, number
     return revision
 
 
 def _keep_first_version(article: Article) -> None:
-    """Version 1 is written lazily, with the first correction: the text as imported."""
+    """Version 1 is written lazily, with the first correction: the text as imported, and
+    the file it came from (the article's raw text may become a newer file's)."""
     if article.body_version == 1 and not article.revisions.exists():
         ArticleRevision.objects.create(
             article=article,
@@ -134,6 +149,8 @@ def _keep_first_version(article: Article) -> None:
             kind=ArticleRevision.Kind.IMPORTED,
             created_by=article.imported_by,
             created_at=article.imported_at,
+            raw_text=article.raw_text,
+            filename=article.original_filename,
         )
 
 
