@@ -159,3 +159,9 @@ def test_an_admin_updates_an_article_from_a_newer_file_of_its_outlet(live_server
     assert article.body_version == 2 and ADDED in article.body
     page.goto(f"{live_server.url}{article.get_absolute_url()}")
     assert tag_text(page, quote.pk) == QUOTE_TEXT
+    # The raw page shows the newer file, and the first one stays a click away.
+    page.goto(f"{live_server.url}/articles/{article.pk}/raw/")
+    assert page.locator(".file-version").inner_text().startswith("من هذا الملف نُظّفت النسخة 2")
+    assert page.get_by_text(ADDED).first.is_visible()
+    assert page.get_by_role("link", name="ملف النسخة 1").is_visible()
+    screenshot(page, "revisions-raw-page-after-update")
