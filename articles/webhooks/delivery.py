@@ -43,38 +43,37 @@ def _deliveries_sql(events: list[tuple[str, dict]]) -> tuple[str, list]:
     Looking the endpoints up in the same statement as the write, instead of before it,
     costs a write nothing when no endpoint listens, and sees every endpoint any app
     server has added (no per-process copy to go stale). Each delivery has its own event
-    id, made by the database, so it is put in front of the rest of the body there."""
+    id, made by the database, so each body is put together there."""
     created = timezone.now()
-    wanted = [
-        {
-            "event": event,
-            "rest": json.dumps(
-                {"event": event, "created": created, "data": data},
-                cls=DjangoJSONEncoder,
-                ensure_ascii=False,
-            )[1:],
-        }
-        for event, data in events
-    ]
+    # One document for every event (a correction may record hundreds): `json`, not
+    # `jsonb`, so that each `data` comes back as the very text it was written as.
+    wanted = json.dumps(
+        [{"event": event, "data": data} for event, data in events],
+        cls=DjangoJSONEncoder,
+        ensure_ascii=False,
+    )
+    # The document is read once per endpoint that wants one of its events, and not at all
+    # when none does (the usual case, where a correction's hundreds cost nothing here).
     sql = f"""
-        wanted AS (
-            SELECT * FROM jsonb_to_recordset(%s::jsonb) AS w(event varchar, rest text)
-        ),
         listening AS MATERIALIZED (
-            SELECT e.id AS endpoint_id, w.event, w.rest, gen_random_uuid() AS event_id
+            SELECT e.id AS endpoint_id, w.event, w.data, gen_random_uuid() AS event_id
             FROM {WebhookEndpoint._meta.db_table} AS e
-            JOIN wanted AS w ON e.events @> ARRAY[w.event]::varchar[]
-            WHERE e.enabled
+            CROSS JOIN LATERAL json_to_recordset(%s::json) AS w(event varchar, data json)
+            WHERE e.enabled AND e.events && %s::varchar[]
+                AND e.events @> ARRAY[w.event]::varchar[]
         ),
         deliveries AS (
             INSERT INTO {WebhookDelivery._meta.db_table}
                 (endpoint_id, event_id, event, body, created_at, attempts, gave_up)
-            SELECT endpoint_id, event_id, event, '{{"id": "' || event_id || '", ' || rest,
+            SELECT endpoint_id, event_id, event,
+                '{{"id": "' || event_id || '", "event": ' || to_json(event)::text
+                    || ', "created": ' || %s || ', "data": ' || data::text || '}}',
                 %s, 0, false
             FROM listening
             RETURNING id
         )"""
-    return sql, [json.dumps(wanted), created]
+    names = sorted({event for event, _data in events})
+    return sql, [wanted, names, json.dumps(created, cls=DjangoJSONEncoder), created]
 
 
 def _queue(delivery_ids: list[int]) -> None:
