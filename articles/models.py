@@ -1288,6 +1288,10 @@ class ArticleRevision(models.Model):
     created_at = models.DateTimeField(_("الوقت"))
     # How many tags were kept, moved, corrected, found again or orphaned by this version.
     outcome = models.JSONField(default=dict, blank=True)
+    # The file this version was cleaned from (as imported, or a newer file of the story);
+    # empty for a correction typed on the page. The article's raw text is the latest one.
+    raw_text = models.TextField(_("النص الخام للملف"), blank=True)
+    filename = models.CharField(_("اسم الملف"), max_length=255, blank=True)
 
     class Meta:
         ordering = ["article", "-number"]

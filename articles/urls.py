@@ -33,6 +33,11 @@ urlpatterns = [
     path("imports/items/<int:item_id>/similar/", imports.decide_similar, name="decide_similar"),
     path("articles/<int:article_id>/raw/", imports.raw_article, name="raw_article"),
     path(
+        "articles/<int:article_id>/revisions/<int:number>/file/",
+        imports.revision_file,
+        name="revision_file",
+    ),
+    path(
         "articles/<int:article_id>/raw/lines/<int:number>/correct/",
         imports.correct_line,
         name="correct_line",

@@ -113,6 +113,7 @@ def test_an_open_page_learns_of_a_correction_that_moves_no_tag(live_server, page
     login(page, live_server, editor)
     page.goto(f"{live_server.url}{article.get_absolute_url()}")
     assert "النقابات" in page.locator("#article-body").inner_text()
+    assert page.locator("#article-versions a.versions").count() == 0  # version 1: no link yet
 
     corrected = BODY.replace("مع النقابات", "مع نقابات العمال")
     revisions.apply_new_body(article, corrected, admin, "اسم الجهة كاملاً", from_version=1)
@@ -120,6 +121,10 @@ def test_an_open_page_learns_of_a_correction_that_moves_no_tag(live_server, page
     body.get_by_text("نقابات العمال").wait_for(timeout=15_000)  # a poll is every 3 s
     assert page.get_by_text("فصار النص النسخة 2").first.is_visible()
     assert tag_text(page, quote.pk) == QUOTE_TEXT  # the highlight is drawn on the new text
+    # The header's link to the versions is the new one too, swapped out of band.
+    versions = page.locator("#article-versions a.versions")
+    assert versions.inner_text() == "النسخة 2 من النص"
+    assert versions.get_attribute("href") == f"/articles/{article.pk}/revisions/"
     screenshot(page, "revisions-live-correction")
 
 
@@ -154,3 +159,9 @@ def test_an_admin_updates_an_article_from_a_newer_file_of_its_outlet(live_server
     assert article.body_version == 2 and ADDED in article.body
     page.goto(f"{live_server.url}{article.get_absolute_url()}")
     assert tag_text(page, quote.pk) == QUOTE_TEXT
+    # The raw page shows the newer file, and the first one stays a click away.
+    page.goto(f"{live_server.url}/articles/{article.pk}/raw/")
+    assert page.locator(".file-version").inner_text().startswith("من هذا الملف نُظّفت النسخة 2")
+    assert page.get_by_text(ADDED).first.is_visible()
+    assert page.get_by_role("link", name="ملف النسخة 1").is_visible()
+    screenshot(page, "revisions-raw-page-after-update")

@@ -190,3 +190,66 @@ def test_undecided_files_are_dropped_after_the_retention_time(admin_client_, fir
     item.refresh_from_db()
     assert item.status == ImportItem.Status.REJECTED and item.held_data is None
     assert "لم يُقرَّر خلال 30 يوماً" in item.reason
+
+
+def test_an_update_makes_the_newer_file_the_raw_text_and_keeps_the_first_on_its_version(
+    admin_client_, first, admin_user
+):
+    first_file = first.raw_text
+    item = _upload(admin_client_, "newer.txt", page(NEWER)).items.get()
+    assert _decide(admin_client_, item, "update").status_code == 302
+    first.refresh_from_db()
+    # The raw page shows the file the current text was cleaned from, and says so.
+    assert first.raw_text == page(NEWER).decode() and first.original_filename == "newer.txt"
+    raw = admin_client_.get(reverse("raw_article", args=[first.pk])).content.decode()
+    assert "وفي المساء أعلنت البلدية" in raw and "newer.txt" in raw
+    assert "من هذا الملف نُظّفت النسخة 2 من النص" in raw
+    # Its removed lines are the newer file's: every line kept is in the body, in order.
+    removed = {n for e in first.removed_lines for n in range(e["first"], e["last"] + 1)}
+    kept = [
+        line
+        for number, line in enumerate(first.raw_text.split("\n"), start=1)
+        if number not in removed and line.strip()
+    ]
+    assert "\n\n".join(kept) == first.body
+    # The first file stays on version 1, reachable from the raw page and the versions page.
+    file_url = reverse("revision_file", args=[first.pk, 1])
+    assert file_url in raw
+    assert (
+        file_url
+        in admin_client_.get(reverse("article_revisions", args=[first.pk])).content.decode()
+    )
+    response = admin_client_.get(file_url)
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/plain")
+    assert b"".join(response).decode() == first_file
+    assert first.revisions.get(number=1).filename == "first.txt"
+    assert first.revisions.get(number=2).raw_text == first.raw_text
+
+    # A correction typed on the page keeps the file, and the raw page says the text moved on.
+    corrected = first.body.replace("يوم الأحد", "يوم الاثنين")
+    revisions.apply_new_body(first, corrected, admin_user, "اليوم الصحيح", from_version=2)
+    first.refresh_from_db()
+    assert first.raw_text == page(NEWER).decode()
+    raw = admin_client_.get(reverse("raw_article", args=[first.pk])).content.decode()
+    assert "من هذا الملف نُظّفت النسخة 2 من النص" in raw
+    assert "تغيّر النص بعدها: النسخة الحالية 3" in raw
+    # A typed version has no file of its own.
+    assert admin_client_.get(reverse("revision_file", args=[first.pk, 3])).status_code == 404
+
+
+def test_cleaning_the_outlet_again_leaves_an_updated_article_as_it_is(admin_client_, admin_user):
+    from articles.importing.outlet_memory import reclean_outlet
+
+    article = Importer(user=admin_user).import_bytes("first.txt", page(STORY)).article
+    assert article is not None
+    item = _upload(admin_client_, "newer.txt", page(NEWER)).items.get()
+    assert _decide(admin_client_, item, "update").status_code == 302
+    article.refresh_from_db()
+    updated = article.body
+    assert article.body_version == 2 and not article.tags.exists()
+
+    outcome = reclean_outlet(article.source)
+    article.refresh_from_db()
+    # Neither the first file's text back, nor a text that none of its versions holds.
+    assert outcome.recleaned == 0
+    assert article.body == updated == article.revisions.get(number=2).body

@@ -154,3 +154,35 @@ def test_a_tag_made_on_the_old_text_after_a_correction_is_refused(
     response = editor_client.post(reverse("tag_passage", args=[article.pk]), data, **HTMX)
     assert response.status_code == 422
     assert not Tag.objects.filter(article=article).exists()
+
+
+@pytest.mark.parametrize("title", ["عنوان الخبر", "عنوان آخر غير السطر الأول"])
+def test_a_new_version_refreshes_the_version_link_and_the_orphans_notice(
+    editor_client, editor, admin_user, title
+):
+    """Whether the body starts with its headline (the link travels with the body) or not
+    (the link is in the header, sent out of band), an open page shows the new version."""
+    from articles import revisions
+
+    article = make_article(
+        "عنوان الخبر\nقال الوزير إن الخطة جاهزة للتنفيذ.\nفقرة ثالثة هنا.", title=title
+    )
+    start = article.body.index("فقرة ثالثة")
+    make_tag(article, start, start + len("فقرة ثالثة"), user=editor)
+    page = editor_client.get(article.get_absolute_url()).content.decode()
+    assert page.count('id="article-versions"') == 1 and "من النص" not in page
+    since = cursor_of(page)
+    corrected = article.body.replace("فقرة ثالثة هنا.", "سطر أخير مختلف.")
+    revisions.apply_new_body(article, corrected, admin_user, "سطر أخير", from_version=1)
+
+    html = poll(editor_client, article, since).content.decode()
+    assert html.count('id="article-versions"') == 1
+    link = re.search(r'<a class="versions" href="([^"]+)">([^<]+)</a>', html)
+    assert link.groups() == (reverse("article_revisions", args=[article.pk]), "النسخة 2 من النص")
+    assert reverse("article_orphans", args=[article.pk]) in html  # the tag left without a place
+    versions = re.search(r'<div class="article-versions" id="article-versions"[^>]*>', html)
+    body = html.index('id="article-body"')
+    in_body = body < versions.start() < html.index('<p id="p', body)
+    assert in_body is (title == "عنوان الخبر")  # the body starts with its headline
+    # In the body, it comes with it; out of it, it is swapped on its own.
+    assert ('hx-swap-oob="true"' in versions.group(0)) is not in_body

@@ -110,6 +110,7 @@ NOT_A_LIST: dict[str, str] = {
     "claim_panel": "an htmx fragment of one claim; its one parameter (close) is a flag",
     "correct_article": "one article's correction form, no parameters",
     "revision_text": "one version's text as a file, no parameters",
+    "revision_file": "the file one version was cleaned from, no parameters",
     "batch_progress": "a batch's counts; its one parameter (was) is compared to one word",
     "claim_review_file": "one group's ClaimReview, no parameters",
     "api:api-root": "a redirect to the docs",

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from articles import tagging
 from articles.models import (
+    ArticleRevision,
     Assignment,
     ClaimGroup,
     ImportBatch,
@@ -131,6 +132,7 @@ MATRIX: dict[str, Rule] = {
     "correct_article": Rule(get=ONLY_ADMINS, post=ONLY_ADMINS),
     "article_revisions": Rule(get=READERS, post=None),
     "revision_text": Rule(get=READERS, post=None),
+    "revision_file": Rule(get=ONLY_ADMINS, post=None),  # a file, as the raw page
     "article_orphans": Rule(get=READERS, post=None),
     "orphan_queue": Rule(get=READERS, post=None),
     "replace_tag": Rule(get=None, post=WRITERS),
@@ -245,6 +247,15 @@ def objects(db, clients):
     rule = OutletRule.objects.create(source=source, kind="furniture", key="سطر", text="سطر")
     orphan = tagging.create_tag(article=article, user=editor, kind="claim", start=21, end=25)
     Tag.objects.filter(pk=orphan.pk).update(orphaned=True)
+    # The file version 1 was cleaned from, kept on it (a correction writes it).
+    ArticleRevision.objects.create(
+        article=article,
+        number=1,
+        body=article.body,
+        kind=ArticleRevision.Kind.IMPORTED,
+        raw_text="ملف\n" + article.body,
+        created_at=timezone.now(),
+    )
     # An independent assignment: the matrix's editor owns the work item it marks.
     assignment = Assignment.objects.create(name="تكليف", mode="independent", created_by=editor)
     matrix_editor = get_user_model().objects.get(username=f"matrix-{EDITORS}")

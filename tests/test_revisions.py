@@ -6,7 +6,10 @@ import json
 from collections import Counter
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from procrastinate.contrib.django.models import ProcrastinateJob
 
 from articles import exporting, revisions
 from articles.models import (
@@ -17,10 +20,12 @@ from articles.models import (
     Tag,
     TagEvent,
     TagSet,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from articles.quotes import suggestion_store
 from articles.text.quote_rules import Suggestion
-from tests.conftest import make_article, make_tag
+from tests.conftest import make_article, make_tag, make_webhook_endpoint
 
 BODY = (
     "قال الوزير إن الحكومة ستخفض الأسعار الشهر المقبل.\n\n"
@@ -454,3 +459,88 @@ def test_a_correction_carries_blind_layers_and_keeps_them_blind(client, article,
     answer = client.post(reverse("delete_orphan", args=[gone.pk]), {"version": gone.version})
     assert answer.status_code == 404
     assert Tag.all_layers.filter(pk=gone.pk, orphaned=True).exists()
+
+
+def _correction_capturing_queries(n_tags: int, admin_user, editor, *, listening: bool):
+    """A correction of an article with `n_tags` tagged paragraphs: a paragraph added above
+    moves every tag, the last paragraph rewritten orphans its tag."""
+    says = "تقول" if listening else "تذكر"  # another text: the same one would be a duplicate
+    paragraphs = [f"الفقرة رقم {n} {says} إن الحكومة قررت أمراً جديداً." for n in range(n_tags)]
+    article = make_article("\n\n".join(paragraphs), title="فقرات")
+    tags = [_tag(article, paragraph, editor) for paragraph in paragraphs]
+    if listening:
+        make_webhook_endpoint(
+            url="http://127.0.0.1:9/hook",
+            events=[WebhookEndpoint.Event.TAG_UPDATED],
+            allow_private_address=True,
+        )
+    new_body = "\n\n".join(["فقرة جديدة في الأعلى.", *paragraphs[:-1], "نص آخر تماماً هنا."])
+    with CaptureQueriesContext(connection) as queries:
+        revisions.apply_new_body(article, new_body, admin_user, "تحديث")
+    return tags, len(queries.captured_queries)
+
+
+def test_a_correction_tells_webhooks_of_every_moved_and_orphaned_tag(db, editor, admin_user):
+    tags, _ = _correction_capturing_queries(20, admin_user, editor, listening=True)
+    deliveries = {
+        body["data"]["tag_id"]: body
+        for body in (json.loads(row.body) for row in WebhookDelivery.objects.all())
+    }
+    assert set(deliveries) == {tag.pk for tag in tags}
+    assert {body["event"] for body in deliveries.values()} == {"tag.updated"}
+    # The jobs that send them exist, one per delivery.
+    assert ProcrastinateJob.objects.filter(task_name__endswith="deliver_webhook").count() == 20
+    moved = Tag.objects.get(pk=tags[0].pk)
+    data = deliveries[moved.pk]["data"]
+    assert data["action"] == "moved" and data["user"] == admin_user.username
+    assert (data["tag"]["start"], data["tag"]["end"]) == (moved.start, moved.end)
+    assert data["tag"]["body_version"] == 2 and "orphaned" not in data["tag"]
+    orphan = Tag.all_layers.get(pk=tags[-1].pk)
+    assert orphan.orphaned
+    data = deliveries[orphan.pk]["data"]
+    assert data["action"] == "orphaned" and data["tag"]["orphaned"] is True
+    # Its offsets and text are the old ones, into the version they belong to.
+    assert (data["tag"]["start"], data["tag"]["body_version"]) == (tags[-1].start, 1)
+
+
+def test_webhooks_of_a_correction_cost_the_same_queries_for_2_or_20_tags(db, editor, admin_user):
+    _, two = _correction_capturing_queries(2, admin_user, editor, listening=True)
+    _, twenty = _correction_capturing_queries(20, admin_user, editor, listening=True)
+    WebhookEndpoint.objects.all().delete()
+    _, unheard = _correction_capturing_queries(20, admin_user, editor, listening=False)
+    assert two == twenty
+    # No endpoint listening: not one query more than the history itself; listening: the
+    # deliveries' jobs, deferred together.
+    assert twenty == unheard + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_keeps_the_imported_file_on_version_1():
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("articles", "0024_import_offers_to_update_a_similar_article")]
+    after = [("articles", "0025_revisions_keep_the_file_they_came_from")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old_apps = executor.loader.project_state(before).apps
+    article = old_apps.get_model("articles", "Article").objects.create(
+        title="t", body=BODY, body_sha256="b" * 64, raw_text="الملف\n" + BODY,
+        original_filename="old.txt", body_version=2,
+    )  # fmt: skip
+    revision = old_apps.get_model("articles", "ArticleRevision")
+    revision.objects.create(
+        article=article, number=1, body=BODY, kind="imported", created_at="2026-01-01T00:00Z"
+    )
+    revision.objects.create(
+        article=article, number=2, body=BODY + ".", kind="update", created_at="2026-01-02T00:00Z"
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    kept = ArticleRevision.objects.filter(article_id=article.pk).order_by("number")
+    # The article's raw text was the imported file; the update's file was never kept.
+    assert list(kept.values_list("filename", "raw_text")) == [
+        ("old.txt", "الملف\n" + BODY),
+        ("", ""),
+    ]

@@ -92,7 +92,8 @@ def untagged(articles):
 
 def reclean_outlet(source: Source) -> Recleaned:
     """Clean the outlet's untagged articles again with what it has learned, atomically.
-    An article whose new text would equal another article's keeps its old text."""
+    An article whose new text would equal another article's keeps its old text, and so
+    does one whose text has had versions (articles/revisions/)."""
     # Here, not at the top: the indexing job brings in the quote rules (compiled patterns,
     # a tenth of a second), which an import, this module's other user, never needs.
     from articles.jobs import indexing
@@ -100,6 +101,9 @@ def reclean_outlet(source: Source) -> Recleaned:
     articles = Article.objects.filter(source=source)
     free = list(untagged(articles).order_by("pk"))
     waiting = articles.count() - len(free)
+    # An article with versions is left alone: its text may be a correction typed on the
+    # page, which cleaning its file again would undo without a trace in its versions.
+    free = [article for article in free if article.body_version == 1]
     changed: list[Article] = []
     with transaction.atomic():
         for article in free:

@@ -72,6 +72,18 @@ class _Ready:
     first_digest: str = ""  # of the text cleaned without the outlet's memory
 
 
+@dataclass(frozen=True)
+class CleanedFile:
+    """A file read and cleaned for a new version of an existing article: its text, and
+    the provenance the raw page shows (the file, and the lines its clean-up removed)."""
+
+    name: str
+    raw: str
+    encoding: str
+    body: str
+    removed_lines: list[dict]
+
+
 def normalise_text(text: str) -> str:
     """NFC and LF line endings, once, before anything is stored (offsets count after it)."""
     return cleaning.normalise(text)
@@ -214,11 +226,21 @@ class Importer:
             r.name, SIMILAR, article=resembled, reason=reason, encoding=r.encoding, held=r.data
         )
 
-    def cleaned_text(self, name: str, data: bytes, encoding: str | None) -> str | ImportResult:
-        """A file's text as an import would store it (decoded, normalised, cleaned), or
-        the result saying why it cannot be (rejected)."""
+    def cleaned_file(
+        self, name: str, data: bytes, encoding: str | None
+    ) -> CleanedFile | ImportResult:
+        """A file as an import would store it (decoded, normalised, cleaned), or the result
+        saying why it cannot be (rejected)."""
         prepared = self._prepare(display_name(name), data, encoding)
-        return prepared if isinstance(prepared, ImportResult) else prepared.cleaned.body
+        if isinstance(prepared, ImportResult):
+            return prepared
+        return CleanedFile(
+            name=prepared.name,
+            raw=prepared.raw,
+            encoding=prepared.encoding,
+            body=prepared.cleaned.body,
+            removed_lines=prepared.cleaned.removed_json,
+        )
 
     def _prepare(
         self, name: str, data: bytes | Path, encoding: str | None

@@ -4,7 +4,8 @@ The import holds such a file (status "similar", its bytes kept, `article` the on
 resembles) instead of making a second article of the same story. Two answers:
 
 - `update_article`: the file's text becomes a new version of that article
-  (`revisions.apply_new_body`, kind "update"): its tags are carried over to the new text;
+  (`revisions.apply_new_body`, kind "update"): its tags are carried over to the new text,
+  and the file becomes the article's raw text (the earlier one stays on its version);
 - `import_as_new`: the file is imported as an article of its own, flagged as a near copy.
 
 Nothing happens without one of them; held bytes left undecided are dropped after
@@ -65,10 +66,10 @@ def update_article(item_id: int, *, user, from_version: int) -> ImportItem:
         item = _locked(item_id)
         article = Article.objects.get(pk=item.article_id or 0)  # set: checked by _locked
         data = bytes(item.held_data or b"")
-        text = Importer(user=user).cleaned_text(item.filename, data, _encoding(item, data))
-        if isinstance(text, ImportResult):  # cannot happen for a file that was read once
-            apply_result(item, text)
-        elif normalise_text(text).strip() == article.body:
+        file = Importer(user=user).cleaned_file(item.filename, data, _encoding(item, data))
+        if isinstance(file, ImportResult):  # cannot happen for a file that was read once
+            apply_result(item, file)
+        elif normalise_text(file.body).strip() == article.body:
             if article.body_version != from_version:
                 raise revisions.StaleBody(article)
             reason = _("النص مطابق للنص الحالي للمقال رقم %(id)s.") % {"id": article.pk}
@@ -82,11 +83,12 @@ def update_article(item_id: int, *, user, from_version: int) -> ImportItem:
             }
             revision = revisions.apply_new_body(
                 article,
-                text,
+                file.body,
                 user,
                 reason,
                 kind=ArticleRevision.Kind.UPDATE,
                 from_version=from_version,
+                file=file,  # the raw page shows this file from now on
             )
             done = _("صار النسخة %(n)s من المقال رقم %(id)s.") % {
                 "n": revision.number,

@@ -15,6 +15,7 @@ import procrastinate
 from django.conf import settings
 from procrastinate.contrib.django.django_connector import DjangoConnector
 from procrastinate.exceptions import AlreadyEnqueued
+from procrastinate.types import JSONValue
 
 from articles.models import ImportBatch
 
@@ -68,11 +69,24 @@ def defer_resume() -> None:
 
 
 def defer_webhook(delivery_id: int, in_seconds: int = 0) -> None:
-    """Have a worker send one webhook delivery, now or after a retry's wait."""
+    """Have a worker send one webhook delivery, now or after a retry's wait (new
+    deliveries go through `defer_webhooks`)."""
     from articles.jobs import tasks
 
     schedule_in = {"seconds": in_seconds} if in_seconds else None
     _defer(tasks.deliver_webhook, schedule_in=schedule_in, delivery_id=delivery_id)
+
+
+def defer_webhooks(delivery_ids: list[int]) -> None:
+    """Have workers send new webhook deliveries: one job each, deferred in one query."""
+    from articles.jobs import tasks
+
+    if delivery_ids:
+        deferrer = _through_django().configure_task(
+            tasks.deliver_webhook.name, queue=tasks.deliver_webhook.queue
+        )
+        jobs: list[dict[str, JSONValue]] = [{"delivery_id": pk} for pk in delivery_ids]
+        deferrer.batch_defer(*jobs)
 
 
 def defer_prepared_export(export_id: int) -> None:

@@ -17,13 +17,12 @@ from collections import Counter
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles.importing.pipeline import normalise_text
+from articles.importing.pipeline import CleanedFile, normalise_text
 from articles.jobs import indexing
 from articles.models import (
     Article,
@@ -49,7 +48,7 @@ from articles.text.reanchoring import (
     Reanchorer,
     context_of,
 )
-from articles.webhooks.events import record_tag_event
+from articles.webhooks.events import record_tag_event, record_tag_events
 
 MAX_BODY_CHARS = 500_000
 MAX_REASON_CHARS = 2000
@@ -71,11 +70,14 @@ def apply_new_body(
     *,
     kind: str = ArticleRevision.Kind.CORRECTION,
     from_version: int | None = None,
+    file: CleanedFile | None = None,
 ) -> ArticleRevision:
     """Make `new_body` the article's text, carrying every tag, suggestion and passage over.
 
     `from_version` is the body version the editor started from: if another correction was
-    saved meanwhile, nothing is written and `StaleBody` is raised. Raises ValidationError
+    saved meanwhile, nothing is written and `StaleBody` is raised. `file` is the file the
+    new text was cleaned from (a newer version of the story): it becomes the article's raw
+    text and provenance, and is kept on the revision. Raises ValidationError
     for an empty, unchanged or oversized text. Returns the new revision; its `outcome`
     counts what happened to the tags."""
     new_body = normalise_text(new_body).strip()
@@ -100,10 +102,19 @@ def apply_new_body(
         reanchorer = Reanchorer(old_body, new_body)
         outcome = _carry_tags(locked, reanchorer, new_body, number, user)
         _carry_suggestions(locked, reanchorer, new_body)
+        provenance = {}
+        if file is not None:
+            provenance = {
+                "raw_text": file.raw,
+                "removed_lines": file.removed_lines,
+                "original_filename": file.name,
+                "detected_encoding": file.encoding,
+            }
         Article.objects.filter(pk=locked.pk).update(
             body=new_body,
             body_version=number,
             shingle_sketch=near_duplicates.sketch(new_body),
+            **provenance,
         )
         locked.body = locked._loaded_body = new_body
         locked.body_version = number
@@ -120,13 +131,16 @@ def apply_new_body(
             created_by=user,
             created_at=timezone.now(),
             outcome=outcome,
+            raw_text=file.raw if file else "",
+            filename=file.name if file else "",
         )
     article.body, article._loaded_body, article.body_version = new_body, new_body, number
     return revision
 
 
 def _keep_first_version(article: Article) -> None:
-    """Version 1 is written lazily, with the first correction: the text as imported."""
+    """Version 1 is written lazily, with the first correction: the text as imported, and
+    the file it came from (the article's raw text may become a newer file's)."""
     if article.body_version == 1 and not article.revisions.exists():
         ArticleRevision.objects.create(
             article=article,
@@ -135,6 +149,8 @@ def _keep_first_version(article: Article) -> None:
             kind=ArticleRevision.Kind.IMPORTED,
             created_by=article.imported_by,
             created_at=article.imported_at,
+            raw_text=article.raw_text,
+            filename=article.original_filename,
         )
 
 
@@ -182,7 +198,8 @@ def _carry_tags(article: Article, reanchorer: Reanchorer, new_body: str, number:
             tag.version += 1
             events.append(_event(tag, TagEvent.Action.MOVED, before))
     _update_tags(rows)
-    _record_events(article, events, user)
+    # Corrections are made on the pages only; webhooks hear of every moved or orphaned tag.
+    record_tag_events(article, user, Via.WEB, events)
     return dict(outcome)
 
 
@@ -224,28 +241,6 @@ def _update_tags(rows: list[dict]) -> None:
 
 def _event(tag: SimpleNamespace, action: str, before: dict) -> dict:
     return {"tag_id": tag.pk, "action": action, "before": before, "after": snapshot(tag)}
-
-
-def _record_events(article: Article, events: list[dict], user) -> None:
-    """The history of every moved or orphaned tag, in one INSERT (as `_update_tags`)."""
-    if not events:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO articles_tagevent
-                (tag_id, article_id, action, user_id, via, at, before, after)
-            SELECT e.tag_id, %s, e.action, %s, %s, now(), e.before, e.after
-            FROM jsonb_to_recordset(%s::jsonb)
-                AS e(tag_id int, action text, before jsonb, after jsonb)
-            """,
-            [
-                article.pk,
-                user.pk,
-                Via.WEB,  # corrections are made on the pages only
-                json.dumps(events, ensure_ascii=False, cls=DjangoJSONEncoder),
-            ],
-        )
 
 
 def _carry_suggestions(article: Article, reanchorer: Reanchorer, new_body: str) -> None:

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,7 +20,7 @@ from articles.importing import similar
 from articles.importing.outlet_memory import Recleaned, reclean_outlet, untagged
 from articles.importing.pipeline import IMPORTED, Importer, preview, retry_with_encoding
 from articles.importing.uploads import iter_uploads, store_batch
-from articles.models import Article, ImportBatch, ImportItem, OutletRule, Source
+from articles.models import Article, ArticleRevision, ImportBatch, ImportItem, OutletRule, Source
 from articles.text.cleaning import INVISIBLE, line_key, strip_invisible
 from articles.views.request import HtmxHttpRequest
 
@@ -204,7 +204,31 @@ def raw_article(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
     """The file as it came in, escaped, with the lines the clean-up removed marked, and one
     button per line to teach the outlet's clean-up (furniture / story / undo)."""
     article = get_object_or_404(Article.objects.select_related("source"), pk=article_id)
-    return render(request, "articles/importing/raw_article.html", _raw_context(article))
+    context = _raw_context(article)
+    # The file is the latest one the text was cleaned from (an update brings a newer one);
+    # the earlier files stay on their versions.
+    files = list(
+        article.revisions.exclude(raw_text="")
+        .only("number", "kind", "filename", "created_at")
+        .order_by("-number")
+    )
+    context["file_version"] = files[0].number if files else 1
+    context["earlier_files"] = files[1:]
+    return render(request, "articles/importing/raw_article.html", context)
+
+
+@require_GET
+@permission_required(PERMISSION, raise_exception=True)
+def revision_file(request: HtmxHttpRequest, article_id: int, number: int) -> StreamingHttpResponse:
+    """The file one version of the text was cleaned from, as plain text (404 for a
+    version typed on the page)."""
+    with_file = ArticleRevision.objects.exclude(raw_text="").only("raw_text")
+    revision = get_object_or_404(with_file, article_id=article_id, number=number)
+    data = [revision.raw_text.encode()]
+    response = StreamingHttpResponse(data, content_type="text/plain; charset=utf-8")
+    filename = f"article-{article_id}-v{number}-file.txt"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @require_POST

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -88,7 +88,10 @@ def article_revisions(request: HtmxHttpRequest, article_id: int) -> HttpResponse
     """Every version, who made it, when and why; and the diff between two of them."""
     article = get_article_for_user(request, article_id)
     versions = list(
-        article.revisions.select_related("created_by").defer("body").order_by("-number")
+        article.revisions.select_related("created_by")
+        .defer("body", "raw_text")
+        .annotate(has_file=ExpressionWrapper(~Q(raw_text=""), BooleanField()))
+        .order_by("-number")
     )
     form = RevisionPairForm(request.GET)
     diff = summary = None

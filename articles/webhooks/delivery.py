@@ -35,47 +35,57 @@ def retry_delay(attempts: int) -> int:
     return FIRST_RETRY_SECONDS * 2 ** (attempts - 1)
 
 
-def _deliveries_sql(event: str, data: dict) -> tuple[str, list]:
-    """A WITH-clause that stores one delivery per enabled endpoint wanting `event`, in the
-    statement it is put in front of (its ids come back as `deliveries`).
+def _deliveries_sql(events: list[tuple[str, dict]]) -> tuple[str, list]:
+    """A WITH-clause that stores, for each `(event, data)`, one delivery per enabled
+    endpoint wanting that event, in the statement it is put in front of (its ids come
+    back as `deliveries`).
 
     Looking the endpoints up in the same statement as the write, instead of before it,
     costs a write nothing when no endpoint listens, and sees every endpoint any app
     server has added (no per-process copy to go stale). Each delivery has its own event
-    id, made by the database, so it is put in front of the rest of the body there."""
+    id, made by the database, so each body is put together there."""
     created = timezone.now()
-    rest = json.dumps(
-        {"event": event, "created": created, "data": data},
+    # One document for every event (a correction may record hundreds): `json`, not
+    # `jsonb`, so that each `data` comes back as the very text it was written as.
+    wanted = json.dumps(
+        [{"event": event, "data": data} for event, data in events],
         cls=DjangoJSONEncoder,
         ensure_ascii=False,
     )
+    # The document is read once per endpoint that wants one of its events, and not at all
+    # when none does (the usual case, where a correction's hundreds cost nothing here).
     sql = f"""
         listening AS MATERIALIZED (
-            SELECT id AS endpoint_id, gen_random_uuid() AS event_id
-            FROM {WebhookEndpoint._meta.db_table}
-            WHERE enabled AND events @> ARRAY[%s]::varchar[]
+            SELECT e.id AS endpoint_id, w.event, w.data, gen_random_uuid() AS event_id
+            FROM {WebhookEndpoint._meta.db_table} AS e
+            CROSS JOIN LATERAL json_to_recordset(%s::json) AS w(event varchar, data json)
+            WHERE e.enabled AND e.events && %s::varchar[]
+                AND e.events @> ARRAY[w.event]::varchar[]
         ),
         deliveries AS (
             INSERT INTO {WebhookDelivery._meta.db_table}
                 (endpoint_id, event_id, event, body, created_at, attempts, gave_up)
-            SELECT endpoint_id, event_id, %s, '{{"id": "' || event_id || '", ' || %s, %s, 0, false
+            SELECT endpoint_id, event_id, event,
+                '{{"id": "' || event_id || '", "event": ' || to_json(event)::text
+                    || ', "created": ' || %s || ', "data": ' || data::text || '}}',
+                %s, 0, false
             FROM listening
             RETURNING id
         )"""
-    return sql, [event, event, rest[1:], created]
+    names = sorted({event for event, _data in events})
+    return sql, [wanted, names, json.dumps(created, cls=DjangoJSONEncoder), created]
 
 
 def _queue(delivery_ids: list[int]) -> None:
     from articles.jobs import queue
 
-    for delivery_id in delivery_ids:
-        queue.defer_webhook(delivery_id)
+    queue.defer_webhooks(delivery_ids)
 
 
 def record(event: str, data: dict) -> None:
     """Store one delivery per enabled endpoint that wants `event`, and queue it, in the
     caller's transaction: a rolled-back write leaves neither behind."""
-    deliveries, params = _deliveries_sql(event, data)
+    deliveries, params = _deliveries_sql([(event, data)])
     # No savepoint: inside the caller's transaction this costs no query.
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.execute(f"WITH {deliveries} SELECT id FROM deliveries", params)
@@ -90,7 +100,7 @@ def insert_with_deliveries(obj: models.Model, event: str, data: dict) -> None:
     insert = InsertQuery(type(obj))
     insert.insert_values(fields, [obj])
     [(insert_sql, insert_params)] = insert.get_compiler(connection=connection).as_sql()
-    deliveries, params = _deliveries_sql(event, data)
+    deliveries, params = _deliveries_sql([(event, data)])
     pk_column = connection.ops.quote_name(meta.pk.attname)
     sql = (
         f"WITH inserted AS ({insert_sql} RETURNING {pk_column}), {deliveries} "
@@ -102,6 +112,20 @@ def insert_with_deliveries(obj: models.Model, event: str, data: dict) -> None:
             obj.pk, delivery_ids = cursor.fetchone()
         obj._state.adding = False
         obj._state.db = connection.alias
+        _queue(delivery_ids)
+
+
+def write_with_deliveries(write_sql: str, write_params: list, events: list[tuple[str, dict]]):
+    """Run `write_sql` (a data-modifying statement, for many rows at once) and record each
+    `(event, data)` for the endpoints that want it, in one statement whatever the number of
+    rows: a bulk write costs one query when no endpoint listens, two when some do (the
+    deliveries' jobs are deferred together)."""
+    deliveries, params = _deliveries_sql(events)
+    sql = f"WITH written AS ({write_sql}), {deliveries} SELECT ARRAY(SELECT id FROM deliveries)"
+    with transaction.atomic(savepoint=False):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*write_params, *params])
+            (delivery_ids,) = cursor.fetchone()
         _queue(delivery_ids)
 
 
