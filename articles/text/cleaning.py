@@ -50,7 +50,8 @@ TITLE_LABEL_RE = re.compile(r"^(?:ال)?عنوان\s*:\s*")  # a "عنوان:" l
 PUNCTUATION_RE = re.compile(r"[^\w\s]")
 CODE_CHARS_RE = re.compile(r"[{}<>=\[\];]")
 HASHTAG_RE = re.compile(r"(?<![\w&#])#(\w+)")
-BULLET_RE = re.compile(r"^\s*[•·▪●◦‣\-*–]\s+")
+BULLETS = "•·▪●◦‣-*–"
+BULLET_RE = re.compile(rf"^\s*[{re.escape(BULLETS)}]\s+")  # lines are stripped: [0] is the bullet
 SENTENCE_END = tuple(".!?؟…")
 
 HEADLINE_MIN_WORDS = 3
@@ -421,8 +422,9 @@ def clean(raw: str, memory: OutletMemory = NO_MEMORY) -> Cleaned:
     crawled_on = _crawler_date(texts)
     _mark_trailers(texts, rules)
     _mark_link_lists(texts, rules)
-    repeated_headline = _repeated_headline(texts, rules)
-    _mark_repeated(texts, rules, repeated_headline)
+    copies = _copies(texts, rules)
+    repeated_headline = _repeated_headline(texts, rules, copies)
+    _mark_repeated(rules, copies, repeated_headline)
     for i, text in enumerate(texts):
         if text and rules[i] is None:
             if memory.furniture and line_key(text) in memory.furniture:
@@ -686,7 +688,7 @@ def _mark_link_lists(texts: list[str], rules: list[str | None]) -> None:
     for i, text in enumerate(texts):
         if not text:
             continue
-        if BULLET_RE.match(text) and _words(text) <= 20:
+        if text[0] in BULLETS and BULLET_RE.match(text) and _words(text) <= 20:
             run.append(i)
             continue
         if len(run) >= 2:
@@ -730,28 +732,36 @@ def _is_masthead(text: str) -> bool:
     return _MASTHEAD_RE.search(_key(text)) is not None
 
 
-def _repeated_headline(texts: list[str], rules: list[str | None]) -> int | None:
+def _copies(texts: list[str], rules: list[str | None]) -> dict[str, list[int]]:
+    """Where each line not yet removed stands, by its text (the lines printed twice)."""
+    positions: dict[str, list[int]] = {}
+    for i, text in enumerate(texts):
+        if text and rules[i] is None:
+            positions.setdefault(text, []).append(i)
+    return positions
+
+
+def _repeated_headline(
+    texts: list[str], rules: list[str | None], copies: dict[str, list[int]]
+) -> int | None:
     """A line of three words or more above the story that the page prints again (as the
     page title, or once more at the end) is the headline, not a repeated caption."""
     story = next(
         (i for i, t in enumerate(texts) if rules[i] is None and _words(t) >= PARAGRAPH_MIN_WORDS),
         len(texts),
     )
-    positions: dict[str, list[int]] = {}
-    for i, text in enumerate(texts):
-        if text and rules[i] is None:
-            positions.setdefault(text, []).append(i)
     previous = ""
     for i in range(story):
         text = texts[i]
         if not text:
             continue
         above, previous = previous, text
+        if rules[i] is not None or len(copies[text]) < 2:
+            continue  # most lines: printed once
         # A copy on the very next line is an image's caption printed under its alt text.
-        elsewhere = [j for j in positions.get(text, []) if abs(j - i) > 1]
+        elsewhere = [j for j in copies[text] if abs(j - i) > 1]
         if (
-            rules[i] is None
-            and elsewhere
+            elsewhere
             and not _is_masthead(above)  # the name printed under "رئيس التحرير"
             and _headline_like(text, 3)
         ):
@@ -759,14 +769,12 @@ def _repeated_headline(texts: list[str], rules: list[str | None]) -> int | None:
     return None
 
 
-def _mark_repeated(texts: list[str], rules: list[str | None], headline: int | None) -> None:
+def _mark_repeated(
+    rules: list[str | None], copies: dict[str, list[int]], headline: int | None
+) -> None:
     """Short lines printed more than once are captions or credits: drop every copy.
     A long paragraph printed twice keeps its first copy; so does a repeated headline."""
-    positions: dict[str, list[int]] = {}
-    for i, text in enumerate(texts):
-        if text and rules[i] is None:
-            positions.setdefault(text, []).append(i)
-    for text, found in positions.items():
+    for text, found in copies.items():
         if len(found) < 2:
             continue
         long_or_headline = _words(text) > SHORT_LINE_WORDS or found[0] == headline
@@ -807,9 +815,9 @@ def _story_start(
         if rules[i] is None
         and t
         and i != headline
-        and not MARKDOWN_HEADING_RE.match(t)
-        and not _is_breadcrumb(t)
         and (_is_paragraph(t) or _is_wrapped(texts, i))
+        and not (t[0] == "#" and MARKDOWN_HEADING_RE.match(t))
+        and not _is_breadcrumb(t)
     ]
     if not paragraphs:
         return None
@@ -1075,7 +1083,9 @@ def _receiving_outlet(texts: list[str], rules: list[str | None]) -> str:
 def _outlet_from_dateline(text: str) -> str:
     """ "الرباط / الأناضول" or "واشنطن ـ المغرب اليوم" → the outlet after the place;
     an agency abbreviation in parentheses ("لندن (د ب أ)") is not an outlet."""
-    if "(" in text or _parse_date(text) and "/" not in text:
+    if "(" in text or DATELINE_SPLIT_RE.search(text) is None:
+        return ""  # most header lines have no separator: no parts to weigh
+    if _parse_date(text) and "/" not in text:
         return ""
     parts = [p.strip() for p in DATELINE_SPLIT_RE.split(text) if p.strip()]
     if len(parts) < 2 or len(parts) > 3:
