@@ -526,6 +526,7 @@ def line_key(text: str) -> str:
 
 _key = line_key
 _TRAILER_KEYS = {_key(m) for m in TRAILER_MARKERS}
+_TRAILER_KEY_WORDS = max(len(key.split()) for key in _TRAILER_KEYS)
 _READ_ALSO_KEYS = {_key(m) for m in READ_ALSO_MARKERS}
 _TRAILER_PREFIX_KEYS = tuple(_key(p) for p in TRAILER_PREFIXES)
 SOCIAL_KEYS = {_key(w) for w in SOCIAL_WORDS}
@@ -643,8 +644,26 @@ def _social_line(key: str) -> bool:
 def _is_trailer(text: str) -> bool:
     if len(text) > 200:  # markers are short; long lines are story
         return False
+    if _words(text) > 20:  # only a whole marker can match, and a story line has too many words
+        too_long = _arabic_words_at_least(text, _TRAILER_KEY_WORDS + 1)
+        return not too_long and _key(text) in _TRAILER_KEYS
     key = _key(text)
-    return key in _TRAILER_KEYS or (_words(text) <= 20 and key.startswith(_TRAILER_PREFIX_KEYS))
+    return key in _TRAILER_KEYS or key.startswith(_TRAILER_PREFIX_KEYS)
+
+
+# A word holding an Arabic letter (tatweel aside) keeps that letter in its key, so a line
+# with more such words than a marker has cannot be that marker.
+_ARABIC_WORD_RE = re.compile("[\u0621-\u063f\u0641-\u064a]\\S*")
+
+
+def _arabic_words_at_least(text: str, count: int) -> bool:
+    """Whether at least `count` of the line's words hold an Arabic letter."""
+    found = 0
+    for _match in _ARABIC_WORD_RE.finditer(text):
+        found += 1
+        if found >= count:
+            return True
+    return False
 
 
 def _mark_trailers(texts: list[str], rules: list[str | None]) -> None:
