@@ -404,7 +404,7 @@ def clean(raw: str, memory: OutletMemory = NO_MEMORY) -> Cleaned:
     lines = raw.split("\n")
     rules: list[str | None] = [None] * len(lines)  # why each line was removed
     edits: list[Removal] = []
-    if not any(char in raw for char in INVISIBLE_CHARS):  # most pages: no per-line search
+    if not any(map(raw.__contains__, INVISIBLE_CHARS)):  # most pages: no per-line search
         texts = [line.strip() for line in lines]
     else:
         texts = []
@@ -755,7 +755,7 @@ def _mark_seen(texts: list[str], rules: list[str | None], seen: frozenset[str]) 
 def _is_breadcrumb(text: str) -> bool:
     """ "الرئيسية » أخبار » محليات": path separators between short parts."""
     return (
-        any(mark in text for mark in BREADCRUMB_MARKS)
+        any(map(text.__contains__, BREADCRUMB_MARKS))
         and (
             BREADCRUMB_SEPARATOR_RE.search(text) is not None
             or BREADCRUMB_HOME_RE.match(text) is not None
@@ -894,7 +894,7 @@ def _mark_header(
     for i in range(first_paragraph):
         if rules[i] is not None or not texts[i] or i == headline:
             continue
-        if _parse_date(texts[i]) and _words(texts[i]) <= 8:
+        if _words(texts[i]) <= 8 and _parse_date(texts[i]):
             rules[i] = "dateline"
         elif texts[i].endswith((":", "：", "-", "–", "—")) and _words(texts[i]) <= 8:
             rules[i] = "byline"
@@ -1126,12 +1126,12 @@ def _outlet_from_dateline(text: str) -> str:
     an agency abbreviation in parentheses ("لندن (د ب أ)") is not an outlet."""
     if "(" in text or DATELINE_SPLIT_RE.search(text) is None:
         return ""  # most header lines have no separator: no parts to weigh
-    if _parse_date(text) and "/" not in text:
+    if "/" not in text and _parse_date(text):
         return ""
     parts = [p.strip() for p in DATELINE_SPLIT_RE.split(text) if p.strip()]
     if len(parts) < 2 or len(parts) > 3:
         return ""
-    named = [p for p in parts if not _parse_date(p) and 1 <= _words(p) <= 3 and has_arabic(p)]
+    named = [p for p in parts if 1 <= _words(p) <= 3 and has_arabic(p) and not _parse_date(p)]
     named = [p for p in named if _key(p) not in _GENERIC_KEYS]
     if len(parts) == 2 and len(named) == 2 and _words(parts[0]) <= 2:
         return parts[1][:200]
