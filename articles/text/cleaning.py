@@ -658,9 +658,7 @@ _ARABIC_WORD_RE = re.compile("[\u0621-\u063f\u0641-\u064a]\\S*")
 
 def _arabic_words_at_least(text: str, count: int) -> bool:
     """Whether at least `count` of the line's words hold an Arabic letter."""
-    found = 0
-    for _match in _ARABIC_WORD_RE.finditer(text):
-        found += 1
+    for found, _match in enumerate(_ARABIC_WORD_RE.finditer(text), start=1):
         if found >= count:
             return True
     return False
