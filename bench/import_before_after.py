@@ -5,16 +5,17 @@
 
 The older worktree (e.g. `git worktree add ../before <commit>` with `.venv` linked) gets a
 database of its own on this tree's PostgreSQL server, migrated by its own code; this tree
-gets another. Each round runs the two one after the other (the order alternating), on:
+gets another. Each round runs the two one after the other (the order alternating):
 
-- the bench's generated files (bench/import_files.py): the command end to end as a child
-  process, by files/s, by the command's CPU seconds and by its PostgreSQL backend's CPU
-  seconds (what the server's postmaster reaps when the backend exits);
-- a folder of pages (`--pages`, default the development set when it is present; skipped
-  when it is not): too few files for a command start-up to be negligible, so imported
-  `--repeats` times in one process into an emptied database each time, timing only the
-  `import_articles` command's run (not Python's or Django's start-up): files/s, CPU
-  seconds per 1,000 files of the process and of its backend.
+- the command end to end as a child process on the bench's generated files
+  (bench/import_files.py): files/s, the command's CPU seconds and its PostgreSQL backend's
+  (what the server's postmaster reaps when the backend exits);
+- the command's run alone (no Python or Django start-up), in a process of the tree's own,
+  into an emptied database: once on the generated files, and `--repeats` times on a folder
+  of pages (`--pages`, by default the development set when it is present, skipped when it
+  is not: too few files for a start-up to be negligible). A tree that defers the indexing
+  of new articles to a job (the older one indexed during the import) is also measured
+  with that job run in the same process, so both sides do comparable work.
 
 Every figure is also given as a multiple of the floor's time (the same files' bytes
 COPYed into a table, bench/import_files.py), measured in each round. CPU figures are
@@ -62,9 +63,23 @@ def _reaped_cpu(pid: int) -> float:
     return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
 
 
+def _timed(run, backend: int) -> dict:
+    """Wall seconds, this process's and its PostgreSQL backend's CPU seconds of `run()`."""
+    pg_before, cpu_before = _backend_cpu(backend), time.process_time()
+    started = time.perf_counter()
+    run()
+    return {
+        "wall": time.perf_counter() - started,
+        "cpu": time.process_time() - cpu_before,
+        "pg_cpu": _backend_cpu(backend) - pg_before,
+    }
+
+
 def child(tree: Path, folder: Path, repeats: int) -> None:
     """In the tree's own Django: import `folder` `repeats` times into an emptied database,
-    printing per run the wall seconds, this process's and its backend's CPU seconds."""
+    printing per run the wall seconds, this process's and its backend's CPU seconds; and
+    the same for the indexing job a newer tree defers (an older one indexed during the
+    import)."""
     os.chdir(tree)
     sys.path.insert(0, str(tree))
     os.environ["DJANGO_SETTINGS_MODULE"] = "newsdesk.settings"
@@ -74,28 +89,35 @@ def child(tree: Path, folder: Path, repeats: int) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    runs = []
+    from articles.models import Article
+
+    try:
+        from articles.jobs.indexing import index_articles
+    except ImportError:  # an older tree: no job, the import indexed its articles itself
+        index_articles = None
+    runs, jobs = [], []
     with open(os.devnull, "w") as quiet:
         for _run in range(repeats):
             with connection.cursor() as cursor:
                 _empty_imports(cursor)
                 cursor.execute("SELECT pg_backend_pid()")
                 backend = cursor.fetchone()[0]
-            pg_before, cpu_before = _backend_cpu(backend), time.process_time()
-            started = time.perf_counter()
-            call_command("import_articles", str(folder), no_progress=True, stdout=quiet)
-            wall = time.perf_counter() - started
-            with connection.cursor() as cursor:  # the same backend: the run's CPU is its own
-                cursor.execute("SELECT pg_backend_pid()")
-                same = cursor.fetchone()[0] == backend
             runs.append(
-                {
-                    "wall": wall,
-                    "cpu": time.process_time() - cpu_before,
-                    "pg_cpu": _backend_cpu(backend) - pg_before if same else None,
-                }
+                _timed(
+                    lambda: call_command(
+                        "import_articles", str(folder), no_progress=True, stdout=quiet
+                    ),
+                    backend,
+                )
             )
-    print(json.dumps(runs))
+            if index_articles is not None:
+                ids = list(Article.objects.values_list("id", flat=True))
+                jobs.append(_timed(lambda ids=ids: index_articles(ids), backend))
+            with connection.cursor() as cursor:  # the same backend throughout, or no figure
+                cursor.execute("SELECT pg_backend_pid()")
+                if cursor.fetchone()[0] != backend:
+                    runs[-1]["pg_cpu"] = None
+    print(json.dumps({"import": runs, "job": jobs}))
 
 
 def _database_url(name: str) -> str:
@@ -155,7 +177,7 @@ def _command_run(tree: Path, folder: Path, url: str, postmaster: int | None) -> 
     return {"wall": wall, "cpu": _children_cpu() - cpu, "pg_cpu": pg_cpu}
 
 
-def _in_process_runs(tree: Path, folder: Path, url: str, repeats: int) -> list[dict]:
+def _in_process_runs(tree: Path, folder: Path, url: str, repeats: int) -> dict[str, list[dict]]:
     env = {**os.environ, "DATABASE_URL": url, "LOG_REQUESTS": "0"}
     done = subprocess.run(
         [sys.executable, __file__, "--child", str(tree), str(folder), str(repeats)],
@@ -251,40 +273,59 @@ def main() -> None:
         generate(generated, args.files)
         for page in pages:  # read at run time, never kept
             (real / page.name).write_bytes(page.read_bytes())
-        command: dict[str, list[dict]] = {"before": [], "after": []}
-        in_process: dict[str, list[dict]] = {"before": [], "after": []}
-        floors, page_floors = [], []
+        sides = ("before", "after")
+        command: dict[str, list[dict]] = {side: [] for side in sides}
+        corpora = {"generated": generated, "pages": real} if pages else {"generated": generated}
+        repeats = {"generated": 1, "pages": args.repeats}
+        imports = {name: {side: [] for side in sides} for name in corpora}
+        with_job = {name: {side: [] for side in sides} for name in corpora}
+        floors: dict[str, list[float]] = {name: [] for name in corpora}
         try:
             for round_ in range(args.rounds):
-                order = ["before", "after"] if round_ % 2 == 0 else ["after", "before"]
-                floors.append(_floor(generated, 1))
+                order = sides if round_ % 2 == 0 else sides[::-1]
+                for name, folder in corpora.items():
+                    floors[name].append(_floor(folder, 1 if name == "generated" else 5))
                 for side in order:
                     command[side].append(
                         _command_run(trees[side], generated, urls[side], postmaster)
                     )
-                if pages:
-                    page_floors.append(_floor(real, 5))
+                for name, folder in corpora.items():
                     for side in order:
-                        runs = _in_process_runs(trees[side], real, urls[side], args.repeats)
-                        in_process[side].append(_median_run(runs))
+                        runs = _in_process_runs(trees[side], folder, urls[side], repeats[name])
+                        imports[name][side].append(_median_run(runs["import"]))
+                        with_job[name][side].append(_plus(imports[name][side][-1], runs["job"]))
                 print(f"round {round_ + 1}: done")
         finally:
             _drop(BEFORE_DATABASE)
-        floor = statistics.median(floors)
-        print(f"generated files ({args.files}), command end to end; floor {floor:.0f} files/s")
-        report = {"floor_files_per_s": round(floor), "generated": {}, "pages": {}}
-        for side in ("before", "after"):
-            report["generated"][side] = _summary(side, args.files, command[side], floor)
-        if pages:
-            page_floor = statistics.median(page_floors)
+        report: dict[str, dict] = {}
+        floor = statistics.median(floors["generated"])
+        print(f"{args.files} generated files; floor {floor:.0f} files/s")
+        report["command"] = {
+            s: _summary(f"command, {s}", args.files, command[s], floor) for s in sides
+        }
+        for name in corpora:
+            count = args.files if name == "generated" else len(pages)
+            floor = statistics.median(floors[name])
             print(
-                f"{len(pages)} pages, the command's run in-process ×{args.repeats} a round;"
-                f" floor {page_floor:.0f} files/s"
+                f"{name} ({count} files), the command's run in-process; floor {floor:.0f} files/s"
             )
-            report["pages_floor_files_per_s"] = round(page_floor)
-            for side in ("before", "after"):
-                report["pages"][side] = _summary(side, len(pages), in_process[side], page_floor)
+            report[name] = {"floor_files_per_s": round(floor)}
+            for side in sides:
+                report[name][side] = _summary(side, count, imports[name][side], floor)
+                if with_job[name][side] != imports[name][side]:  # a tree that defers a job
+                    report[name][f"{side}_with_job"] = _summary(
+                        f"{side} + its indexing job", count, with_job[name][side], floor
+                    )
         print(json.dumps(report))
+
+
+def _plus(run: dict, jobs: list[dict]) -> dict:
+    """An import's figures with its indexing job's added (none for an older tree)."""
+    if not jobs:
+        return run
+    job = _median_run(jobs)
+    pg = None if run["pg_cpu"] is None or job["pg_cpu"] is None else run["pg_cpu"] + job["pg_cpu"]
+    return {"wall": run["wall"] + job["wall"], "cpu": run["cpu"] + job["cpu"], "pg_cpu": pg}
 
 
 if __name__ == "__main__":
