@@ -12,7 +12,9 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -138,6 +140,26 @@ def test_a_near_copy_from_another_outlet_is_imported_and_flagged_as_before(admin
     item = _upload(admin_client_, "wire.txt", page(NEWER, outlet="أنباء الساحل")).items.get()
     assert item.status == IMPORTED and item.held_data is None
     assert item.article.near_duplicate_of_id == first.pk
+
+
+def _held_near_copies(count: int) -> tuple[list[str], int]:
+    """Statuses and query count of one import call of `count` newer versions of the story."""
+    endings = ["وفي المساء أعلنت البلدية موعد الإغلاق.", "وقال السكان إنهم ينتظرون الجسر.",
+               "وأكد المحافظ أن الطريق سيفتح قبل العيد."]  # fmt: skip
+    files = [
+        (f"newer{n}.txt", page(STORY.replace("قدر الإمكان.", f"قدر الإمكان.\n\n{ending}")))
+        for n, ending in enumerate(endings[:count])
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        results = Importer(hold_similar=True).import_many(files)
+    return [result.status for result in results], len(queries.captured_queries)
+
+
+def test_near_copies_of_saved_articles_are_looked_up_in_one_query(first):
+    one_status, one = _held_near_copies(1)
+    statuses, three = _held_near_copies(3)
+    assert one_status == [SIMILAR] and statuses == [SIMILAR] * 3
+    assert three == one  # not one query per near copy
 
 
 def test_only_admins_decide_and_only_by_post_with_csrf(

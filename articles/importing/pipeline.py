@@ -159,9 +159,10 @@ class Importer:
     def import_many(
         self, files: list[tuple[str, bytes | Path]], *, encoding: str | None = None
     ) -> list[ImportResult]:
-        """Import several files with a fixed number of queries: one duplicate lookup and
-        one bulk insert for all of them (plus Sources not seen before). Call it inside a
-        transaction to commit them together."""
+        """Import several files with a fixed number of queries: one duplicate lookup, one
+        for the saved articles they may be near copies of, and one bulk insert for all of
+        them (plus Sources not seen before). Call it inside a transaction to commit them
+        together."""
         results: list[ImportResult | None] = []
         ready: list[tuple[int, _Ready]] = []
         for i, (name, data) in enumerate(files):
@@ -175,6 +176,10 @@ class Importer:
             return [result for result in results if result is not None]  # every slot is filled
         digests = [d for _i, r in ready for d in (r.digest, r.first_digest) if d]
         existing = {a.body_sha256: a for a in Article.objects.filter(body_sha256__in=digests)}
+        stories = [r for _i, r in ready if not ({r.digest, r.first_digest} & existing.keys())]
+        for r in stories:  # a file that repeats an earlier one of this call gets one too
+            r.sketch = near_duplicates.sketch(r.cleaned.body)
+        resemblable = self._resemblable([r for r in stories if r.cleaned.outlet])
         new: list[Article] = []
         pending_near: list[tuple[Article, Article]] = []  # near-duplicates within this call
         for i, r in ready:
@@ -182,9 +187,8 @@ class Importer:
             if found is not None:
                 results[i] = self._duplicate(r, found)
                 continue
-            r.sketch = near_duplicates.sketch(r.cleaned.body)
             near = self.index.most_similar(r.sketch)
-            resembled = self._same_outlet(near[0], r.cleaned.outlet) if near else None
+            resembled = self._same_outlet(resemblable, near[0], r.cleaned.outlet) if near else None
             if near and resembled is not None:
                 results[i] = self._similar(r, resembled, near[1])
                 continue
@@ -209,13 +213,27 @@ class Importer:
             Article.objects.bulk_update([a for a, _o in pending_near], ["near_duplicate_of"])
         return [result for result in results if result is not None]  # every slot is filled
 
-    def _same_outlet(self, key: int, outlet: str) -> Article | None:
+    def _resemblable(self, stories: list[_Ready]) -> dict[int, Article]:
+        """The saved articles these files may be held as near copies of, with their outlet,
+        in one query: every saved article their sketches come close enough to. The files
+        added to the index meanwhile are unsaved (negative keys), so no other saved article
+        can become the nearest later in the call."""
+        if not self.hold_similar or not stories:
+            return {}
+        keys = {key for r in stories for key in self.index.candidates(r.sketch) if key > 0}
+        if not keys:
+            return {}
+        found = Article.objects.filter(pk__in=keys).select_related("source")
+        return {a.pk: a for a in found.only("id", "title", "body_version", "source__name")}
+
+    @staticmethod
+    def _same_outlet(resemblable: dict[int, Article], key: int, outlet: str) -> Article | None:
         """The saved article `key` if it is from the outlet `outlet`, when similar files
-        are held: another version of one story of that outlet. One query per near copy."""
-        if not self.hold_similar or key <= 0 or not outlet:
+        are held: another version of one story of that outlet."""
+        article = resemblable.get(key)
+        if article is None or not outlet or article.source is None:
             return None
-        found = Article.objects.filter(pk=key, source__name=outlet[:200])
-        return found.only("id", "title", "body_version").first()
+        return article if article.source.name == outlet[:200] else None
 
     def _similar(self, r: _Ready, resembled: Article, score: float) -> ImportResult:
         reason = _(

@@ -34,23 +34,23 @@ INVISIBLE = dict.fromkeys(
     [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C]
     + [0x200B, 0x2060, 0xFEFF, 0x180E]
 )
-INVISIBLE_RE = re.compile("[" + "".join(chr(c) for c in INVISIBLE) + "]")
+INVISIBLE_CHARS = "".join(map(chr, INVISIBLE))
+INVISIBLE_RE = re.compile(f"[{INVISIBLE_CHARS}]")
 
 ARABIC_RE = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
 WORD_RE = re.compile(r"\w+")
 _ARABIC_LETTERS = "\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f"
 ARABIC_LETTER_RE = re.compile(f"[{_ARABIC_LETTERS}]")
 NOT_ARABIC_LETTER_RE = re.compile(f"[^{_ARABIC_LETTERS}]+")
-LATIN_LETTER_RE = re.compile(r"[A-Za-z]")
-NOT_LATIN_LETTER_RE = re.compile(r"[^A-Za-z]+")
 DIGIT_RE = re.compile(r"\d")
 LETTER_WORD_RE = re.compile(r"[^\W\d_]{2,}")  # a word of two letters or more
 SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!؟?])\s")
 TITLE_LABEL_RE = re.compile(r"^(?:ال)?عنوان\s*:\s*")  # a "عنوان:" label is not the headline
 PUNCTUATION_RE = re.compile(r"[^\w\s]")
-CODE_CHARS_RE = re.compile(r"[{}<>=\[\];]")
+CODE_CHARS = "{}<>=[];"
 HASHTAG_RE = re.compile(r"(?<![\w&#])#(\w+)")
-BULLET_RE = re.compile(r"^\s*[•·▪●◦‣\-*–]\s+")
+BULLETS = "•·▪●◦‣-*–"
+BULLET_RE = re.compile(rf"^\s*[{re.escape(BULLETS)}]\s+")  # lines are stripped: [0] is the bullet
 SENTENCE_END = tuple(".!?؟…")
 
 HEADLINE_MIN_WORDS = 3
@@ -208,9 +208,10 @@ BBCODE_RE = re.compile(r"\[/?[A-Za-z]+(?:=[^\]]*)?\]")
 BREADCRUMB_RE = re.compile(
     r"(?:\S\s+[»›>/|]\s+\S.*){2,}|^(?:الرئيسية|الرئيسيه|home)\s*[»›>/|]", re.IGNORECASE
 )
-BREADCRUMB_CHARS_RE = re.compile(r"[»›>/|]")
+BREADCRUMB_MARKS = "»›>/|"
 # What every breadcrumb has: a separator after a space, or a "home" link first.
-BREADCRUMB_HINT_RE = re.compile(r"\s[»›>/|]|^(?:الرئيسية|الرئيسيه|home)", re.IGNORECASE)
+BREADCRUMB_SEPARATOR_RE = re.compile(r"\s[»›>/|]")
+BREADCRUMB_HOME_RE = re.compile(r"الرئيسية|الرئيسيه|home", re.IGNORECASE)
 MARKDOWN_HEADING_RE = re.compile(r"^#{1,6}\s+")
 MASTHEAD_SPLIT_RE = re.compile(
     r"رئيس\s*مجلس|رئيس\s*التحرير|مدير\s*التحرير|مستشار\s*التحرير|الإشراف العام|الإدارة والتحرير"
@@ -403,7 +404,7 @@ def clean(raw: str, memory: OutletMemory = NO_MEMORY) -> Cleaned:
     lines = raw.split("\n")
     rules: list[str | None] = [None] * len(lines)  # why each line was removed
     edits: list[Removal] = []
-    if INVISIBLE_RE.search(raw) is None:  # most pages: no per-line search needed
+    if not any(map(raw.__contains__, INVISIBLE_CHARS)):  # most pages: no per-line search
         texts = [line.strip() for line in lines]
     else:
         texts = []
@@ -421,8 +422,9 @@ def clean(raw: str, memory: OutletMemory = NO_MEMORY) -> Cleaned:
     crawled_on = _crawler_date(texts)
     _mark_trailers(texts, rules)
     _mark_link_lists(texts, rules)
-    repeated_headline = _repeated_headline(texts, rules)
-    _mark_repeated(texts, rules, repeated_headline)
+    copies = _copies(texts, rules)
+    repeated_headline = _repeated_headline(texts, rules, copies)
+    _mark_repeated(rules, copies, repeated_headline)
     for i, text in enumerate(texts):
         if text and rules[i] is None:
             if memory.furniture and line_key(text) in memory.furniture:
@@ -460,25 +462,25 @@ def clean(raw: str, memory: OutletMemory = NO_MEMORY) -> Cleaned:
             texts[story_first] = texts[story_first][len(cut) :].strip()
             glued_outlet, glued_date = glued_outlet or credit, glued_date or date
     outlet = _find_outlet(texts, rules, headline, glued_outlet)
-    for i, text in enumerate(texts):
-        if rules[i] is None and text:
-            suffix = _glued_suffix(text)
-            if suffix:
-                edits.append(Removal(i + 1, i + 1, "glued", cut=suffix))
-                texts[i] = text[: -len(suffix)].rstrip()
 
     kept = []
+    hashtags = []  # listed after the glued footers, as the audit shows them
     for i, text in enumerate(texts):
         if rules[i] is not None:
             continue
+        suffix = _glued_suffix(text) if text else ""
+        if suffix:
+            edits.append(Removal(i + 1, i + 1, "glued", cut=suffix))
+            text = texts[i] = text[: -len(suffix)].rstrip()
         if i == headline:
             text = MARKDOWN_HEADING_RE.sub("", text)
         n = 0
         if "#" in text:  # the substitution is costly; few lines hold a hashtag
             text, n = HASHTAG_RE.subn(lambda m: m.group(1).replace("_", " "), text)
         if n:
-            edits.append(Removal(i + 1, i + 1, "hashtag", n))
+            hashtags.append(Removal(i + 1, i + 1, "hashtag", n))
         kept.append(text)
+    edits += hashtags
     body = _join_paragraphs(kept)
     title = (
         MARKDOWN_HEADING_RE.sub("", texts[headline])
@@ -524,6 +526,7 @@ def line_key(text: str) -> str:
 
 _key = line_key
 _TRAILER_KEYS = {_key(m) for m in TRAILER_MARKERS}
+_TRAILER_KEY_WORDS = max(len(key.split()) for key in _TRAILER_KEYS)
 _READ_ALSO_KEYS = {_key(m) for m in READ_ALSO_MARKERS}
 _TRAILER_PREFIX_KEYS = tuple(_key(p) for p in TRAILER_PREFIXES)
 SOCIAL_KEYS = {_key(w) for w in SOCIAL_WORDS}
@@ -546,15 +549,30 @@ def _has_word(text: str) -> bool:
     return WORD_RE.search(text) is not None
 
 
+# A regex class scan over Arabic text costs several times what these C calls do: the
+# line's ASCII characters, minus every byte but the ones looked for.
+_NOT_LATIN_BYTES = bytes(b for b in range(128) if not chr(b).isalpha())
+_NOT_CODE_BYTES = bytes(b for b in range(128) if chr(b) not in CODE_CHARS)
+
+
+def _ascii_only(text: str, deleted: bytes) -> bytes:
+    return text.encode("ascii", "ignore").translate(None, deleted)
+
+
+def latin_letters(text: str) -> int:
+    """How many Latin letters (A-Z, a-z) a line holds."""
+    return len(_ascii_only(text, _NOT_LATIN_BYTES))
+
+
 @functools.lru_cache(maxsize=8192)
 def arabic_share(text: str) -> float:
     """The share of Arabic letters among the Arabic and Latin letters of a line (0 when it
     has none)."""
-    if LATIN_LETTER_RE.search(text) is None:  # most lines: no count needed
+    latin = latin_letters(text)
+    if not latin:  # most lines: no count needed
         return 1.0 if ARABIC_LETTER_RE.search(text) else 0.0
     # Counted as what is left once every other character is deleted: no match objects.
     arabic = len(NOT_ARABIC_LETTER_RE.sub("", text))
-    latin = len(NOT_LATIN_LETTER_RE.sub("", text))
     return arabic / (arabic + latin) if arabic + latin else 0.0
 
 
@@ -570,7 +588,7 @@ def _is_paragraph(text: str) -> bool:
 @functools.lru_cache(maxsize=8192)
 def is_code(text: str) -> bool:
     """CSS, JavaScript, JSON, HTML or BBCode, however long the line."""
-    if not CODE_CHARS_RE.search(text):
+    if not _ascii_only(text, _NOT_CODE_BYTES):
         return False
     if MARKUP_RE.search(text) and arabic_share(text) < 0.5:
         return True
@@ -600,14 +618,14 @@ def furniture_kind(text: str) -> str | None:
     words = _words(text)
     if words > 25:
         return None  # every rule below is about short lines
-    key = _key(text)
+    key = _key(text) if words <= 20 else ""  # the rules that compare keys are for short lines
     if words <= 12 and (key in SOCIAL_KEYS or _social_line(key)):
         return "social"
     if words <= 20 and _PAYWALL_RE.search(key):
         return "paywall"
     if words <= 6 and not _FREE_WORDS.isdisjoint(key.split()):
         return "paywall"  # "open the editor's digest free", "try it free"
-    if words <= 8 and not has_arabic(text) and LATIN_LETTER_RE.search(text):
+    if words <= 8 and not has_arabic(text) and latin_letters(text):
         return "latin"
     if words <= 12 and _is_date_only(text):
         return "dateline"
@@ -626,8 +644,24 @@ def _social_line(key: str) -> bool:
 def _is_trailer(text: str) -> bool:
     if len(text) > 200:  # markers are short; long lines are story
         return False
+    if _words(text) > 20:  # only a whole marker can match, and a story line has too many words
+        too_long = _arabic_words_at_least(text, _TRAILER_KEY_WORDS + 1)
+        return not too_long and _key(text) in _TRAILER_KEYS
     key = _key(text)
-    return key in _TRAILER_KEYS or (_words(text) <= 20 and key.startswith(_TRAILER_PREFIX_KEYS))
+    return key in _TRAILER_KEYS or key.startswith(_TRAILER_PREFIX_KEYS)
+
+
+# A word holding an Arabic letter (tatweel aside) keeps that letter in its key, so a line
+# with more such words than a marker has cannot be that marker.
+_ARABIC_WORD_RE = re.compile("[\u0621-\u063f\u0641-\u064a]\\S*")
+
+
+def _arabic_words_at_least(text: str, count: int) -> bool:
+    """Whether at least `count` of the line's words hold an Arabic letter."""
+    for found, _match in enumerate(_ARABIC_WORD_RE.finditer(text), start=1):
+        if found >= count:
+            return True
+    return False
 
 
 def _mark_trailers(texts: list[str], rules: list[str | None]) -> None:
@@ -686,7 +720,7 @@ def _mark_link_lists(texts: list[str], rules: list[str | None]) -> None:
     for i, text in enumerate(texts):
         if not text:
             continue
-        if BULLET_RE.match(text) and _words(text) <= 20:
+        if text[0] in BULLETS and BULLET_RE.match(text) and _words(text) <= 20:
             run.append(i)
             continue
         if len(run) >= 2:
@@ -719,8 +753,11 @@ def _mark_seen(texts: list[str], rules: list[str | None], seen: frozenset[str]) 
 def _is_breadcrumb(text: str) -> bool:
     """ "الرئيسية » أخبار » محليات": path separators between short parts."""
     return (
-        BREADCRUMB_CHARS_RE.search(text) is not None
-        and BREADCRUMB_HINT_RE.search(text) is not None
+        any(map(text.__contains__, BREADCRUMB_MARKS))
+        and (
+            BREADCRUMB_SEPARATOR_RE.search(text) is not None
+            or BREADCRUMB_HOME_RE.match(text) is not None
+        )
         and BREADCRUMB_RE.search(text) is not None
     )
 
@@ -730,28 +767,36 @@ def _is_masthead(text: str) -> bool:
     return _MASTHEAD_RE.search(_key(text)) is not None
 
 
-def _repeated_headline(texts: list[str], rules: list[str | None]) -> int | None:
+def _copies(texts: list[str], rules: list[str | None]) -> dict[str, list[int]]:
+    """Where each line not yet removed stands, by its text (the lines printed twice)."""
+    positions: dict[str, list[int]] = {}
+    for i, text in enumerate(texts):
+        if text and rules[i] is None:
+            positions.setdefault(text, []).append(i)
+    return positions
+
+
+def _repeated_headline(
+    texts: list[str], rules: list[str | None], copies: dict[str, list[int]]
+) -> int | None:
     """A line of three words or more above the story that the page prints again (as the
     page title, or once more at the end) is the headline, not a repeated caption."""
     story = next(
         (i for i, t in enumerate(texts) if rules[i] is None and _words(t) >= PARAGRAPH_MIN_WORDS),
         len(texts),
     )
-    positions: dict[str, list[int]] = {}
-    for i, text in enumerate(texts):
-        if text and rules[i] is None:
-            positions.setdefault(text, []).append(i)
     previous = ""
     for i in range(story):
         text = texts[i]
         if not text:
             continue
         above, previous = previous, text
+        if rules[i] is not None or len(copies[text]) < 2:
+            continue  # most lines: printed once
         # A copy on the very next line is an image's caption printed under its alt text.
-        elsewhere = [j for j in positions.get(text, []) if abs(j - i) > 1]
+        elsewhere = [j for j in copies[text] if abs(j - i) > 1]
         if (
-            rules[i] is None
-            and elsewhere
+            elsewhere
             and not _is_masthead(above)  # the name printed under "رئيس التحرير"
             and _headline_like(text, 3)
         ):
@@ -759,14 +804,12 @@ def _repeated_headline(texts: list[str], rules: list[str | None]) -> int | None:
     return None
 
 
-def _mark_repeated(texts: list[str], rules: list[str | None], headline: int | None) -> None:
+def _mark_repeated(
+    rules: list[str | None], copies: dict[str, list[int]], headline: int | None
+) -> None:
     """Short lines printed more than once are captions or credits: drop every copy.
     A long paragraph printed twice keeps its first copy; so does a repeated headline."""
-    positions: dict[str, list[int]] = {}
-    for i, text in enumerate(texts):
-        if text and rules[i] is None:
-            positions.setdefault(text, []).append(i)
-    for text, found in positions.items():
+    for text, found in copies.items():
         if len(found) < 2:
             continue
         long_or_headline = _words(text) > SHORT_LINE_WORDS or found[0] == headline
@@ -807,9 +850,9 @@ def _story_start(
         if rules[i] is None
         and t
         and i != headline
-        and not MARKDOWN_HEADING_RE.match(t)
-        and not _is_breadcrumb(t)
         and (_is_paragraph(t) or _is_wrapped(texts, i))
+        and not (t[0] == "#" and MARKDOWN_HEADING_RE.match(t))
+        and not _is_breadcrumb(t)
     ]
     if not paragraphs:
         return None
@@ -849,7 +892,7 @@ def _mark_header(
     for i in range(first_paragraph):
         if rules[i] is not None or not texts[i] or i == headline:
             continue
-        if _parse_date(texts[i]) and _words(texts[i]) <= 8:
+        if _words(texts[i]) <= 8 and _parse_date(texts[i]):
             rules[i] = "dateline"
         elif texts[i].endswith((":", "：", "-", "–", "—")) and _words(texts[i]) <= 8:
             rules[i] = "byline"
@@ -861,7 +904,7 @@ def _mark_header(
 @functools.lru_cache(maxsize=8192)
 def _headline_like(text: str, min_words: int = HEADLINE_MIN_WORDS) -> bool:
     """A headline: mostly Arabic, not a menu, breadcrumb, masthead, dateline or label."""
-    words = MARKDOWN_HEADING_RE.sub("", text).split()
+    words = (MARKDOWN_HEADING_RE.sub("", text) if text[0] == "#" else text).split()
     if len(words) < min_words or arabic_share(text) < 0.5 or text.endswith((":", "：")):
         return False
     if BULLET_RE.match(text) or _is_breadcrumb(text) or _is_masthead(text):
@@ -1031,23 +1074,27 @@ def _find_outlet(
     """The publishing outlet as printed: a source credit, a "place / outlet" dateline, the
     name above a masthead, a short name line under the headline or on top of the page,
     a credit in parentheses or a site name before its web address at the end."""
-    for i, text in enumerate(texts):
-        if rules[i] == "credit":
-            name = text.split(":", 1)[1].strip()
-            if name:
-                return name[:200]
-    for i, text in enumerate(texts):
-        if rules[i] == "byline":
-            name = _outlet_from_byline(text)
+    if "credit" in rules:  # most pages have no credit or byline line
+        for i, text in enumerate(texts):
+            if rules[i] == "credit":
+                name = text.split(":", 1)[1].strip()
+                if name:
+                    return name[:200]
+    if "byline" in rules:
+        for i, text in enumerate(texts):
+            if rules[i] == "byline":
+                name = _outlet_from_byline(text)
+                if name:
+                    return name
+    header = [i for i, rule in enumerate(rules) if rule in ("header", "dateline", "latin")]
+    for i in header:
+        if _words(texts[i]) <= 16:
+            name = _outlet_from_dateline(texts[i])
             if name:
                 return name
-    for i, text in enumerate(texts):
-        if rules[i] in ("header", "dateline", "latin") and _words(text) <= 16:
-            name = _outlet_from_dateline(text)
-            if name:
-                return name
-    for i, text in enumerate(texts):
-        if rules[i] in ("header", "dateline") and MASTHEAD_SPLIT_RE.search(text):
+    for i in header:
+        text = texts[i]
+        if rules[i] != "latin" and MASTHEAD_SPLIT_RE.search(text):
             name = MASTHEAD_SPLIT_RE.split(text, maxsplit=1)[0].strip(" -|،,")
             if 1 <= _words(name) <= 3 and not _parse_date(name):
                 return name[:200]
@@ -1075,12 +1122,14 @@ def _receiving_outlet(texts: list[str], rules: list[str | None]) -> str:
 def _outlet_from_dateline(text: str) -> str:
     """ "الرباط / الأناضول" or "واشنطن ـ المغرب اليوم" → the outlet after the place;
     an agency abbreviation in parentheses ("لندن (د ب أ)") is not an outlet."""
-    if "(" in text or _parse_date(text) and "/" not in text:
+    if "(" in text or DATELINE_SPLIT_RE.search(text) is None:
+        return ""  # most header lines have no separator: no parts to weigh
+    if "/" not in text and _parse_date(text):
         return ""
     parts = [p.strip() for p in DATELINE_SPLIT_RE.split(text) if p.strip()]
     if len(parts) < 2 or len(parts) > 3:
         return ""
-    named = [p for p in parts if not _parse_date(p) and 1 <= _words(p) <= 3 and has_arabic(p)]
+    named = [p for p in parts if 1 <= _words(p) <= 3 and has_arabic(p) and not _parse_date(p)]
     named = [p for p in named if _key(p) not in _GENERIC_KEYS]
     if len(parts) == 2 and len(named) == 2 and _words(parts[0]) <= 2:
         return parts[1][:200]

@@ -84,12 +84,26 @@ class SketchIndex:
 
     def most_similar(self, values: list[int]) -> tuple[int, float] | None:
         """(key, score) of the most similar sketch at or above the threshold, or None."""
-        shared = Counter(chain.from_iterable(self.by_hash.get(h, ()) for h in values))
         best = None
+        for key, score in self._close(values):
+            if best is None or score > best[1]:
+                best = (key, score)
+        return best
+
+    def candidates(self, values: list[int]) -> list[int]:
+        """Every key `most_similar` may answer for these values, now or once more sketches
+        are added (they can push keys out of the ten compared, never bring one in)."""
+        return [key for key, _score in self._close(values)]
+
+    def _close(self, values: list[int]) -> list[tuple[int, float]]:
+        """(key, score) of the sketches at or above the threshold among the ten sharing
+        the most hashes with `values`."""
+        shared = Counter(chain.from_iterable(self.by_hash.get(h, ()) for h in values))
+        close = []
         for key, count in shared.most_common(10):
             if count < MIN_SHARED:
                 break
             score = estimate(values, self.sketches[key])
-            if score >= NEAR_DUPLICATE_THRESHOLD and (best is None or score > best[1]):
-                best = (key, score)
-        return best
+            if score >= NEAR_DUPLICATE_THRESHOLD:
+                close.append((key, score))
+        return close
