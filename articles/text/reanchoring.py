@@ -150,7 +150,8 @@ class Reanchorer:
         if found is None:
             return self._by_text(anchor)
         placement, (left, right, whole) = found
-        if self._copy_in_doubt(anchor, placement, whole):
+        assert placement.start is not None  # the diff gave it a place
+        if self._copy_in_doubt(anchor, placement.start, whole):
             return self._on_copy_between_same_neighbours(anchor)
         if not whole and self._repeated_in_old(anchor, left, right):
             # Its surroundings changed, and what still agrees (its text and that much
@@ -180,29 +181,30 @@ class Reanchorer:
         is still itself, even when everything around it changed (which a character diff
         reads as deleted here and written anew there)."""
         old_lines, new_lines = self._lines()
-        index = old_lines.index_of(anchor.start)
-        line = old_lines.lines[index]
-        if anchor.end > old_lines.starts[index] + len(line):
+        index = old_lines.own_line(anchor)
+        if index is None:
             return None  # a passage over several paragraphs goes through the diff
+        line = old_lines.lines[index]
         if old_lines.count[line] != 1 or new_lines.count[line] != 1 or not line.strip():
             return None
-        offset = new_lines.starts[new_lines.lines.index(line)] - old_lines.starts[index]
+        offset = new_lines.start_of_unique(line) - old_lines.starts[index]
         return Placement(anchor.start + offset, anchor.end + offset, KEPT)
 
-    def _copy_in_doubt(self, anchor: Anchor, placement: Placement, whole: bool = False) -> bool:
+    def _copy_in_doubt(self, anchor: Anchor, place: int, whole: bool = False) -> bool:
         """Whether the passage's line is one of several copies and the place found may be
         on another copy than its own: its line is still whole elsewhere while the place
         is on a different line (the same words after a breadcrumb, say), or fewer copies
         of its line are left as they were (one removed or changed: which one is a guess)."""
-        assert placement.start is not None
         old_lines, new_lines = self._lines()
         line = old_lines.lines[old_lines.index_of(anchor.start)]
-        folded = fold_full(line)
-        place_line = new_lines.lines[new_lines.index_of(placement.start)]
-        if fold_full(place_line) != folded and (
-            folded in new_lines.folded() or fold_full(place_line) in old_lines.folded()
-        ):
-            return True
+        place_line = new_lines.lines[new_lines.index_of(place)]
+        # Folding only when the lines differ: most passages stay on an unchanged line.
+        if place_line != line:
+            folded, folded_place = fold_full(line), fold_full(place_line)
+            if folded != folded_place and (
+                folded in new_lines.folded() or folded_place in old_lines.folded()
+            ):
+                return True
         if whole:
             return False
         return old_lines.count[line] > max(1, new_lines.count[line])
@@ -211,10 +213,10 @@ class Reanchorer:
         """The one copy of the passage's line, unchanged, that has the same lines above and
         below as the passage's own copy had; if there is not exactly one, an orphan."""
         old_lines, new_lines = self._lines()
-        index = old_lines.index_of(anchor.start)
-        line = old_lines.lines[index]
-        if anchor.end > old_lines.starts[index] + len(line):
+        index = old_lines.own_line(anchor)
+        if index is None:
             return Placement(None, None, ORPHAN)
+        line = old_lines.lines[index]
         neighbours = old_lines.neighbours(index)
         if line in neighbours:
             return Placement(None, None, ORPHAN)  # next to another copy: no telling them apart
@@ -436,7 +438,7 @@ class Reanchorer:
         if fold_full(self.new[start:end]) != fold_full(anchor.exact):
             return Placement(None, None, ORPHAN)
         left, right, whole = self._context(anchor, start, end)
-        if not whole and self._copy_in_doubt(anchor, Placement(start, end, FOUND)):
+        if not whole and self._copy_in_doubt(anchor, start):
             return self._on_copy_between_same_neighbours(anchor)
         if self._old_copies(anchor, left, right) > 1:
             # Its text with the context found around it was at two places of the old text
@@ -455,10 +457,26 @@ class _Lines:
         )
         self.count = Counter(self.lines)
         self._folded: set[str] | None = None
+        self._unique_starts: dict[str, int] | None = None
 
     def index_of(self, at: int) -> int:
         """The line holding the character `at`."""
         return bisect.bisect_right(self.starts, at) - 1
+
+    def own_line(self, anchor: Anchor) -> int | None:
+        """The line holding the whole passage, None if it runs over several."""
+        index = self.index_of(anchor.start)
+        return index if anchor.end <= self.starts[index] + len(self.lines[index]) else None
+
+    def start_of_unique(self, line: str) -> int:
+        """Where a line that occurs once starts."""
+        if self._unique_starts is None:
+            self._unique_starts = {
+                text: start
+                for text, start in zip(self.lines, self.starts, strict=True)
+                if self.count[text] == 1
+            }
+        return self._unique_starts[line]
 
     def folded(self) -> set[str]:
         if self._folded is None:
